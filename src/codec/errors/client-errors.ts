@@ -1,0 +1,44 @@
+// Errors raised by pgloom itself (not by the server): every one names its cause and the fix.
+
+/** Base class of every error pgloom throws; `instanceof PgloomError` catches them all. */
+export class PgloomError extends Error {
+  override name = 'PgloomError';
+}
+
+/** The server sent bytes that break the protocol: the connection cannot be trusted any more. */
+export class ProtocolError extends PgloomError {
+  override name = 'ProtocolError';
+}
+
+/** A value received from the server could not be decoded (malformed or truncated binary data). */
+export class DecodeError extends PgloomError {
+  override name = 'DecodeError';
+}
+
+/**
+ * A query's parameters do not fit its statement: wrong count, or a JS value that the parameter's
+ * type cannot hold. Raised before anything is sent, so the connection is untouched.
+ */
+export class ParameterError extends PgloomError {
+  override name = 'ParameterError';
+}
+
+/** Connection options are invalid (a malformed DSN, an unknown sslmode, …). */
+export class ConfigError extends PgloomError {
+  override name = 'ConfigError';
+}
+
+/** Connecting failed, or an open connection was lost. */
+export class ConnectionError extends PgloomError {
+  override name = 'ConnectionError';
+}
+
+/** The client could not authenticate (missing password, unsupported method, a server proof that does not verify). */
+export class AuthenticationError extends PgloomError {
+  override name = 'AuthenticationError';
+}
+
+/** The API was used in a way it does not support (e.g. a query on a closed connection). */
+export class InterfaceError extends PgloomError {
+  override name = 'InterfaceError';
+}

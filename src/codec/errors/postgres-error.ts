@@ -1,0 +1,75 @@
+// The error the server reports (an ErrorResponse), with every field PostgreSQL can send.
+
+import { PgloomError } from './client-errors.js';
+
+/** The fields of an ErrorResponse or NoticeResponse, named as in the protocol documentation. */
+export interface PostgresErrorFields {
+  severity: string;
+  /** Severity in English whatever lc_messages says (PostgreSQL 9.6+). */
+  severityNonLocalized?: string;
+  code: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  /** 1-based character position in the query text. */
+  position?: number;
+  internalPosition?: number;
+  internalQuery?: string;
+  where?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  dataType?: string;
+  constraint?: string;
+  file?: string;
+  line?: number;
+  routine?: string;
+}
+
+/** An error raised by the server; subclasses (generated from SQLSTATE) let callers catch by kind. */
+export class PostgresError extends PgloomError implements PostgresErrorFields {
+  override name = 'PostgresError';
+  severity: string;
+  severityNonLocalized?: string;
+  code: string;
+  detail?: string;
+  hint?: string;
+  position?: number;
+  internalPosition?: number;
+  internalQuery?: string;
+  where?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  dataType?: string;
+  constraint?: string;
+  file?: string;
+  line?: number;
+  routine?: string;
+
+  constructor(fields: PostgresErrorFields) {
+    super(fields.message);
+    this.severity = fields.severity;
+    this.code = fields.code;
+    // Copy only what the server sent, so that inspecting the error shows no empty fields.
+    for (const key of optionalFieldNames) {
+      const value = fields[key];
+      if (value !== undefined) (this as Record<string, unknown>)[key] = value;
+    }
+  }
+
+  /** Every field, as a plain object (what crosses a thread boundary). */
+  toFields(): PostgresErrorFields {
+    const fields: PostgresErrorFields = { severity: this.severity, code: this.code, message: this.message };
+    for (const key of optionalFieldNames) {
+      const value = this[key];
+      if (value !== undefined) (fields as unknown as Record<string, unknown>)[key] = value;
+    }
+    return fields;
+  }
+}
+
+const optionalFieldNames = [
+  'severityNonLocalized', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery', 'where',
+  'schema', 'table', 'column', 'dataType', 'constraint', 'file', 'line', 'routine',
+] as const satisfies readonly (keyof PostgresErrorFields)[];

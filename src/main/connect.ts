@@ -1,0 +1,53 @@
+// connect(): resolve the options (DSN, environment, ~/.pgpass), open one connection inline on
+// this thread, and wrap it in the public Connection.
+
+import { ConfigError } from '../codec/errors/client-errors.js';
+import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
+import type { Notification } from '../codec/protocol/index.js';
+import type { TypeOptions } from '../codec/types/codec.js';
+import { resolveConnectionPlan, type ConnectionOptions } from '../worker/config/index.js';
+import { openConnection } from '../worker/open-connection.js';
+import { Connection } from './connection.js';
+
+export interface ConnectOptions extends ConnectionOptions {
+  /** Prepared statements kept per connection, least recently used evicted first; 0 disables. Default 100. */
+  statementCacheSize?: number;
+  /** How fetch() returns rows: 'object' (default) keyed by column name, or 'array'. */
+  rowMode?: 'object' | 'array';
+  /** JS representations of int8, numeric, date, timestamps, time, interval, json and bytea (docs/types.md). */
+  types?: TypeOptions;
+  /** Called with each NoticeResponse (RAISE NOTICE, warnings). Default: ignored. */
+  onNotice?: (notice: PostgresErrorFields) => void;
+  /** Called with each NOTIFY delivered to this session (after LISTEN). */
+  onNotification?: (notification: Notification) => void;
+}
+
+const defaultStatementCacheSize = 100;
+
+function checkEngineOptions(options: ConnectOptions): void {
+  const size = options.statementCacheSize;
+  if (size !== undefined && (!Number.isInteger(size) || size < 0)) {
+    throw new ConfigError(`statementCacheSize must be a non-negative integer (0 disables the cache), got ${String(size)}`);
+  }
+  if (options.rowMode !== undefined && options.rowMode !== 'object' && options.rowMode !== 'array') {
+    throw new ConfigError(`rowMode must be 'object' or 'array', got ${String(options.rowMode)}`);
+  }
+}
+
+/**
+ * Open a connection. Accepts a DSN (`postgresql://user@host/db?sslmode=verify-full`), options,
+ * or both (options override the DSN); unset values come from the libpq environment variables
+ * (PGHOST, PGUSER, …), ~/.pgpass and libpq's defaults.
+ */
+export async function connect(dsnOrOptions?: string | ConnectOptions, options: ConnectOptions = {}): Promise<Connection> {
+  const merged: ConnectOptions = typeof dsnOrOptions === 'string' ? { ...options, dsn: dsnOrOptions } : { ...dsnOrOptions, ...options };
+  checkEngineOptions(merged);
+  const plan = resolveConnectionPlan(merged);
+  const engine = await openConnection(plan, {
+    statementCacheSize: merged.statementCacheSize ?? defaultStatementCacheSize,
+    types: merged.types ?? {},
+    onNotice: merged.onNotice,
+    onNotification: merged.onNotification,
+  });
+  return new Connection(engine, merged.rowMode ?? 'object');
+}

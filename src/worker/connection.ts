@@ -1,0 +1,230 @@
+// The engine's connection: one socket, the frame parser, and the pipeline of operations waiting
+// for their responses. Every backend message passes through `dispatch` below.
+
+import type { Socket } from 'node:net';
+import { BufferWriter } from '../codec/buffer/writer.js';
+import { MessageFramer } from '../codec/protocol/framer.js';
+import { BackendMessage } from '../codec/protocol/message-types.js';
+import { parseErrorFields, parseNotificationResponse, parseParameterStatus, parseReadyForQuery } from '../codec/protocol/index.js';
+import { writeClose, writeTerminate, type Notification } from '../codec/protocol/index.js';
+import { ConnectionError, InterfaceError, ProtocolError } from '../codec/errors/client-errors.js';
+import { postgresErrorFrom } from '../codec/errors/index.js';
+import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
+import type { TypeOptions } from '../codec/types/codec.js';
+import { Progress, type Operation } from './operations/operation.js';
+import { StatementCache } from './statement-cache.js';
+
+export type { Notification };
+
+export interface EngineOptions {
+  /** Prepared statements kept per connection (LRU); 0 disables the cache. */
+  statementCacheSize: number;
+  types: TypeOptions;
+  onNotice?: (notice: PostgresErrorFields) => void;
+  onNotification?: (notification: Notification) => void;
+}
+
+export type TransactionStatus = 'idle' | 'transaction' | 'failed';
+
+const transactionStatusByByte: Record<number, TransactionStatus> = { 0x49: 'idle', 0x54: 'transaction', 0x45: 'failed' };
+
+export class PgConnection {
+  /** Frontend messages are built here and flushed to the socket in one write. */
+  readonly out = new BufferWriter(16 * 1024);
+  readonly parameters = new Map<string, string>();
+  readonly statements: StatementCache;
+  processId = 0;
+  secretKey: Uint8Array = new Uint8Array(0);
+  transactionStatus: TransactionStatus = 'idle';
+  /** Set once the connection can no longer be used; every later operation fails with it. */
+  broken: Error | undefined;
+
+  private readonly framer: MessageFramer;
+  /** Operations written to the socket, in the order their responses will arrive. */
+  private readonly active: Operation[] = [];
+  /** Operations held back while an active one needs a response before writing its next messages. */
+  private readonly waiting: Operation[] = [];
+  private exclusive: Operation | undefined;
+  /** Statements evicted from the cache, closed on the server with the next write. */
+  private statementsToClose: string[] = [];
+  private closing: Promise<void> | undefined;
+  private lastBytes: Uint8Array | undefined;
+  private lastView: DataView | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly options: EngineOptions,
+  ) {
+    this.statements = new StatementCache(options.statementCacheSize);
+    this.framer = new MessageFramer((type, bytes, start, end) => this.dispatch(type, bytes, start, end));
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (error) => this.lose(new ConnectionError(`connection to the server failed: ${error.message}`, { cause: error })));
+    socket.on('close', () => this.lose(new ConnectionError('the server closed the connection')));
+  }
+
+  get serverVersion(): string | undefined {
+    return this.parameters.get('server_version');
+  }
+
+  /** Idle: nothing written is awaiting a response and nothing is queued. */
+  get idle(): boolean {
+    return this.active.length === 0 && this.waiting.length === 0;
+  }
+
+  /** Queue an operation; it is written at once unless an earlier one holds the pipeline. */
+  submit(operation: Operation): void {
+    if (this.closing) return operation.fail(new InterfaceError('the connection is closed: open a new one'));
+    if (this.broken) return operation.fail(this.broken);
+    if (this.exclusive) {
+      this.waiting.push(operation);
+      return;
+    }
+    this.begin(operation);
+  }
+
+  /** Send everything written into `out` so far. */
+  flush(): void {
+    if (this.out.length === 0 || this.broken) return;
+    this.socket.write(this.out.toBytes());
+    this.out.reset();
+  }
+
+  /** Close on the server the statements the cache evicted (their CloseComplete is ignored). */
+  writePendingCloses(): void {
+    for (const name of this.statementsToClose) writeClose(this.out, 'S', name);
+    this.statementsToClose = [];
+  }
+
+  /** True when nothing was written after `operation` (so it may write more without reordering). */
+  isLastActive(operation: Operation): boolean {
+    return this.active[this.active.length - 1] === operation;
+  }
+
+  forgetStatement(name: string): void {
+    if (name) this.statementsToClose.push(name);
+  }
+
+  /** Graceful close: waits for queued operations, then says Terminate. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.drained();
+      if (!this.broken) {
+        writeTerminate(this.out);
+        this.flush();
+        this.socket.end();
+      }
+      await this.socketClosed();
+    })();
+    return this.closing;
+  }
+
+  /** Immediate close: fails everything queued. */
+  destroy(reason = new InterfaceError('the connection was terminated by the client')): void {
+    this.lose(reason);
+    this.socket.destroy();
+  }
+
+  private begin(operation: Operation): void {
+    this.active.push(operation);
+    this.writePendingCloses();
+    const wantsExclusive = operation.start(this);
+    this.flush();
+    if (wantsExclusive) this.exclusive = operation;
+  }
+
+  private receive(chunk: Buffer): void {
+    try {
+      this.framer.push(chunk);
+    } catch (error) {
+      // A framing or protocol error leaves the stream in an unknown state: the connection is done.
+      this.destroy(error instanceof Error ? error : new ProtocolError(String(error)));
+    }
+  }
+
+  private dispatch(type: number, bytes: Uint8Array, start: number, end: number): void {
+    switch (type) {
+      case BackendMessage.ReadyForQuery:
+        return this.onReadyForQuery(parseReadyForQuery(bytes, start, end));
+      case BackendMessage.NoticeResponse:
+        this.options.onNotice?.(parseErrorFields(bytes, start, end));
+        return;
+      case BackendMessage.NotificationResponse:
+        this.options.onNotification?.(parseNotificationResponse(bytes, start, end));
+        return;
+      case BackendMessage.ParameterStatus: {
+        const { name, value } = parseParameterStatus(bytes, start, end);
+        this.parameters.set(name, value);
+        return;
+      }
+    }
+    const operation = this.active[0];
+    if (!operation) return this.unsolicited(type, bytes, start, end);
+    // A DataView per chunk, not per message: DataRows of one chunk share it.
+    if (bytes !== this.lastBytes) {
+      this.lastBytes = bytes;
+      this.lastView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    try {
+      operation.onMessage(type, bytes, this.lastView!, start, end);
+    } catch (error) {
+      // The operation failed (e.g. a value it could not decode) but the protocol is intact:
+      // keep reading to ReadyForQuery so the next operation starts clean.
+      operation.error ??= error instanceof Error ? error : new ProtocolError(String(error));
+    }
+  }
+
+  private unsolicited(type: number, bytes: Uint8Array, start: number, end: number): void {
+    if (type === BackendMessage.ErrorResponse) {
+      // With nothing in flight an error is the server ending the session (e.g. admin shutdown).
+      const error = postgresErrorFrom(parseErrorFields(bytes, start, end));
+      this.lose(new ConnectionError(`the server ended the connection: ${error.message}`, { cause: error }));
+      return;
+    }
+    this.destroy(new ProtocolError(`unexpected message '${String.fromCharCode(type)}' with no query in flight`));
+  }
+
+  private onReadyForQuery(status: number): void {
+    this.transactionStatus = transactionStatusByByte[status] ?? 'idle';
+    const operation = this.active[0];
+    if (!operation) return this.destroy(new ProtocolError('ReadyForQuery with no query in flight'));
+    if (this.exclusive === operation) this.exclusive = undefined;
+    const progress = operation.onReady(this);
+    if (progress === Progress.Done) this.active.shift();
+    else {
+      this.flush();
+      if (progress === Progress.ContinuesExclusive) this.exclusive = operation;
+    }
+    while (!this.exclusive && this.waiting.length > 0 && !this.broken) this.begin(this.waiting.shift()!);
+    if (this.idle) this.resolveDrained();
+  }
+
+  private lose(error: Error): void {
+    if (this.broken) return;
+    this.broken = error;
+    const pending = [...this.active, ...this.waiting];
+    this.active.length = 0;
+    this.waiting.length = 0;
+    this.exclusive = undefined;
+    for (const operation of pending) operation.fail(error);
+    this.resolveDrained();
+  }
+
+  private drainWaiters: (() => void)[] = [];
+
+  private drained(): Promise<void> {
+    if (this.idle || this.broken) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private resolveDrained(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private socketClosed(): Promise<void> {
+    if (this.socket.closed) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
+  }
+}

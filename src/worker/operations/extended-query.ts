@@ -1,0 +1,211 @@
+// A query through the extended protocol with binary parameters and binary results:
+// Parse + Describe + Sync when the statement is new, then Bind + Execute + Sync.
+
+import { BackendMessage } from '../../codec/protocol/message-types.js';
+import {
+  parseCommandComplete, parseErrorFields, parseParameterDescription, parseRowDescription,
+  writeDescribe, writeExecute, writeParse, writeSync,
+} from '../../codec/protocol/index.js';
+import { postgresErrorFrom } from '../../codec/errors/index.js';
+import { ProtocolError } from '../../codec/errors/client-errors.js';
+import type { PgConnection } from '../connection.js';
+import { writeBind } from '../bind.js';
+import { decodeRowArray, decodeRowObject } from '../row-decoder.js';
+import { StatementDescription, type ColumnDescription } from '../statement.js';
+import { Operation, Progress } from './operation.js';
+
+export type RowMode = 'object' | 'array' | 'none';
+
+export interface QueryOutcome {
+  /** The command tag, e.g. 'INSERT 0 1' or 'SELECT 3'. */
+  command: string;
+  /** Rows affected or returned, from the command tag; null for commands that report none. */
+  rowCount: number | null;
+  rows: unknown[];
+  statement: StatementDescription;
+  /** True when the portal stopped at maxRows and has more rows (cursors). */
+  suspended: boolean;
+}
+
+export interface ExtendedQueryRequest {
+  sql: string;
+  /** One array of parameters per execution; several run back to back under one Sync (atomic). */
+  paramSets: readonly (readonly unknown[])[];
+  rowMode: RowMode;
+  /** A statement already described (from prepare()); skips the cache and the Describe round trip. */
+  statement?: StatementDescription;
+  /** Describe only: resolve with the statement, execute nothing. Its name ('' = unnamed). */
+  prepareAs?: string;
+  /** Bind to this named portal (cursors) rather than the unnamed one. */
+  portal?: string;
+  /** Stop after this many rows (PortalSuspended); 0 = all. */
+  maxRows?: number;
+}
+
+const enum Phase { Describe, Execute }
+
+// asyncpg's rule: these errors mean a cached statement went stale (schema changed, DISCARD ALL).
+function isStaleStatementError(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '26000' || (code === '0A000' && /cached plan must not change result type/.test(error.message));
+}
+
+export class ExtendedQuery extends Operation {
+  private phase = Phase.Describe;
+  private statement: StatementDescription | undefined;
+  private paramOids: number[] = [];
+  private columns: ColumnDescription[] = [];
+  private rows: unknown[] = [];
+  private command = '';
+  private rowCount: number | null = null;
+  private suspended = false;
+  private fromCache = false;
+  private retried = false;
+
+  constructor(
+    private readonly request: ExtendedQueryRequest,
+    private readonly resolve: (outcome: QueryOutcome) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    super();
+    this.statement = request.statement;
+  }
+
+  start(connection: PgConnection): boolean {
+    if (!this.statement && this.request.prepareAs === undefined) {
+      const cached = connection.statements.enabled ? connection.statements.get(this.request.sql) : undefined;
+      if (cached) {
+        this.statement = cached;
+        this.fromCache = true;
+      }
+    }
+    if (this.statement) {
+      this.phase = Phase.Execute;
+      this.writeExecution(connection);
+      return false;
+    }
+    this.writeDescribe(connection);
+    return true;
+  }
+
+  private writeDescribe(connection: PgConnection): void {
+    const name = this.request.prepareAs ?? (connection.statements.enabled ? connection.statements.nextName() : '');
+    this.pendingName = name;
+    writeParse(connection.out, name, this.request.sql, []);
+    writeDescribe(connection.out, 'S', name);
+    writeSync(connection.out);
+  }
+
+  private pendingName = '';
+
+  /** Bind + Execute for every parameter set, then Sync. False if a parameter was rejected (nothing written). */
+  private writeExecution(connection: PgConnection): boolean {
+    const out = connection.out;
+    const mark = out.length;
+    const statement = this.statement!;
+    try {
+      for (const params of this.request.paramSets) {
+        writeBind(out, statement, params, this.request.portal ?? '');
+        writeExecute(out, this.request.portal ?? '', this.request.maxRows ?? 0);
+      }
+    } catch (error) {
+      out.length = mark;
+      this.noteError(error as Error);
+      // Nothing reaches the server; a bare Sync keeps the one-ReadyForQuery-per-phase rhythm.
+      writeSync(out);
+      return false;
+    }
+    writeSync(out);
+    return true;
+  }
+
+  onMessage(type: number, bytes: Uint8Array, view: DataView, start: number, end: number): void {
+    switch (type) {
+      case BackendMessage.DataRow:
+        if (this.error) return;
+        if (this.request.rowMode === 'object') this.rows.push(decodeRowObject(this.statement!, bytes, view, start, end));
+        else if (this.request.rowMode === 'array') this.rows.push(decodeRowArray(this.statement!, bytes, view, start, end));
+        return;
+      case BackendMessage.CommandComplete: {
+        const complete = parseCommandComplete(bytes, start, end);
+        this.command = complete.tag;
+        // executemany: report the total across executions.
+        this.rowCount = complete.rowCount === null ? null : (this.rowCount ?? 0) + complete.rowCount;
+        return;
+      }
+      case BackendMessage.ParameterDescription:
+        this.paramOids = parseParameterDescription(bytes, start, end);
+        return;
+      case BackendMessage.RowDescription:
+        this.columns = parseRowDescription(bytes, start, end);
+        return;
+      case BackendMessage.ErrorResponse:
+        this.noteError(postgresErrorFrom(parseErrorFields(bytes, start, end)));
+        return;
+      case BackendMessage.ParseComplete:
+      case BackendMessage.BindComplete:
+      case BackendMessage.CloseComplete:
+      case BackendMessage.NoData:
+      case BackendMessage.EmptyQueryResponse:
+        return;
+      case BackendMessage.PortalSuspended:
+        this.suspended = true;
+        return;
+      default:
+        throw new ProtocolError(`unexpected message '${String.fromCharCode(type)}' during an extended query`);
+    }
+  }
+
+  onReady(connection: PgConnection): Progress {
+    if (this.phase === Phase.Describe) return this.afterDescribe(connection);
+    if (this.error) {
+      if (this.fromCache && isStaleStatementError(this.error)) return this.retryStale(connection);
+      this.reject(this.error);
+      return Progress.Done;
+    }
+    this.resolve({ command: this.command, rowCount: this.rowCount, rows: this.rows, statement: this.statement!, suspended: this.suspended });
+    return Progress.Done;
+  }
+
+  private afterDescribe(connection: PgConnection): Progress {
+    if (this.error) {
+      this.reject(this.error);
+      return Progress.Done;
+    }
+    const statement = new StatementDescription(this.pendingName, this.request.sql, this.paramOids, this.columns, connection.options.types);
+    this.statement = statement;
+    if (this.request.prepareAs !== undefined) {
+      this.resolve({ command: '', rowCount: null, rows: [], statement, suspended: false });
+      return Progress.Done;
+    }
+    if (statement.name) for (const evicted of connection.statements.set(this.request.sql, statement)) connection.forgetStatement(evicted.name);
+    this.phase = Phase.Execute;
+    connection.writePendingCloses();
+    this.writeExecution(connection);
+    return Progress.Continues;
+  }
+
+  /** A cached statement went stale: forget it and, if nothing was queued behind us, prepare again. */
+  private retryStale(connection: PgConnection): Progress {
+    const stale = connection.statements.delete(this.request.sql);
+    if (stale) connection.forgetStatement(stale.name);
+    if (this.retried || connection.transactionStatus !== 'idle' || !connection.isLastActive(this)) {
+      this.reject(this.error!);
+      return Progress.Done;
+    }
+    this.retried = true;
+    this.error = undefined;
+    this.fromCache = false;
+    this.statement = undefined;
+    this.rows = [];
+    this.rowCount = null;
+    this.phase = Phase.Describe;
+    connection.writePendingCloses();
+    this.writeDescribe(connection);
+    return Progress.ContinuesExclusive;
+  }
+
+  fail(error: Error): void {
+    this.reject(error);
+  }
+}

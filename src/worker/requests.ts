@@ -1,0 +1,24 @@
+// Promise-returning entry points over the engine's operations: what src/main (or a worker's
+// message handler) calls.
+
+import type { PgConnection } from './connection.js';
+import { ExtendedQuery, type ExtendedQueryRequest, type QueryOutcome, type RowMode } from './operations/extended-query.js';
+import { SimpleQuery } from './operations/simple-query.js';
+import { CloseTarget, PortalFetch } from './operations/portal.js';
+import type { StatementDescription } from './statement.js';
+
+export function runQuery(connection: PgConnection, request: ExtendedQueryRequest): Promise<QueryOutcome> {
+  return new Promise((resolve, reject) => connection.submit(new ExtendedQuery(request, resolve, reject)));
+}
+
+export function runSimpleQuery(connection: PgConnection, sql: string): Promise<string> {
+  return new Promise((resolve, reject) => connection.submit(new SimpleQuery(sql, resolve, reject)));
+}
+
+export function fetchFromPortal(connection: PgConnection, portal: string, statement: StatementDescription, maxRows: number, rowMode: RowMode): Promise<QueryOutcome> {
+  return new Promise((resolve, reject) => connection.submit(new PortalFetch(portal, statement, maxRows, rowMode, resolve, reject)));
+}
+
+export function closeOnServer(connection: PgConnection, kind: 'P' | 'S', name: string): Promise<void> {
+  return new Promise((resolve, reject) => connection.submit(new CloseTarget(kind, name, resolve, reject)));
+}

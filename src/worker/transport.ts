@@ -1,0 +1,124 @@
+// Opens the byte stream to one server: TCP or a Unix socket, then (per sslmode) the SSLRequest
+// handshake and the TLS upgrade.
+
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { BufferWriter } from '../codec/buffer/writer.js';
+import { writeSSLRequest } from '../codec/protocol/index.js';
+import { ConnectionError } from '../codec/errors/client-errors.js';
+
+export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+
+export interface TransportTarget {
+  host: string;
+  port: number;
+  /** Set for Unix-domain sockets: the socket file path. */
+  socketPath?: string;
+}
+
+export interface OpenedTransport {
+  socket: Socket;
+  /** The server's certificate (DER) when TLS is in use: channel binding hashes it. */
+  peerCertificate?: Uint8Array;
+}
+
+function describe(target: TransportTarget): string {
+  return target.socketPath ? `Unix socket ${target.socketPath}` : `${target.host}:${target.port}`;
+}
+
+function openRaw(target: TransportTarget, deadline: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = target.socketPath ? netConnect({ path: target.socketPath }) : netConnect({ host: target.host, port: target.port });
+    // setTimeout treats delays beyond 2^31-1 ms (and Infinity: no connectTimeout) as 1 ms.
+    const timer = Number.isFinite(deadline)
+      ? setTimeout(() => {
+        socket.destroy();
+        reject(new ConnectionError(`timed out connecting to ${describe(target)}: check that the server is running there, or raise connectTimeout`));
+      }, Math.min(0x7fffffff, Math.max(0, deadline - Date.now())))
+      : undefined;
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new ConnectionError(`could not connect to ${describe(target)}: ${error.code ?? error.message}; check host and port, and that the server accepts connections`, { cause: error }));
+    });
+  });
+}
+
+/** Send SSLRequest and read the server's one-byte answer: true for 'S'. */
+function requestTls(socket: Socket, target: TransportTarget): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      cleanup();
+      // Bytes after the answer were sent before the TLS handshake, so nothing authenticates them
+      // (CVE-2021-23222): refuse rather than read them as if they came through TLS.
+      if (chunk.length > 1) return reject(new ConnectionError(`${describe(target)} sent unencrypted data after its SSL answer: refusing a possible man-in-the-middle`));
+      const answer = chunk[0];
+      if (answer === 0x53) resolve(true);
+      else if (answer === 0x4e || answer === 0x45) resolve(false);
+      else reject(new ConnectionError(`${describe(target)} answered the SSL request with an unexpected byte ${answer}: is it a PostgreSQL server?`));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(new ConnectionError(`connection to ${describe(target)} failed during the SSL request: ${error.message}`, { cause: error }));
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new ConnectionError(`${describe(target)} closed the connection during the SSL request`));
+    };
+    const cleanup = () => {
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+    };
+    socket.on('data', onData);
+    socket.once('error', onError);
+    socket.once('close', onClose);
+    const w = new BufferWriter(8);
+    writeSSLRequest(w);
+    socket.write(w.toBytes());
+  });
+}
+
+function upgrade(socket: Socket, target: TransportTarget, options: ConnectionOptions): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    // Per target: the name verify-full checks (Node would otherwise check 'localhost'), and SNI,
+    // which RFC 6066 forbids for IP literals.
+    const servername = isIP(target.host) === 0 ? target.host : undefined;
+    const secure = tlsConnect({ ...options, socket, host: target.host, servername });
+    secure.once('secureConnect', () => {
+      secure.removeAllListeners('error');
+      resolve(secure);
+    });
+    secure.once('error', (error: Error) => {
+      secure.destroy();
+      reject(new ConnectionError(`TLS handshake with ${describe(target)} failed: ${error.message}; check sslmode and the CA/certificate settings`, { cause: error }));
+    });
+  });
+}
+
+export async function openTransport(target: TransportTarget, sslMode: SslMode, tlsOptions: ConnectionOptions, deadline: number, tryTls: boolean): Promise<OpenedTransport> {
+  const socket = await openRaw(target, deadline);
+  // libpq never negotiates TLS over a Unix socket: the kernel already guarantees who is on the other end.
+  if (!tryTls || target.socketPath || sslMode === 'disable') return { socket };
+  let accepted: boolean;
+  try {
+    accepted = await requestTls(socket, target);
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  if (!accepted) {
+    if (sslMode === 'require' || sslMode === 'verify-ca' || sslMode === 'verify-full') {
+      socket.destroy();
+      throw new ConnectionError(`${describe(target)} does not support SSL but sslmode=${sslMode} requires it: enable ssl on the server or lower sslmode`);
+    }
+    return { socket };
+  }
+  const secure = await upgrade(socket, target, tlsOptions);
+  const certificate = secure.getPeerX509Certificate();
+  return { socket: secure, peerCertificate: certificate ? new Uint8Array(certificate.raw) : undefined };
+}

@@ -1,0 +1,99 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { type Connection, ParameterError, InterfaceError } from '../../src/main/index.js';
+import { connectToTestServer, uniqueTable } from '../support/server.js';
+
+describe('Connection against a real server', () => {
+  let db: Connection;
+  beforeAll(async () => {
+    db = await connectToTestServer();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('runs the seed example: upsert Alice, then fetchrow her', async () => {
+    const users = uniqueTable('users');
+    await db.execute(`create temp table ${users}(id serial primary key, name text unique, dob date)`);
+    const first = await db.execute(`insert into ${users}(name, dob) values($1, $2) on conflict (name) do nothing`, ['Alice', '1984-03-01']);
+    const again = await db.execute(`insert into ${users}(name, dob) values($1, $2) on conflict (name) do nothing`, ['Alice', '1984-03-01']);
+    expect(first).toBe('INSERT 0 1');
+    expect(again).toBe('INSERT 0 0');
+    const row = await db.fetchrow(`select * from ${users} where name = $1`, ['Alice']);
+    expect(row).toEqual({ id: 1, name: 'Alice', dob: '1984-03-01' });
+  });
+
+  it('fetch returns every row as an object keyed by column name, in order', async () => {
+    const rows = await db.fetch('select i, i * 2 as doubled from generate_series(1, 5) i');
+    expect(rows).toEqual([1, 2, 3, 4, 5].map((i) => ({ i, doubled: i * 2 })));
+  });
+
+  it('fetch with rowMode array returns values in column order', async () => {
+    const rows = await db.fetch('select 1::int4 as a, $1::text as b', ['x'], { rowMode: 'array' });
+    expect(rows).toEqual([[1, 'x']]);
+  });
+
+  it('fetchrow returns null when there is no row', async () => {
+    expect(await db.fetchrow('select 1 where false')).toBeNull();
+  });
+
+  it('fetchval picks a column by index or name and returns null for no row', async () => {
+    expect(await db.fetchval('select 1 as a, 2 as b', [], 1)).toBe(2);
+    expect(await db.fetchval('select 1 as a, 2 as b', [], 'b')).toBe(2);
+    expect(await db.fetchval('select 1 where false')).toBeNull();
+    await expect(db.fetchval('select 1 as a', [], 'nope')).rejects.toThrow(InterfaceError);
+  });
+
+  it('execute without parameters runs several statements and returns the last tag', async () => {
+    const table = uniqueTable('multi');
+    const tag = await db.execute(`create temp table ${table}(x int); insert into ${table} values (1), (2); update ${table} set x = x + 1`);
+    expect(tag).toBe('UPDATE 2');
+  });
+
+  it('query returns command, rowCount and column descriptions', async () => {
+    const result = await db.query('select 1::int4 as id, $1::text as name', ['n']);
+    expect(result.command).toBe('SELECT 1');
+    expect(result.rowCount).toBe(1);
+    expect(result.columns.map((c) => [c.name, c.typeOid, c.typeName])).toEqual([['id', 23, 'int4'], ['name', 25, 'text']]);
+  });
+
+  it('executemany inserts every parameter row, atomically', async () => {
+    const table = uniqueTable('many');
+    await db.execute(`create temp table ${table}(id int primary key, label text)`);
+    await db.executemany(`insert into ${table} values ($1, $2)`, Array.from({ length: 500 }, (_, i) => [i, `row ${i}`]));
+    expect(await db.fetchval(`select count(*)::int from ${table}`)).toBe(500);
+    // A duplicate key in the middle rolls back the whole batch.
+    await expect(db.executemany(`insert into ${table} values ($1, $2)`, [[1000, 'a'], [1, 'dup'], [1001, 'b']])).rejects.toMatchObject({ code: '23505' });
+    expect(await db.fetchval(`select count(*)::int from ${table}`)).toBe(500);
+  });
+
+  it('prepare exposes columns and parameter types and runs many times', async () => {
+    const statement = await db.prepare('select $1::int4 + 1 as next, $2::text as label');
+    expect(statement.parameterTypes).toEqual([23, 25]);
+    expect(statement.columns.map((c) => c.name)).toEqual(['next', 'label']);
+    for (let i = 0; i < 3; i++) expect(await statement.fetchrow([i, `l${i}`])).toEqual({ next: i + 1, label: `l${i}` });
+    expect(await statement.fetchval([41, 'x'])).toBe(42);
+    await statement.close();
+    await expect(statement.fetch([1, 'x'])).rejects.toThrow(InterfaceError);
+  });
+
+  it('rejects a wrong parameter count before executing, and stays usable', async () => {
+    const error = await db.fetch('select $1::int4 + $2::int4', [1]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParameterError);
+    expect((error as Error).message).toMatch(/takes 2 parameter\(s\).*1 were given/);
+    expect(await db.fetchval('select 1')).toBe(1);
+  });
+
+  it('rejects a value of the wrong type for its parameter, naming the parameter', async () => {
+    const error = await db.fetch('select $1::int4', ['not a number']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParameterError);
+    expect((error as Error).message).toMatch(/\$1/);
+    const undefinedParam = await db.fetch('select $1::int4', [undefined]).catch((e: unknown) => e);
+    expect(undefinedParam).toBeInstanceOf(ParameterError);
+    expect(await db.fetchval('select $1::int4', [7])).toBe(7);
+  });
+
+  it('sends NULL parameters and returns NULL as null, distinct from the empty string', async () => {
+    const row = await db.fetchrow('select $1::text as a, $2::text as b, $1::text is null as a_null, $2::text is null as b_null', [null, '']);
+    expect(row).toEqual({ a: null, b: '', a_null: true, b_null: false });
+  });
+});
