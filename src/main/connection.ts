@@ -7,6 +7,7 @@ import type { PgConnection, TransactionStatus } from '../worker/connection.js';
 import type { RowMode } from '../worker/operations/extended-query.js';
 import { closeOnServer, fetchFromPortal, runQuery, runSimpleQuery } from '../worker/requests.js';
 import type { StatementDescription } from '../worker/statement.js';
+import { sendCancelRequest } from '../worker/cancel.js';
 import { PreparedStatement } from './prepared-statement.js';
 import { beginStatement, type TransactionOptions } from './transaction-options.js';
 import { columnsOf, type Column } from './columns.js';
@@ -179,6 +180,18 @@ export class Connection {
         }
       },
     };
+  }
+
+  /**
+   * Ask the server to cancel the statement running now on this connection: it then rejects with
+   * QueryCanceledError (57014) and the connection stays usable. Like PQcancel, this is a request:
+   * a statement that finishes before it arrives is not affected, and nothing is cancelled when the
+   * connection is idle.
+   */
+  async cancel(): Promise<void> {
+    const route = this.engine.cancelRoute;
+    if (this.closed || route === undefined) throw new InterfaceError('cancel(): the connection is closed');
+    await sendCancelRequest(route, this.engine.processId, this.engine.secretKey);
   }
 
   /** Close gracefully: queued queries finish first. */

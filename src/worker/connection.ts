@@ -13,6 +13,7 @@ import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
 import type { TypeOptions } from '../codec/types/codec.js';
 import { Progress, type Operation } from './operations/operation.js';
 import { StatementCache } from './statement-cache.js';
+import type { CancelRoute } from './cancel.js';
 
 export type { Notification };
 
@@ -35,6 +36,8 @@ export class PgConnection {
   readonly statements: StatementCache;
   processId = 0;
   secretKey: Uint8Array = new Uint8Array(0);
+  /** How to reach this backend again for a CancelRequest. */
+  cancelRoute: CancelRoute | undefined;
   transactionStatus: TransactionStatus = 'idle';
   /** Set once the connection can no longer be used; every later operation fails with it. */
   broken: Error | undefined;

@@ -40,6 +40,13 @@ function withDeadline<T>(promise: Promise<T>, deadline: number, onTimeout: () =>
 async function attempt(plan: ConnectionPlan, target: TransportTarget, useTls: boolean, options: EngineOptions, deadline: number): Promise<PgConnection> {
   const transport = await openTransport(target, plan.sslMode, plan.tls, deadline, useTls);
   const engine = new PgConnection(transport.socket, options);
+  engine.cancelRoute = {
+    target,
+    sslMode: plan.sslMode,
+    useTls: transport.peerCertificate !== undefined,
+    tls: plan.tls,
+    connectTimeoutMs: plan.connectTimeoutMs,
+  };
   try {
     const password = await plan.password(target);
     const started = new Promise<void>((resolve, reject) => engine.submit(new Startup({

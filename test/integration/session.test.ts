@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { connect, ConnectionError, InterfaceError, type PostgresErrorFields } from '../../src/main/index.js';
+import { connect, ConnectionError, InterfaceError, QueryCanceledError, type PostgresErrorFields } from '../../src/main/index.js';
 import { connectToTestServer, testDsn, withConnection } from '../support/server.js';
 
 describe('session state from the server', () => {
@@ -58,6 +58,26 @@ describe('session state from the server', () => {
     } finally {
       victim.terminate();
       await killer.close();
+    }
+  });
+
+  it('cancel() stops the running statement with QueryCanceledError and the connection goes on', async () => {
+    for (const sslmode of ['disable', 'prefer'] as const) {
+      const db = await connectToTestServer({ sslmode });
+      const watcher = await connectToTestServer();
+      try {
+        const running = db.fetch('select pg_sleep(30)').catch((e: unknown) => e);
+        while ((await watcher.fetchval(`select state from pg_stat_activity where pid = $1`, [db.processId])) !== 'active') { /* poll the server */ }
+        const started = Date.now();
+        await db.cancel();
+        const error = await running;
+        expect(error, sslmode).toBeInstanceOf(QueryCanceledError);
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(await db.fetchval('select 41 + 1')).toBe(42);
+      } finally {
+        await db.close();
+        await watcher.close();
+      }
     }
   });
 

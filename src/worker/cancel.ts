@@ -1,0 +1,32 @@
+// Query cancellation: PostgreSQL takes it on a new connection that sends only a CancelRequest with
+// the backend's process id and secret key, and closes without answering.
+
+import type { ConnectionOptions } from 'node:tls';
+import { BufferWriter } from '../codec/buffer/writer.js';
+import { writeCancelRequest } from '../codec/protocol/index.js';
+import { ConnectionError } from '../codec/errors/client-errors.js';
+import { openTransport, type SslMode, type TransportTarget } from './transport.js';
+
+/** Where and how a connection was opened, so that a cancel request reaches the same server. */
+export interface CancelRoute {
+  target: TransportTarget;
+  sslMode: SslMode;
+  /** Whether the session itself runs over TLS: the cancel request does too (as libpq 17). */
+  useTls: boolean;
+  tls: ConnectionOptions;
+  connectTimeoutMs: number | undefined;
+}
+
+export async function sendCancelRequest(route: CancelRoute, processId: number, secretKey: Uint8Array): Promise<void> {
+  const deadline = route.connectTimeoutMs ? Date.now() + route.connectTimeoutMs : Infinity;
+  const { socket } = await openTransport(route.target, route.sslMode, route.tls, deadline, route.useTls);
+  const out = new BufferWriter(16 + secretKey.length);
+  writeCancelRequest(out, processId, secretKey);
+  await new Promise<void>((resolve, reject) => {
+    // The server closes once it has read the request; waiting for that means it has been delivered.
+    socket.once('close', () => resolve());
+    socket.once('error', (error: Error) => reject(new ConnectionError(`sending the cancel request failed: ${error.message}`, { cause: error })));
+    socket.on('data', () => undefined);
+    socket.end(out.toBytes());
+  });
+}
