@@ -3,6 +3,14 @@
 export { connect, type ConnectOptions } from './connect.js';
 export { Connection, type Row, type QueryOptions, type CursorOptions, type QueryResult } from './connection.js';
 export { PreparedStatement } from './prepared-statement.js';
+export { createPool, Pool, type CallOptions, type StreamOptions, type PoolStats, type HistogramSummary } from './pool.js';
+export type { PoolOptions } from './pool-options.js';
+export { Result } from './result.js';
+export { RecordBatch, type ResultSchema } from './record-batch.js';
+export { Layout, type BatchData, type ColumnData, type FixedValues } from '../codec/batch/index.js';
+export { JsonText } from '../codec/types/json.js';
+export type { Interval } from '../codec/types/datetime/interval.js';
+export type { TimeTz } from '../codec/types/datetime/time.js';
 export type { Column } from './columns.js';
 export type { TransactionOptions } from './transaction-options.js';
 export type { TransactionStatus } from '../worker/connection.js';

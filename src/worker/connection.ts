@@ -108,6 +108,15 @@ export class PgConnection {
     if (name) this.statementsToClose.push(name);
   }
 
+  /** Stop reading the socket: backpressure for a stream whose consumer is behind. */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
   /** Graceful close: waits for queued operations, then says Terminate. */
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -42,3 +42,23 @@ export class AuthenticationError extends PgloomError {
 export class InterfaceError extends PgloomError {
   override name = 'InterfaceError';
 }
+
+/** The caller gave up on a query (AbortSignal): it was cancelled on the server; the connection stays usable. */
+export class QueryAbortedError extends PgloomError {
+  override name = 'QueryAbortedError';
+}
+
+/** A query ran past its `timeout`: it was cancelled on the server; the connection stays usable. */
+export class QueryTimeoutError extends QueryAbortedError {
+  override name = 'QueryTimeoutError';
+}
+
+/** The worker thread running a query died; the pool replaced it. The query's outcome is unknown. */
+export class WorkerCrashedError extends ConnectionError {
+  override name = 'WorkerCrashedError';
+}
+
+/** No pool connection became free within acquireTimeout. Nothing was sent to the server. */
+export class PoolTimeoutError extends PgloomError {
+  override name = 'PoolTimeoutError';
+}

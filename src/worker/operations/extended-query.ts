@@ -16,6 +16,11 @@ import { Operation, Progress } from './operation.js';
 
 export type RowMode = 'object' | 'array' | 'none';
 
+/** Receives each DataRow undecoded (the pool's batch builder); used with rowMode 'none'. */
+export interface RowSink {
+  row(statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number): void;
+}
+
 export interface QueryOutcome {
   /** The command tag, e.g. 'INSERT 0 1' or 'SELECT 3'. */
   command: string;
@@ -40,6 +45,7 @@ export interface ExtendedQueryRequest {
   portal?: string;
   /** Stop after this many rows (PortalSuspended); 0 = all. */
   maxRows?: number;
+  sink?: RowSink;
 }
 
 const enum Phase { Describe, Execute }
@@ -125,6 +131,7 @@ export class ExtendedQuery extends Operation {
         if (this.error) return;
         if (this.request.rowMode === 'object') this.rows.push(decodeRowObject(this.statement!, bytes, view, start, end));
         else if (this.request.rowMode === 'array') this.rows.push(decodeRowArray(this.statement!, bytes, view, start, end));
+        else this.request.sink?.row(this.statement!, bytes, view, start, end);
         return;
       case BackendMessage.CommandComplete: {
         const complete = parseCommandComplete(bytes, start, end);

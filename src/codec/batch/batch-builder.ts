@@ -1,0 +1,80 @@
+// Decodes DataRow messages straight into columns (no per-row JS objects) and cuts the stream into
+// batches of at most `maxRows` rows or about `maxBytes` of variable-width data.
+
+import { ProtocolError } from '../errors/client-errors.js';
+import { ColumnBuilder } from './column-builder.js';
+import type { BatchData, Layout } from './layout.js';
+
+export interface BatchLimits {
+  /** Rows per batch (default 65 536). */
+  maxRows?: number;
+  /** Wire bytes per batch before it is cut (default 4 MiB). */
+  maxBytes?: number;
+}
+
+const INITIAL_CAPACITY = 1024;
+
+export class BatchBuilder {
+  private readonly columns: ColumnBuilder[];
+  private rows = 0;
+  private capacity = INITIAL_CAPACITY;
+  private bytes = 0;
+  readonly maxRows: number;
+  readonly maxBytes: number;
+
+  constructor(layouts: readonly Layout[], limits: BatchLimits = {}) {
+    this.maxRows = limits.maxRows ?? 65_536;
+    this.maxBytes = limits.maxBytes ?? 4 * 1024 * 1024;
+    this.capacity = Math.min(INITIAL_CAPACITY, this.maxRows);
+    this.columns = layouts.map((layout) => new ColumnBuilder(layout, this.capacity));
+  }
+
+  get numRows(): number {
+    return this.rows;
+  }
+
+  /** Whether the batch reached its row or byte limit and should be finished. */
+  get full(): boolean {
+    return this.rows >= this.maxRows || this.bytes >= this.maxBytes;
+  }
+
+  /** Append one DataRow body (bytes[start, end)). */
+  addRow(bytes: Uint8Array, view: DataView, start: number, end: number): void {
+    const columns = this.columns;
+    const count = view.getInt16(start);
+    if (count !== columns.length) throw new ProtocolError(`DataRow has ${count} fields but RowDescription declared ${columns.length}`);
+    const row = this.rows;
+    if (row === this.capacity) this.growTo(this.capacity * 2);
+    let pos = start + 2;
+    for (let i = 0; i < count; i++) {
+      const length = view.getInt32(pos);
+      pos += 4;
+      const column = columns[i];
+      if (length < 0) {
+        column.appendNull(row);
+        continue;
+      }
+      if (pos + length > end) throw new ProtocolError('DataRow is shorter than its field lengths declare: the server stream is corrupt');
+      column.append(row, bytes, view, pos, length);
+      pos += length;
+    }
+    // Row bytes as a whole stand in for the batch's memory: close enough to cut on.
+    this.bytes += end - start;
+    this.rows = row + 1;
+  }
+
+  /** Hand over the batch built so far and start an empty one. */
+  finish(): BatchData {
+    const batch: BatchData = { numRows: this.rows, columns: this.columns.map((column) => column.finish(this.rows)) };
+    this.capacity = Math.min(INITIAL_CAPACITY, this.maxRows);
+    for (const column of this.columns) column.reset(this.capacity);
+    this.rows = 0;
+    this.bytes = 0;
+    return batch;
+  }
+
+  private growTo(capacity: number): void {
+    for (const column of this.columns) column.grow(capacity);
+    this.capacity = capacity;
+  }
+}

@@ -1,0 +1,33 @@
+// Errors cross thread boundaries as plain data (structured clone keeps no classes) and are rebuilt
+// as the same class on the other side.
+
+import {
+  AuthenticationError, ConfigError, ConnectionError, DecodeError, InterfaceError, ParameterError, PgloomError,
+  ProtocolError, QueryAbortedError, QueryTimeoutError, WorkerCrashedError,
+} from './client-errors.js';
+import { PostgresError, type PostgresErrorFields } from './postgres-error.js';
+import { postgresErrorFrom } from './index.js';
+
+export type SerializedError =
+  | { kind: 'postgres'; fields: PostgresErrorFields }
+  | { kind: 'client'; name: string; message: string };
+
+const clientErrorClasses: Record<string, new (message: string) => PgloomError> = {
+  ProtocolError, DecodeError, ParameterError, ConfigError, ConnectionError, AuthenticationError, InterfaceError,
+  QueryAbortedError, QueryTimeoutError, WorkerCrashedError,
+};
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof PostgresError) return { kind: 'postgres', fields: error.toFields() };
+  if (error instanceof Error) return { kind: 'client', name: error.name, message: error.message };
+  return { kind: 'client', name: 'Error', message: String(error) };
+}
+
+export function deserializeError(serialized: SerializedError): Error {
+  if (serialized.kind === 'postgres') return postgresErrorFrom(serialized.fields);
+  const ErrorClass = clientErrorClasses[serialized.name];
+  if (ErrorClass !== undefined) return new ErrorClass(serialized.message);
+  const error = new Error(serialized.message);
+  error.name = serialized.name;
+  return error;
+}

@@ -1,0 +1,99 @@
+// createPool's options: checked on the calling thread so that a mistake fails createPool itself,
+// then turned into the plain WorkerConfig every worker receives.
+
+import { availableParallelism } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { ConfigError } from '../codec/errors/client-errors.js';
+import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
+import { resolveConnectionPlan } from '../worker/config/index.js';
+import type { WorkerConfig } from '../worker/pool/messages.js';
+import type { ConnectOptions } from './connect.js';
+
+export interface PoolOptions extends Omit<ConnectOptions, 'onNotification' | 'password'> {
+  /** A password string (a password function cannot reach the worker threads). */
+  password?: string;
+  /** Worker threads (default: the machine's available parallelism, at least 1). */
+  workers?: number;
+  /** Connections each worker owns at most (default 4); also the tasks a worker runs at once. */
+  connectionsPerWorker?: number;
+  /** Connections opened at start, spread over the workers (default 0: all opened on demand). */
+  minConnections?: number;
+  /** Close a connection after this many queries; 0 (default) never. */
+  maxQueriesPerConnection?: number;
+  /** Close a connection idle this many ms (default 300 000); 0 never. */
+  maxInactiveConnectionLifetime?: number;
+  /** Max ms a query waits for a free connection before failing (default: no limit). */
+  acquireTimeout?: number;
+  /** SQL run once on every new connection (e.g. SET statements). */
+  init?: string;
+  /** SQL run each time a connection is pinned (acquire, transaction). */
+  setup?: string;
+  /** SQL run when a pinned connection is released; default: the asyncpg-style reset. */
+  reset?: string;
+  /** Rows per batch (default 65 536). */
+  batchRows?: number;
+  /** Wire bytes per batch before it is cut (default 4 MiB). */
+  batchBytes?: number;
+  /** Called on the main thread with the notices of each query. */
+  onNotice?: (notice: PostgresErrorFields) => void;
+}
+
+function positiveInteger(value: number | undefined, name: string, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new ConfigError(`${name} must be ${allowZero ? 'a non-negative' : 'a positive'} integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+export interface ResolvedPoolOptions {
+  worker: WorkerConfig;
+  workers: number;
+  acquireTimeout: number | undefined;
+  rowMode: 'object' | 'array';
+  onNotice?: (notice: PostgresErrorFields) => void;
+}
+
+export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefined, extra: PoolOptions): ResolvedPoolOptions {
+  const options: PoolOptions = typeof dsnOrOptions === 'string' ? { ...extra, dsn: dsnOrOptions } : { ...dsnOrOptions, ...extra };
+  if (typeof (options as { password?: unknown }).password === 'function') {
+    throw new ConfigError('createPool needs the password as a string: a password function cannot be sent to the worker threads');
+  }
+  if (options.rowMode !== undefined && options.rowMode !== 'object' && options.rowMode !== 'array') {
+    throw new ConfigError(`rowMode must be 'object' or 'array', got ${String(options.rowMode)}`);
+  }
+  const workers = positiveInteger(options.workers, 'workers', Math.max(1, availableParallelism()));
+  const connectionsPerWorker = positiveInteger(options.connectionsPerWorker, 'connectionsPerWorker', 4);
+  const minConnections = positiveInteger(options.minConnections, 'minConnections', 0, true);
+  if (minConnections > workers * connectionsPerWorker) {
+    throw new ConfigError(`minConnections (${minConnections}) exceeds workers × connectionsPerWorker (${workers * connectionsPerWorker})`);
+  }
+  const acquireTimeout = options.acquireTimeout === undefined ? undefined : positiveInteger(options.acquireTimeout, 'acquireTimeout', 0);
+  // Resolve once here so that a bad DSN or sslmode fails createPool, not the first query.
+  const {
+    workers: _w, connectionsPerWorker: _c, minConnections: _m, maxQueriesPerConnection, maxInactiveConnectionLifetime, acquireTimeout: _a,
+    init, setup, reset, batchRows, batchBytes, onNotice, rowMode, statementCacheSize, types, ...connection
+  } = options;
+  resolveConnectionPlan(connection);
+  return {
+    workers,
+    acquireTimeout,
+    rowMode: rowMode ?? 'object',
+    onNotice,
+    worker: {
+      connection,
+      connectionsPerWorker,
+      minConnections: Math.ceil(minConnections / workers),
+      maxQueriesPerConnection: positiveInteger(maxQueriesPerConnection, 'maxQueriesPerConnection', 0, true),
+      maxInactiveConnectionLifetime: positiveInteger(maxInactiveConnectionLifetime, 'maxInactiveConnectionLifetime', 300_000, true),
+      statementCacheSize: positiveInteger(statementCacheSize, 'statementCacheSize', 100, true),
+      types: types ?? {},
+      batchRows: positiveInteger(batchRows, 'batchRows', 65_536),
+      batchBytes: positiveInteger(batchBytes, 'batchBytes', 4 * 1024 * 1024),
+      init,
+      setup,
+      reset,
+      controlChannel: `pgloom-pool-${randomUUID()}`,
+    },
+  };
+}

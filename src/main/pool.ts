@@ -1,0 +1,331 @@
+// createPool(): worker threads (piscina), each owning several connections, decode results into
+// columnar batches that arrive here without a copy. This thread only queues tasks and awaits.
+
+import { BroadcastChannel, MessageChannel, type TransferListItem } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { InterfaceError, PoolTimeoutError, QueryAbortedError, QueryTimeoutError, WorkerCrashedError } from '../codec/errors/client-errors.js';
+import { deserializeError } from '../codec/errors/transport.js';
+import { codecFor } from '../codec/types/registry.js';
+import { typeNameFor } from '../codec/types/registry.js';
+import type { TypeOptions } from '../codec/types/codec.js';
+import type { ColumnInfo, ControlMessage, QueryReply, QueryTask, StreamTask, WorkerTask } from '../worker/pool/messages.js';
+import { packParams } from '../worker/pool/params.js';
+import { Admission } from './admission.js';
+import type { Column } from './columns.js';
+import type { Row } from './connection.js';
+import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
+import { RecordBatch, type ResultSchema } from './record-batch.js';
+import { Result } from './result.js';
+import { BatchStream } from './batch-stream.js';
+import { workerScriptUrl } from './worker-script.js';
+
+export interface CallOptions {
+  /** Abort the call: a running query is cancelled on the server (CancelRequest); the pool stays usable. */
+  signal?: AbortSignal;
+  /** Give up after this many ms, counted from the call (waiting for a connection included). */
+  timeout?: number;
+  /** 'object' (default) or 'array' rows. */
+  rowMode?: 'object' | 'array';
+}
+
+export interface StreamOptions extends CallOptions {
+  /** Batches the worker may send ahead of the consumer before it stops reading (default 2). */
+  highWaterMark?: number;
+}
+
+export interface HistogramSummary {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface PoolStats {
+  workers: number;
+  /** Connection slots in use (running queries and pinned sessions). */
+  busy: number;
+  /** Calls waiting for a free slot. */
+  queued: number;
+  capacity: number;
+  completed: number;
+  /** ms waited for a slot, and ms run in a worker (piscina's histogram). */
+  waitTime: HistogramSummary;
+  runTime: HistogramSummary;
+}
+
+let nextTaskId = 1;
+
+function summarise(histogram: { count: number; min: number; mean: number; max: number; percentile(p: number): number }, scale: number): HistogramSummary {
+  if (histogram.count === 0) return { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+  return {
+    count: histogram.count,
+    min: histogram.min / scale,
+    mean: histogram.mean / scale,
+    p50: histogram.percentile(50) / scale,
+    p90: histogram.percentile(90) / scale,
+    p99: histogram.percentile(99) / scale,
+    max: histogram.max / scale,
+  };
+}
+
+export class Pool {
+  private readonly piscina: Piscina<WorkerTask, unknown>;
+  private readonly control: BroadcastChannel;
+  private readonly admission: Admission;
+  private readonly types: TypeOptions;
+  private closing: Promise<void> | undefined;
+  private completedTasks = 0;
+  private readonly running = new Set<Promise<unknown>>();
+
+  /** @internal Use createPool(). */
+  constructor(private readonly options: ResolvedPoolOptions) {
+    const { worker, workers } = options;
+    this.types = worker.types;
+    this.piscina = new Piscina<WorkerTask, unknown>({
+      filename: workerScriptUrl(),
+      minThreads: workers,
+      maxThreads: workers,
+      concurrentTasksPerWorker: worker.connectionsPerWorker,
+      // Workers own sockets: their event loops must keep running between tasks (no Atomics.wait).
+      atomics: 'disabled',
+      idleTimeout: Number.MAX_SAFE_INTEGER,
+      workerData: worker,
+      recordTiming: true,
+    });
+    this.control = new BroadcastChannel(worker.controlChannel);
+    this.control.unref();
+    this.admission = new Admission(workers * worker.connectionsPerWorker);
+  }
+
+  /** Run a query; rows arrive as columnar batches (see Result). */
+  async query<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<Result<R>> {
+    const reply = await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: [packParams(checkParams(params))], results: 'batches' }, options);
+    return this.resultOf<R>(reply, options.rowMode ?? this.options.rowMode);
+  }
+
+  async fetch<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R[]> {
+    return (await this.query<R>(sql, params, options)).rows;
+  }
+
+  /** The first row, or null when there is none. */
+  async fetchrow<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R | null> {
+    const result = await this.query<R>(sql, params, options);
+    return result.batches.length === 0 ? null : result.batches[0].row(0);
+  }
+
+  /** One value of the first row: column by index (default 0) or name; null when there is no row. */
+  async fetchval<V = unknown>(sql: string, params: readonly unknown[] = [], column: number | string = 0, options: CallOptions = {}): Promise<V | null> {
+    const result = await this.query(sql, params, options);
+    const index = typeof column === 'number' ? column : result.columns.findIndex((c) => c.name === column);
+    if (index < 0 || index >= result.columns.length) {
+      throw new InterfaceError(`fetchval: the result has no column ${JSON.stringify(column)}; its columns are ${JSON.stringify(result.columns.map((c) => c.name))}`);
+    }
+    return result.batches.length === 0 ? null : (result.batches[0].value(index, 0) as V);
+  }
+
+  /**
+   * Run a command and return its status tag. Without parameters the simple protocol is used, so
+   * `sql` may hold several statements.
+   */
+  async execute(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<string> {
+    checkParams(params);
+    const simple = params.length === 0;
+    const reply = await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: simple ? [] : [packParams(params)], results: 'none', simple }, options);
+    return reply.command;
+  }
+
+  /** Run one statement once per parameter array, pipelined and atomic, on one connection. */
+  async executemany(sql: string, paramRows: readonly (readonly unknown[])[], options: CallOptions = {}): Promise<void> {
+    if (!Array.isArray(paramRows)) throw new InterfaceError('executemany takes an array of parameter arrays');
+    if (paramRows.length === 0) return;
+    await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: paramRows.map((row) => packParams(checkParams(row))), results: 'none' }, options);
+  }
+
+  /**
+   * Stream a result as batches with backpressure: the worker stops reading from the server while
+   * `highWaterMark` batches wait for the consumer. Breaking out of the loop cancels the query.
+   */
+  stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<RecordBatch<R>> {
+    checkParams(params);
+    const highWaterMark = options.highWaterMark ?? 2;
+    if (!Number.isInteger(highWaterMark) || highWaterMark < 1) throw new InterfaceError(`highWaterMark must be a positive integer, got ${String(highWaterMark)}`);
+    const rowMode = options.rowMode ?? this.options.rowMode;
+    return {
+      [Symbol.asyncIterator]: () => {
+        const { port1, port2 } = new MessageChannel();
+        const task: StreamTask = { kind: 'stream', id: nextTaskId++, sql, params: packParams(params), port: port2, highWaterMark };
+        const started = this.dispatch(task, options, [port2]);
+        return new BatchStream<R>(port1, started, (columns) => this.schemaOf(columns, rowMode))[Symbol.asyncIterator]();
+      },
+    };
+  }
+
+  async stats(): Promise<PoolStats> {
+    const histogram = this.piscina.histogram;
+    const runTime = histogram.runTime;
+    return {
+      workers: this.piscina.threads.length,
+      busy: this.admission.busy,
+      queued: this.admission.waiting,
+      capacity: this.options.workers * this.options.worker.connectionsPerWorker,
+      completed: this.completedTasks,
+      waitTime: summarise(this.admission.waitTime, 1e6),
+      runTime: { count: this.piscina.completed, min: runTime.min, mean: runTime.mean, p50: runTime.p50, p90: runTime.p90, p99: runTime.p99, max: runTime.max },
+    };
+  }
+
+  /** Stop taking calls, let running ones finish (up to `timeout` ms, default 30 s), close every connection. */
+  close(timeout = 30_000): Promise<void> {
+    this.closing ??= (async () => {
+      this.admission.failAll(new InterfaceError('the pool is closing'));
+      const drained = Promise.allSettled([...this.running]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, timeout)))]);
+      clearTimeout(timer);
+      await this.closeConnections(Math.min(5_000, timeout));
+      this.control.close();
+      await this.piscina.destroy();
+    })();
+    return this.closing;
+  }
+
+  /** Close at once: running calls fail, connections are cut. */
+  async terminate(): Promise<void> {
+    this.closing ??= (async () => {
+      this.admission.failAll(new InterfaceError('the pool was terminated'));
+      this.control.close();
+      await this.piscina.destroy();
+    })();
+    return this.closing;
+  }
+
+  private closeConnections(timeout: number): Promise<void> {
+    // Each worker closes its connections (Terminate, so the server logs no lost client) and says so.
+    return new Promise((resolve) => {
+      let pending = this.piscina.threads.length;
+      const listener = new BroadcastChannel(this.options.worker.controlChannel);
+      const done = () => {
+        clearTimeout(timer);
+        listener.close();
+        resolve();
+      };
+      const timer = setTimeout(done, timeout);
+      listener.onmessage = (event) => {
+        if ((event as { data: ControlMessage }).data.type === 'closed' && --pending <= 0) done();
+      };
+      if (pending === 0) return done();
+      this.control.postMessage({ type: 'close' } satisfies ControlMessage);
+    });
+  }
+
+  private async runQuery(task: QueryTask, options: CallOptions): Promise<Extract<QueryReply, { ok: true }>> {
+    const reply = (await this.dispatch(task, options)) as QueryReply;
+    if (!reply.ok) throw deserializeError(reply.error);
+    if (this.options.onNotice) for (const notice of reply.notices) this.options.onNotice(notice);
+    return reply;
+  }
+
+  /** Queue a task for a free slot, run it in a worker, and honour abort and timeout throughout. */
+  private dispatch(task: WorkerTask, options: CallOptions, transferList: readonly TransferListItem[] = []): Promise<unknown> {
+    if (this.closing) return Promise.reject(new InterfaceError('the pool is closed: create a new one'));
+    const { signal, timeout } = options;
+    if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) return Promise.reject(new InterfaceError(`timeout must be a positive number of ms, got ${String(timeout)}`));
+    if (signal?.aborted) return Promise.reject(new QueryAbortedError('the query was aborted before it started'));
+    const deadline = timeout === undefined ? undefined : Date.now() + timeout;
+    const outcome = (async () => {
+      await this.admission.acquire(
+        signal,
+        minDefined(this.options.acquireTimeout, timeout),
+        () => (timeout !== undefined && (this.options.acquireTimeout === undefined || timeout <= this.options.acquireTimeout)
+          ? new QueryTimeoutError(`the query timed out after ${timeout} ms waiting for a free connection`)
+          : new PoolTimeoutError(`no connection became free within acquireTimeout (${this.options.acquireTimeout} ms): raise it, or add workers or connectionsPerWorker`)),
+        () => new QueryAbortedError('the query was aborted while waiting for a free connection'),
+      );
+      try {
+        return await this.runInWorker(task, signal, deadline, transferList);
+      } finally {
+        this.admission.release();
+        this.completedTasks++;
+      }
+    })();
+    this.running.add(outcome);
+    void outcome.then(() => this.running.delete(outcome), () => this.running.delete(outcome));
+    return outcome;
+  }
+
+  private runInWorker(task: WorkerTask, signal: AbortSignal | undefined, deadline: number | undefined, transferList: readonly TransferListItem[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = () => {
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const giveUp = (reason: 'abort' | 'timeout') => {
+        if (settled) return;
+        finish();
+        // The worker cancels the query on the server and drains the connection; we do not wait.
+        this.control.postMessage({ type: 'cancel', taskId: task.id, reason } satisfies ControlMessage);
+        reject(reason === 'timeout' ? new QueryTimeoutError('the query ran past its timeout and was cancelled') : new QueryAbortedError('the query was aborted and cancelled on the server'));
+      };
+      const onAbort = () => giveUp('abort');
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (deadline !== undefined) timer = setTimeout(() => giveUp('timeout'), Math.max(0, deadline - Date.now()));
+      this.piscina.run(task, { transferList: transferList as never }).then(
+        (reply) => {
+          if (settled) return;
+          finish();
+          resolve(reply);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          finish();
+          reject(new WorkerCrashedError(`the worker thread running this query stopped (${error instanceof Error ? error.message : String(error)}); the pool replaced it, but whether the query ran is unknown`));
+        },
+      );
+    });
+  }
+
+  private resultOf<R>(reply: Extract<QueryReply, { ok: true }>, rowMode: 'object' | 'array'): Result<R> {
+    const schema = this.schemaOf(reply.columns, rowMode);
+    const batches = reply.batches.map((batch) => new RecordBatch<R>(batch, schema));
+    return new Result<R>(reply.command, reply.rowCount, schema.columns, batches, reply.columns.map((c) => c.format));
+  }
+
+  private schemaOf(columns: readonly ColumnInfo[], rowMode: 'object' | 'array'): ResultSchema {
+    const described: Column[] = columns.map((c) => ({
+      name: c.name,
+      typeOid: c.typeOid,
+      typeName: typeNameFor(c.typeOid),
+      tableOid: c.tableOid,
+      columnAttr: c.columnAttr,
+      typeModifier: c.typeModifier,
+    }));
+    return {
+      columns: described,
+      codecs: columns.map((c) => (c.format === 1 ? codecFor(c.typeOid, this.types) : undefined)),
+      directInt64: (this.types.int8 ?? 'bigint') === 'bigint',
+      rowMode,
+    };
+  }
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+function checkParams<T>(params: T): T {
+  if (!Array.isArray(params)) throw new InterfaceError('query parameters must be an array, e.g. fetch(sql, [a, b]) for $1 and $2');
+  return params;
+}
+
+/** Create a pool of worker threads, each owning up to `connectionsPerWorker` connections. */
+export function createPool(dsnOrOptions?: string | PoolOptions, options: PoolOptions = {}): Pool {
+  return new Pool(resolvePoolOptions(dsnOrOptions, options));
+}

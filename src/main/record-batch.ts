@@ -1,0 +1,111 @@
+// A batch of rows as the pool delivers it: columnar buffers that came from a worker without a
+// copy, read as typed arrays (column) or as plain rows (row, toRows) decoded on demand.
+
+import { cellReader, isPresent, Layout, type BatchData, type CellReader, type ColumnData, type FixedValues } from '../codec/batch/index.js';
+import { InterfaceError } from '../codec/errors/client-errors.js';
+import type { TypeCodec } from '../codec/types/codec.js';
+import type { Column } from './columns.js';
+
+/** The decoding plan of a result: shared by all its batches. */
+export interface ResultSchema {
+  columns: readonly Column[];
+  codecs: readonly (TypeCodec | undefined)[];
+  /** int8 columns read straight from their BigInt64Array (the default int8: 'bigint'). */
+  directInt64: boolean;
+  rowMode: 'object' | 'array';
+}
+
+export class RecordBatch<R = Record<string, unknown>> {
+  readonly numRows: number;
+  private readers: (CellReader | undefined)[];
+
+  /** @internal Built by Pool. */
+  constructor(
+    /** The raw buffers, in the layout of docs/batches.md. */
+    readonly data: BatchData,
+    private readonly plan: ResultSchema,
+  ) {
+    this.numRows = data.numRows;
+    this.readers = new Array(data.columns.length);
+  }
+
+  get schema(): readonly Column[] {
+    return this.plan.columns;
+  }
+
+  /** The buffers of one column, by name or index. */
+  columnData(nameOrIndex: string | number): ColumnData {
+    return this.data.columns[this.indexOf(nameOrIndex)];
+  }
+
+  /**
+   * One column: the typed array itself for fixed-width types (int2/4/8, oid, float4/8, bool as
+   * 0/1 bytes, date as days and timestamps as µs since 1970, time as µs; a NULL's slot holds 0 —
+   * see isNull), else the decoded values with null for NULL.
+   */
+  column(nameOrIndex: string | number): FixedValues | unknown[] {
+    const index = this.indexOf(nameOrIndex);
+    const data = this.data.columns[index];
+    if (data.layout !== Layout.Variable) return data.values!;
+    const read = this.reader(index);
+    return Array.from({ length: this.numRows }, (_, row) => read(row));
+  }
+
+  isNull(nameOrIndex: string | number, row: number): boolean {
+    return !isPresent(this.data.columns[this.indexOf(nameOrIndex)], row);
+  }
+
+  /** One value, decoded as in rows. */
+  value(nameOrIndex: string | number, row: number): unknown {
+    return this.reader(this.indexOf(nameOrIndex))(row);
+  }
+
+  row(index: number): R {
+    if (!Number.isInteger(index) || index < 0 || index >= this.numRows) throw new InterfaceError(`row ${index} is outside this batch of ${this.numRows} rows`);
+    return this.buildRows(index, index + 1)[0];
+  }
+
+  toRows(): R[] {
+    return this.buildRows(0, this.numRows);
+  }
+
+  private buildRows(from: number, to: number): R[] {
+    const count = this.data.columns.length;
+    const readers = Array.from({ length: count }, (_, i) => this.reader(i));
+    const rows = new Array<R>(to - from);
+    if (this.plan.rowMode === 'array') {
+      for (let r = from; r < to; r++) {
+        const row = new Array<unknown>(count);
+        for (let c = 0; c < count; c++) row[c] = readers[c](r);
+        rows[r - from] = row as R;
+      }
+      return rows;
+    }
+    const names = this.plan.columns.map((c) => c.name);
+    for (let r = from; r < to; r++) {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < count; c++) row[names[c]] = readers[c](r);
+      rows[r - from] = row as R;
+    }
+    return rows;
+  }
+
+  private reader(index: number): CellReader {
+    let read = this.readers[index];
+    if (read === undefined) {
+      const codec = this.plan.codecs[index];
+      read = cellReader(this.data.columns[index], codec, this.plan.directInt64);
+      this.readers[index] = read;
+    }
+    return read;
+  }
+
+  private indexOf(nameOrIndex: string | number): number {
+    const columns = this.plan.columns;
+    const index = typeof nameOrIndex === 'number' ? nameOrIndex : columns.findIndex((c) => c.name === nameOrIndex);
+    if (!Number.isInteger(index) || index < 0 || index >= columns.length) {
+      throw new InterfaceError(`the result has no column ${JSON.stringify(nameOrIndex)}; its columns are ${JSON.stringify(columns.map((c) => c.name))}`);
+    }
+    return index;
+  }
+}

@@ -1,0 +1,82 @@
+// The result of pool.query(): the command tag, the columns, and the rows as columnar batches —
+// with plain-object rows built from them on first access.
+
+import { Layout, layoutFor, type FixedValues } from '../codec/batch/index.js';
+import type { Column } from './columns.js';
+import type { RecordBatch } from './record-batch.js';
+
+type TypedArrayConstructor = { new (length: number): FixedValues };
+
+function emptyValues(layout: Layout): FixedValues | unknown[] {
+  const constructors: Partial<Record<Layout, TypedArrayConstructor>> = {
+    [Layout.Int16]: Int16Array, [Layout.Int32]: Int32Array, [Layout.Uint32]: Uint32Array, [Layout.Int64]: BigInt64Array,
+    [Layout.Float32]: Float32Array, [Layout.Float64]: Float64Array, [Layout.Bool]: Uint8Array, [Layout.Date32]: Int32Array,
+    [Layout.Timestamp64]: BigInt64Array, [Layout.Time64]: BigInt64Array,
+  };
+  const Make = constructors[layout];
+  return Make ? new Make(0) : [];
+}
+
+export class Result<R = Record<string, unknown>> {
+  private rowsCache: R[] | undefined;
+
+  /** @internal Built by Pool. */
+  constructor(
+    /** The command tag, e.g. 'SELECT 3' or 'INSERT 0 1'. */
+    readonly command: string,
+    /** Rows returned or affected; null for commands that report none. */
+    readonly rowCount: number | null,
+    readonly columns: readonly Column[],
+    readonly batches: readonly RecordBatch<R>[],
+    private readonly formats: readonly number[],
+  ) {}
+
+  /** Number of rows fetched (0 for commands that return none). */
+  get numRows(): number {
+    let total = 0;
+    for (const batch of this.batches) total += batch.numRows;
+    return total;
+  }
+
+  /** Every row as a plain object (or array, with rowMode 'array'), built once on first access. */
+  get rows(): R[] {
+    if (this.rowsCache === undefined) {
+      if (this.batches.length === 1) this.rowsCache = this.batches[0].toRows();
+      else {
+        const rows: R[] = [];
+        for (const batch of this.batches) for (const row of batch.toRows()) rows.push(row);
+        this.rowsCache = rows;
+      }
+    }
+    return this.rowsCache;
+  }
+
+  /**
+   * One column over all batches: a typed array for fixed-width types (the batch's own buffer when
+   * there is one batch, else one copy), else the decoded values. See RecordBatch.column.
+   */
+  column(nameOrIndex: string | number): FixedValues | unknown[] {
+    if (this.batches.length === 1) return this.batches[0].column(nameOrIndex);
+    const index = typeof nameOrIndex === 'number' ? nameOrIndex : this.columns.findIndex((c) => c.name === nameOrIndex);
+    const column = this.columns[index];
+    if (this.batches.length === 0) {
+      if (column === undefined) throw new RangeError(`the result has no column ${JSON.stringify(nameOrIndex)}`);
+      return emptyValues(layoutFor(column.typeOid, this.formats[index] === 1));
+    }
+    const parts = this.batches.map((batch) => batch.column(nameOrIndex));
+    // A batch may carry a column as raw values where it did not fit its typed layout (timestamps
+    // near year 294276): then the whole column comes back as values.
+    if (parts.every((part) => !Array.isArray(part)) && parts.every((part) => part.constructor === parts[0].constructor)) {
+      const typed = parts as FixedValues[];
+      const total = typed.reduce((sum, part) => sum + part.length, 0);
+      const joined = new (typed[0].constructor as TypedArrayConstructor)(total);
+      let at = 0;
+      for (const part of typed) {
+        (joined as Uint8Array).set(part as Uint8Array, at);
+        at += part.length;
+      }
+      return joined;
+    }
+    return this.batches.flatMap((batch) => Array.from({ length: batch.numRows }, (_, row) => batch.value(index, row)));
+  }
+}

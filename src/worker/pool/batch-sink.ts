@@ -1,0 +1,39 @@
+// Collects a query's DataRows into batches for the main thread; created on the first row, when
+// the statement (and so each column's layout) is known.
+
+import { BatchBuilder, layoutFor, type BatchData, type BatchLimits } from '../../codec/batch/index.js';
+import type { RowSink } from '../operations/extended-query.js';
+import type { StatementDescription } from '../statement.js';
+import type { ColumnInfo } from './messages.js';
+
+export class BatchSink implements RowSink {
+  private builder: BatchBuilder | undefined;
+
+  constructor(
+    private readonly limits: BatchLimits,
+    /** Called with each full batch. */
+    private readonly onBatch: (batch: BatchData) => void,
+  ) {}
+
+  row(statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number): void {
+    this.builder ??= new BatchBuilder(statement.columns.map((c, i) => layoutFor(c.typeOid, statement.resultFormats[i] === 1)), this.limits);
+    this.builder.addRow(bytes, view, start, end);
+    if (this.builder.full) this.onBatch(this.builder.finish());
+  }
+
+  /** Hand over the last, partial batch. */
+  flush(): void {
+    if (this.builder !== undefined && this.builder.numRows > 0) this.onBatch(this.builder.finish());
+  }
+}
+
+export function columnInfoOf(statement: StatementDescription): ColumnInfo[] {
+  return statement.columns.map((column, i) => ({
+    name: column.name,
+    typeOid: column.typeOid,
+    format: statement.resultFormats[i],
+    tableOid: column.tableOid,
+    columnAttr: column.columnAttr,
+    typeModifier: column.typeModifier,
+  }));
+}

@@ -1,0 +1,111 @@
+// The contract between the main thread and the pool's workers: every message shape that crosses
+// the thread boundary, imported by both sides. Everything here is plain, structured-clone data.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { BatchData } from '../../codec/batch/layout.js';
+import type { SerializedError } from '../../codec/errors/transport.js';
+import type { PostgresErrorFields } from '../../codec/errors/postgres-error.js';
+import type { TypeOptions } from '../../codec/types/codec.js';
+import type { ConnectionOptions } from '../config/connection-options.js';
+
+/** Given to every worker at start (piscina workerData). */
+export interface WorkerConfig {
+  /** Connection options without functions (a password function cannot cross threads). */
+  connection: ConnectionOptions;
+  connectionsPerWorker: number;
+  /** Close a connection after this many queries (0 = never). */
+  maxQueriesPerConnection: number;
+  /** Connections this worker opens at start. */
+  minConnections: number;
+  /** Close a connection idle this long, in ms (0 = never). */
+  maxInactiveConnectionLifetime: number;
+  statementCacheSize: number;
+  types: TypeOptions;
+  batchRows: number;
+  batchBytes: number;
+  /** SQL run once on each new connection. */
+  init?: string;
+  /** SQL run each time a connection is taken for a pinned session. */
+  setup?: string;
+  /** SQL run when a pinned session gives its connection back; undefined = the default reset. */
+  reset?: string;
+  /** BroadcastChannel name on which the main thread asks for cancellations. */
+  controlChannel: string;
+}
+
+export interface ColumnInfo {
+  name: string;
+  typeOid: number;
+  /** 1 = binary, 0 = text (types without a binary codec). */
+  format: number;
+  tableOid: number;
+  columnAttr: number;
+  typeModifier: number;
+}
+
+export interface QueryTask {
+  kind: 'query';
+  id: number;
+  sql: string;
+  /** One parameter array per execution; several for executemany. */
+  paramSets: unknown[][];
+  /** 'batches' returns rows; 'none' only the command tag (execute, executemany). */
+  results: 'batches' | 'none';
+  /** Simple query protocol (no parameters; several statements allowed; the last tag is returned). */
+  simple?: boolean;
+}
+
+export interface StreamTask {
+  kind: 'stream';
+  id: number;
+  sql: string;
+  params: unknown[];
+  /** Batches go out on this port; the main thread answers with credits. */
+  port: MessagePort;
+  /** Batches the worker may send ahead of the consumer. */
+  highWaterMark: number;
+}
+
+export interface SessionTask {
+  kind: 'session';
+  id: number;
+  /** The pinned session's own channel (comlink). */
+  port: MessagePort;
+}
+
+export type WorkerTask = QueryTask | StreamTask | SessionTask;
+
+export interface QuerySuccess {
+  ok: true;
+  command: string;
+  rowCount: number | null;
+  columns: ColumnInfo[];
+  batches: BatchData[];
+  notices: PostgresErrorFields[];
+}
+
+export interface TaskFailure {
+  ok: false;
+  error: SerializedError;
+}
+
+export type QueryReply = QuerySuccess | TaskFailure;
+
+/** Worker → main on a stream's port. */
+export type StreamMessage =
+  | { type: 'columns'; columns: ColumnInfo[] }
+  | { type: 'batch'; batch: BatchData }
+  | { type: 'end'; command: string; rowCount: number | null }
+  | { type: 'error'; error: SerializedError };
+
+/** Main → worker on a stream's port. */
+export type StreamControl = { type: 'credit'; batches: number } | { type: 'cancel' };
+
+/**
+ * On the control BroadcastChannel. Main → workers: cancel a task; close every connection (the
+ * pool is closing). Worker → main: 'closed' once its connections are closed.
+ */
+export type ControlMessage =
+  | { type: 'cancel'; taskId: number; reason: 'abort' | 'timeout' }
+  | { type: 'close' }
+  | { type: 'closed' };

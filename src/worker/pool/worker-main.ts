@@ -1,0 +1,25 @@
+// The entry point of a pool worker thread (loaded by piscina). It owns this worker's connections
+// and runs the tasks the main thread sends; every reply is plain data (see messages.ts).
+
+import { workerData } from 'piscina';
+import { ConnectionSlots } from './connection-slots.js';
+import type { WorkerConfig, WorkerTask } from './messages.js';
+import { runQueryTask } from './query-task.js';
+import { runStreamTask } from './stream-task.js';
+import { TaskRegistry } from './task-registry.js';
+
+const config = workerData as WorkerConfig;
+const slots = new ConnectionSlots(config);
+const registry = new TaskRegistry(config.controlChannel, () => slots.closeAll());
+slots.warm(config.minConnections);
+
+export default async function handleTask(task: WorkerTask): Promise<unknown> {
+  switch (task.kind) {
+    case 'query':
+      return runQueryTask(task, config, slots, registry);
+    case 'stream':
+      return runStreamTask(task, config, slots, registry);
+    default:
+      throw new Error(`unknown pool task kind ${(task as { kind: string }).kind}`);
+  }
+}

@@ -1,0 +1,126 @@
+// The worker-thread pool against the real server.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPool, ConnectionError, Layout, ParameterError, QueryAbortedError, QueryTimeoutError, UniqueViolationError,
+  type Connection, type Pool,
+} from '../../src/main/index.js';
+import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
+
+async function waitUntilActive(watcher: Connection, sqlFragment: string): Promise<number> {
+  for (;;) {
+    const pid = await watcher.fetchval<number>("select pid from pg_stat_activity where state = 'active' and query like $1 and pid <> pg_backend_pid()", [`%${sqlFragment}%`]);
+    if (pid !== null) return pid;
+  }
+}
+
+describe('createPool', () => {
+  let pool: Pool;
+  let direct: Connection;
+  beforeAll(async () => {
+    pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 4 });
+    direct = await connectToTestServer();
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await direct?.close();
+  });
+
+  it('query returns the command, columns and columnar batches; rows equal those of connect()', async () => {
+    const sql = `
+      select i as id, i::int8 * 3 as big, 'row ' || i as label, case when i % 4 = 0 then null else i / 3.0 end as ratio,
+             i % 2 = 0 as even, timestamptz '2024-01-01 00:00:00+00' + i * interval '1 ms 1 microsecond' as at,
+             date '2000-01-01' + i as day, jsonb_build_object('i', i) as doc, null::text as nothing
+      from generate_series(1, 5000) as i`;
+    const result = await pool.query(sql);
+    expect(result.command).toBe('SELECT 5000');
+    expect(result.rowCount).toBe(5000);
+    expect(result.columns.map((c) => [c.name, c.typeName])).toEqual([
+      ['id', 'int4'], ['big', 'int8'], ['label', 'text'], ['ratio', 'numeric'], ['even', 'bool'], ['at', 'timestamptz'], ['day', 'date'], ['doc', 'jsonb'], ['nothing', 'text'],
+    ]);
+    expect(result.batches.length).toBeGreaterThan(0);
+    expect(result.rows).toEqual(await direct.fetch(sql));
+    const ids = result.column('id');
+    expect(ids).toBeInstanceOf(Int32Array);
+    expect(Array.from(ids as Int32Array).slice(0, 3)).toEqual([1, 2, 3]);
+    expect(result.batches[0].columnData('at').layout).toBe(Layout.Timestamp64);
+    expect((result.column('at') as BigInt64Array)[0]).toBe(1704067200001001n);
+    expect(result.column('label').slice(0, 2)).toEqual(['row 1', 'row 2']);
+    expect(result.batches[0].isNull('ratio', 3)).toBe(true);
+  });
+
+  it('fetch, fetchrow, fetchval, execute and executemany behave as on a Connection', async () => {
+    const table = uniqueTable('pool_api');
+    expect(await pool.execute(`create table ${table} (id int primary key, name text); insert into ${table} values (0, 'zero')`)).toBe('INSERT 0 1');
+    await pool.executemany(`insert into ${table} values ($1, $2)`, [[1, 'one'], [2, null], [3, '']]);
+    expect(await pool.fetch(`select * from ${table} order by id`)).toEqual([
+      { id: 0, name: 'zero' }, { id: 1, name: 'one' }, { id: 2, name: null }, { id: 3, name: '' },
+    ]);
+    expect(await pool.fetchrow(`select * from ${table} where id = $1`, [1])).toEqual({ id: 1, name: 'one' });
+    expect(await pool.fetchrow(`select * from ${table} where id = $1`, [99])).toBeNull();
+    expect(await pool.fetchval(`select name from ${table} where id = $1`, [3])).toBe('');
+    expect(await pool.fetchval(`select id, name from ${table} where id = $1`, [1], 'name')).toBe('one');
+    expect(await pool.fetch(`select * from ${table} order by id limit 1`, [], { rowMode: 'array' })).toEqual([[0, 'zero']]);
+    expect(await pool.execute(`update ${table} set name = $1 where id > $2`, ['x', 1])).toBe('UPDATE 2');
+    await pool.execute(`drop table ${table}`);
+  });
+
+  it('keeps error classes and every field across the thread boundary; the pool stays usable', async () => {
+    const table = uniqueTable('pool_errors');
+    await pool.execute(`create table ${table} (id int primary key)`);
+    await pool.execute(`insert into ${table} values (1)`);
+    const duplicate = await pool.execute(`insert into ${table} values ($1)`, [1]).catch((e: unknown) => e);
+    expect(duplicate).toBeInstanceOf(UniqueViolationError);
+    expect((duplicate as UniqueViolationError).constraint).toBe(`${table}_pkey`);
+    expect((duplicate as UniqueViolationError).table).toBe(table);
+    await expect(pool.fetch('select $1::int4', ['not a number'])).rejects.toThrow(ParameterError);
+    await expect(pool.fetch('select $1::int4, $2::int4', [1])).rejects.toThrow(ParameterError);
+    // executemany is atomic through the pool too.
+    await expect(pool.executemany(`insert into ${table} values ($1)`, [[2], [1], [3]])).rejects.toThrow(UniqueViolationError);
+    expect(await pool.fetchval(`select count(*)::int4 from ${table}`)).toBe(1);
+    await pool.execute(`drop table ${table}`);
+  });
+
+  it('serves 200 concurrent callers on 8 connections', async () => {
+    const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => pool.fetchrow<{ n: number; pid: number }>('select $1::int4 as n, pg_backend_pid() as pid', [i])));
+    expect(replies.map((r) => r!.n)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    const backends = new Set(replies.map((r) => r!.pid));
+    expect(backends.size).toBeLessThanOrEqual(8);
+    expect(backends.size).toBeGreaterThan(1);
+    const stats = await pool.stats();
+    expect(stats.workers).toBe(2);
+    expect(stats.capacity).toBe(8);
+    expect(stats.busy).toBe(0);
+    expect(stats.waitTime.count).toBeGreaterThanOrEqual(200);
+  });
+
+  it('an AbortSignal cancels a running query on the server; the pool stays usable', async () => {
+    const controller = new AbortController();
+    const running = pool.fetch('select pg_sleep(30) as abort_me', [], { signal: controller.signal }).catch((e: unknown) => e);
+    const pid = await waitUntilActive(direct, 'abort_me');
+    const started = Date.now();
+    controller.abort();
+    expect(await running).toBeInstanceOf(QueryAbortedError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // The backend stops running the statement (the cancel reached it) and stays connected.
+    for (let state = 'active'; state === 'active';) state = (await direct.fetchval<string>('select state from pg_stat_activity where pid = $1', [pid])) ?? 'gone';
+    expect(await direct.fetchval('select state from pg_stat_activity where pid = $1', [pid])).toBe('idle');
+    expect(await pool.fetchval('select 1 + 1')).toBe(2);
+  });
+
+  it('a timeout rejects with QueryTimeoutError and cancels the query', async () => {
+    const started = Date.now();
+    await expect(pool.fetch('select pg_sleep(30)', [], { timeout: 300 })).rejects.toThrow(QueryTimeoutError);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await pool.fetchval('select 2 + 2')).toBe(4);
+  });
+
+  it('a backend killed mid-query fails only that query; its connection is replaced', async () => {
+    const running = pool.fetch('select pg_sleep(30) as kill_me').catch((e: unknown) => e);
+    const pid = await waitUntilActive(direct, 'kill_me');
+    await direct.fetchval('select pg_terminate_backend($1)', [pid]);
+    expect(await running).toBeInstanceOf(Error);
+    const again = await Promise.all(Array.from({ length: 16 }, () => pool.fetchval<number>('select pg_backend_pid()')));
+    expect(again).not.toContain(pid);
+  });
+});
