@@ -8,6 +8,9 @@ import type { TypeOptions } from '../codec/types/codec.js';
 import { resolveConnectionPlan, type ConnectionOptions } from '../worker/config/index.js';
 import { openConnection } from '../worker/open-connection.js';
 import { Connection } from './connection.js';
+import { createPool } from './pool.js';
+import type { PoolOptions } from './pool-options.js';
+import type { PooledConnection } from './pooled-connection.js';
 
 export interface ConnectOptions extends ConnectionOptions {
   /** Prepared statements kept per connection, least recently used evicted first; 0 disables. Default 100. */
@@ -20,6 +23,25 @@ export interface ConnectOptions extends ConnectionOptions {
   onNotice?: (notice: PostgresErrorFields) => void;
   /** Called with each NOTIFY delivered to this session (after LISTEN). */
   onNotification?: (notification: Notification) => void;
+  /**
+   * Run the connection in a worker thread of its own: results are decoded there, off this
+   * thread. Returns a PooledConnection (same methods; close() also stops the worker).
+   */
+  worker?: boolean;
+}
+
+async function connectInWorker(options: ConnectOptions): Promise<PooledConnection> {
+  const { worker: _worker, onNotification, ...rest } = options;
+  if (onNotification !== undefined) throw new ConfigError('connect({ worker: true }) takes no onNotification: use connection.listen(channel, handler)');
+  const pool = createPool({ ...(rest as PoolOptions), workers: 1, connectionsPerWorker: 1 });
+  try {
+    const connection = await pool.acquire();
+    connection.onClose = () => pool.close();
+    return connection;
+  } catch (error) {
+    await pool.terminate();
+    throw error;
+  }
 }
 
 const defaultStatementCacheSize = 100;
@@ -39,8 +61,12 @@ function checkEngineOptions(options: ConnectOptions): void {
  * or both (options override the DSN); unset values come from the libpq environment variables
  * (PGHOST, PGUSER, …), ~/.pgpass and libpq's defaults.
  */
-export async function connect(dsnOrOptions?: string | ConnectOptions, options: ConnectOptions = {}): Promise<Connection> {
+export function connect(dsn: string, options: ConnectOptions & { worker: true }): Promise<PooledConnection>;
+export function connect(options: ConnectOptions & { worker: true }): Promise<PooledConnection>;
+export function connect(dsnOrOptions?: string | ConnectOptions, options?: ConnectOptions): Promise<Connection>;
+export async function connect(dsnOrOptions?: string | ConnectOptions, options: ConnectOptions = {}): Promise<Connection | PooledConnection> {
   const merged: ConnectOptions = typeof dsnOrOptions === 'string' ? { ...options, dsn: dsnOrOptions } : { ...dsnOrOptions, ...options };
+  if (merged.worker) return connectInWorker(merged);
   checkEngineOptions(merged);
   const plan = resolveConnectionPlan(merged);
   const engine = await openConnection(plan, {

@@ -9,7 +9,8 @@ import { closeOnServer, fetchFromPortal, runQuery, runSimpleQuery } from '../wor
 import type { StatementDescription } from '../worker/statement.js';
 import { sendCancelRequest } from '../worker/cancel.js';
 import { PreparedStatement } from './prepared-statement.js';
-import { beginStatement, type TransactionOptions } from './transaction-options.js';
+import type { TransactionOptions } from './transaction-options.js';
+import { runInTransaction, type TransactionHost } from './transaction-runner.js';
 import { columnsOf, type Column } from './columns.js';
 
 /** A row as `fetch` returns it by default: column name → value. */
@@ -33,7 +34,6 @@ export interface QueryResult<R = Row> {
 }
 
 export class Connection {
-  private transactionDepth = 0;
   private cursorCounter = 0;
   private statementCounter = 0;
 
@@ -124,32 +124,14 @@ export class Connection {
    * Nested calls use savepoints.
    */
   async transaction<T>(fn: (connection: this) => Promise<T>, options?: TransactionOptions): Promise<T> {
-    const depth = this.transactionDepth;
-    const savepoint = `pgloom_savepoint_${depth}`;
-    if (depth === 0) await runSimpleQuery(this.engine, beginStatement(options));
-    else {
-      if (options && Object.keys(options).length > 0) throw new InterfaceError('a nested transaction (savepoint) cannot set isolation, readOnly or deferrable: set them on the outermost transaction');
-      await runSimpleQuery(this.engine, `SAVEPOINT ${savepoint}`);
-    }
-    this.transactionDepth = depth + 1;
-    let result: T;
-    try {
-      result = await fn(this);
-    } catch (error) {
-      this.transactionDepth = depth;
-      if (!this.engine.broken) await runSimpleQuery(this.engine, depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
-      throw error;
-    }
-    this.transactionDepth = depth;
-    if (depth > 0) {
-      await runSimpleQuery(this.engine, `RELEASE SAVEPOINT ${savepoint}`);
-      return result;
-    }
-    const tag = await runSimpleQuery(this.engine, 'COMMIT');
-    // COMMIT of a transaction in which a statement failed (and the error was swallowed) rolls back.
-    if (tag === 'ROLLBACK') throw new InterfaceError('the transaction was rolled back, not committed, because a statement in it failed: let the error propagate out of the transaction callback, or use a nested transaction to recover');
-    return result;
+    return runInTransaction(this.transactionHost, () => fn(this), options);
   }
+
+  private readonly transactionHost: TransactionHost = {
+    simple: (sql) => runSimpleQuery(this.engine, sql),
+    usable: () => this.engine.broken === undefined,
+    transactionDepth: 0,
+  };
 
   /** Iterate a query's rows a few at a time through a server-side cursor; needs a transaction. */
   cursor<R = Row>(sql: string, params: readonly unknown[] = [], options?: CursorOptions): AsyncIterable<R> {

@@ -6,6 +6,7 @@ export { PreparedStatement } from './prepared-statement.js';
 export { createPool, Pool, type CallOptions, type StreamOptions, type PoolStats, type HistogramSummary } from './pool.js';
 export type { PoolOptions } from './pool-options.js';
 export { Result } from './result.js';
+export { PooledConnection, type PinnedCursorOptions, type Notification as PoolNotification } from './pooled-connection.js';
 export { RecordBatch, type ResultSchema } from './record-batch.js';
 export { Layout, type BatchData, type ColumnData, type FixedValues } from '../codec/batch/index.js';
 export { JsonText } from '../codec/types/json.js';

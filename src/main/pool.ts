@@ -8,7 +8,10 @@ import { deserializeError } from '../codec/errors/transport.js';
 import { codecFor } from '../codec/types/registry.js';
 import { typeNameFor } from '../codec/types/registry.js';
 import type { TypeOptions } from '../codec/types/codec.js';
-import type { ColumnInfo, ControlMessage, QueryReply, QueryTask, StreamTask, WorkerTask } from '../worker/pool/messages.js';
+import { wrap, type Endpoint } from 'comlink';
+import type { ColumnInfo, ControlMessage, QueryReply, QueryTask, SessionApi, SessionTask, StreamTask, WorkerTask } from '../worker/pool/messages.js';
+import { PooledConnection, type Notification, type PinnedCursorOptions } from './pooled-connection.js';
+import type { TransactionOptions } from './transaction-options.js';
 import { packParams } from '../worker/pool/params.js';
 import { Admission } from './admission.js';
 import type { Column } from './columns.js';
@@ -79,6 +82,7 @@ export class Pool {
   private closing: Promise<void> | undefined;
   private completedTasks = 0;
   private readonly running = new Set<Promise<unknown>>();
+  private listener: Promise<PooledConnection> | undefined;
 
   /** @internal Use createPool(). */
   constructor(private readonly options: ResolvedPoolOptions) {
@@ -163,6 +167,89 @@ export class Pool {
     };
   }
 
+  /**
+   * Pin a connection in one worker for a series of calls (transactions, cursors, LISTEN, session
+   * state). Give it back with release(); it is reset first (ROLLBACK, RESET ALL, UNLISTEN *, …).
+   */
+  async acquire(options: Pick<CallOptions, 'signal' | 'timeout'> = {}): Promise<PooledConnection> {
+    const { port1, port2 } = new MessageChannel();
+    const task: SessionTask = { kind: 'session', id: nextTaskId++, port: port2 };
+    let ended!: Promise<unknown>;
+    const admitted = new Promise<void>((resolveAdmitted, rejectAdmitted) => {
+      ended = this.dispatch(task, options, [port2], () => resolveAdmitted(), true).catch((error: Error) => {
+        rejectAdmitted(error);
+        throw error;
+      });
+    });
+    ended.catch(() => undefined);
+    await admitted;
+    const remote = wrap<SessionApi>(port1 as unknown as Endpoint);
+    const opened = await Promise.race([remote.open(), ended.then(() => undefined)]);
+    if (opened === undefined || !opened.ok) {
+      port1.close();
+      throw opened === undefined ? new InterfaceError('the pinned session ended before it opened') : deserializeError(opened.error);
+    }
+    return new PooledConnection(remote, port1, opened, {
+      toResult: (reply, rowMode) => this.resultOf(reply, rowMode),
+      ended,
+      rowMode: this.options.rowMode,
+      onNotice: this.options.onNotice,
+    });
+  }
+
+  /** Run `fn` with a pinned connection, released afterwards whatever happens. */
+  async withConnection<T>(fn: (connection: PooledConnection) => Promise<T>, options: Pick<CallOptions, 'signal' | 'timeout'> = {}): Promise<T> {
+    const connection = await this.acquire(options);
+    try {
+      return await fn(connection);
+    } finally {
+      await connection.release();
+    }
+  }
+
+  /** Run `fn` in a transaction on a pinned connection: COMMIT when it returns, ROLLBACK when it throws. */
+  transaction<T>(fn: (connection: PooledConnection) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.withConnection((connection) => connection.transaction(() => fn(connection), options));
+  }
+
+  /** Iterate a large result row by row through a server-side cursor, in a transaction of its own. */
+  cursor<R = Row>(sql: string, params: readonly unknown[] = [], options: PinnedCursorOptions = {}): AsyncIterable<R> {
+    const pool = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        const connection = await pool.acquire();
+        try {
+          await connection.execute('BEGIN');
+          yield* connection.cursor<R>(sql, params, options);
+          await connection.execute('COMMIT');
+        } finally {
+          await connection.release();
+        }
+      },
+    };
+  }
+
+  /**
+   * LISTEN on `channel` on the pool's listening connection (pinned on first use); `handler` gets
+   * each NOTIFY. Resolves once the LISTEN is in effect.
+   */
+  async listen(channel: string, handler: (notification: Notification) => void): Promise<void> {
+    this.listener ??= this.acquire();
+    const listener = await this.listener;
+    await listener.listen(channel, handler);
+  }
+
+  /** Stop `handler` (or all handlers) for `channel`; the listening connection goes back when no channel is left. */
+  async unlisten(channel: string, handler?: (notification: Notification) => void): Promise<void> {
+    if (this.listener === undefined) return;
+    const listener = await this.listener;
+    await listener.unlisten(channel, handler);
+    if (listener.listeningChannels === 0) {
+      this.listener = undefined;
+      await listener.release();
+    }
+  }
+
   async stats(): Promise<PoolStats> {
     const histogram = this.piscina.histogram;
     const runTime = histogram.runTime;
@@ -229,7 +316,14 @@ export class Pool {
   }
 
   /** Queue a task for a free slot, run it in a worker, and honour abort and timeout throughout. */
-  private dispatch(task: WorkerTask, options: CallOptions, transferList: readonly TransferListItem[] = []): Promise<unknown> {
+  private dispatch(
+    task: WorkerTask,
+    options: Pick<CallOptions, 'signal' | 'timeout'>,
+    transferList: readonly TransferListItem[] = [],
+    onAdmitted?: () => void,
+    /** A pinned session: signal and timeout cover only waiting for a slot, not its whole life. */
+    pinned = false,
+  ): Promise<unknown> {
     if (this.closing) return Promise.reject(new InterfaceError('the pool is closed: create a new one'));
     const { signal, timeout } = options;
     if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) return Promise.reject(new InterfaceError(`timeout must be a positive number of ms, got ${String(timeout)}`));
@@ -244,8 +338,9 @@ export class Pool {
           : new PoolTimeoutError(`no connection became free within acquireTimeout (${this.options.acquireTimeout} ms): raise it, or add workers or connectionsPerWorker`)),
         () => new QueryAbortedError('the query was aborted while waiting for a free connection'),
       );
+      onAdmitted?.();
       try {
-        return await this.runInWorker(task, signal, deadline, transferList);
+        return await this.runInWorker(task, pinned ? undefined : signal, pinned ? undefined : deadline, transferList);
       } finally {
         this.admission.release();
         this.completedTasks++;
@@ -290,7 +385,7 @@ export class Pool {
     });
   }
 
-  private resultOf<R>(reply: Extract<QueryReply, { ok: true }>, rowMode: 'object' | 'array'): Result<R> {
+  private resultOf<R>(reply: Pick<Extract<QueryReply, { ok: true }>, 'columns' | 'batches' | 'command' | 'rowCount'>, rowMode: 'object' | 'array'): Result<R> {
     const schema = this.schemaOf(reply.columns, rowMode);
     const batches = reply.batches.map((batch) => new RecordBatch<R>(batch, schema));
     return new Result<R>(reply.command, reply.rowCount, schema.columns, batches, reply.columns.map((c) => c.format));

@@ -2,7 +2,7 @@
 // message handler) calls.
 
 import type { PgConnection } from './connection.js';
-import { ExtendedQuery, type ExtendedQueryRequest, type QueryOutcome, type RowMode } from './operations/extended-query.js';
+import { ExtendedQuery, type ExtendedQueryRequest, type QueryOutcome, type RowMode, type RowSink } from './operations/extended-query.js';
 import { SimpleQuery } from './operations/simple-query.js';
 import { CloseTarget, PortalFetch } from './operations/portal.js';
 import type { StatementDescription } from './statement.js';
@@ -15,8 +15,8 @@ export function runSimpleQuery(connection: PgConnection, sql: string): Promise<s
   return new Promise((resolve, reject) => connection.submit(new SimpleQuery(sql, resolve, reject)));
 }
 
-export function fetchFromPortal(connection: PgConnection, portal: string, statement: StatementDescription, maxRows: number, rowMode: RowMode): Promise<QueryOutcome> {
-  return new Promise((resolve, reject) => connection.submit(new PortalFetch(portal, statement, maxRows, rowMode, resolve, reject)));
+export function fetchFromPortal(connection: PgConnection, portal: string, statement: StatementDescription, maxRows: number, rowMode: RowMode, sink?: RowSink): Promise<QueryOutcome> {
+  return new Promise((resolve, reject) => connection.submit(new PortalFetch(portal, statement, maxRows, rowMode, resolve, reject, sink)));
 }
 
 export function closeOnServer(connection: PgConnection, kind: 'P' | 'S', name: string): Promise<void> {

@@ -7,7 +7,7 @@ import { ProtocolError } from '../../codec/errors/client-errors.js';
 import type { PgConnection } from '../connection.js';
 import { decodeRowArray, decodeRowObject } from '../row-decoder.js';
 import type { StatementDescription } from '../statement.js';
-import type { QueryOutcome, RowMode } from './extended-query.js';
+import type { QueryOutcome, RowMode, RowSink } from './extended-query.js';
 import { Operation, Progress } from './operation.js';
 
 export class PortalFetch extends Operation {
@@ -23,6 +23,7 @@ export class PortalFetch extends Operation {
     private readonly rowMode: RowMode,
     private readonly resolve: (outcome: QueryOutcome) => void,
     private readonly reject: (error: Error) => void,
+    private readonly sink?: RowSink,
   ) {
     super();
   }
@@ -37,6 +38,7 @@ export class PortalFetch extends Operation {
     switch (type) {
       case BackendMessage.DataRow:
         if (this.error) return;
+        if (this.rowMode === 'none') return this.sink?.row(this.statement, bytes, view, start, end);
         this.rows.push(this.rowMode === 'array'
           ? decodeRowArray(this.statement, bytes, view, start, end)
           : decodeRowObject(this.statement, bytes, view, start, end));

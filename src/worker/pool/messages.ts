@@ -109,3 +109,47 @@ export type ControlMessage =
   | { type: 'cancel'; taskId: number; reason: 'abort' | 'timeout' }
   | { type: 'close' }
   | { type: 'closed' };
+
+/** What a pinned session's worker side answers about its connection. */
+export interface SessionState {
+  processId: number;
+  transactionStatus: 'idle' | 'transaction' | 'failed';
+  parameters: [string, string][];
+}
+
+export type SessionReply = (QuerySuccess & { suspended: boolean; session: SessionState }) | (TaskFailure & { session?: SessionState });
+
+export interface SessionQuery {
+  sql: string;
+  paramSets: unknown[][];
+  results: 'batches' | 'none';
+  simple?: boolean;
+  /** Run into this named portal, stopping after maxRows (cursors). */
+  portal?: string;
+  maxRows?: number;
+}
+
+export interface SessionNotification {
+  processId: number;
+  channel: string;
+  payload: string;
+}
+
+/**
+ * The worker side of a pinned session, called over the session's MessagePort with comlink.
+ * Every method resolves with plain data; errors come back as SerializedError, never thrown.
+ */
+export interface SessionApi {
+  /** Take a connection (and run `setup`); the session's other calls need it. */
+  open(): Promise<SessionReply>;
+  query(request: SessionQuery): Promise<SessionReply>;
+  /** The next rows of a cursor's portal. */
+  fetchPortal(portal: string, maxRows: number): Promise<SessionReply>;
+  closePortal(portal: string): Promise<SessionReply>;
+  /** Send a CancelRequest for whatever runs now. */
+  cancel(): Promise<void>;
+  /** Deliver NOTIFYs to `onNotification` (a comlink proxy on the main thread). */
+  setNotificationHandler(onNotification: ((notification: SessionNotification) => void) | undefined): Promise<void>;
+  /** Reset the session and give the connection back to the worker's slots. */
+  release(): Promise<void>;
+}

@@ -5,6 +5,7 @@ import { workerData } from 'piscina';
 import { ConnectionSlots } from './connection-slots.js';
 import type { WorkerConfig, WorkerTask } from './messages.js';
 import { runQueryTask } from './query-task.js';
+import { runSessionTask } from './session-task.js';
 import { runStreamTask } from './stream-task.js';
 import { TaskRegistry } from './task-registry.js';
 
@@ -19,6 +20,8 @@ export default async function handleTask(task: WorkerTask): Promise<unknown> {
       return runQueryTask(task, config, slots, registry);
     case 'stream':
       return runStreamTask(task, config, slots, registry);
+    case 'session':
+      return runSessionTask(task, config, slots);
     default:
       throw new Error(`unknown pool task kind ${(task as { kind: string }).kind}`);
   }

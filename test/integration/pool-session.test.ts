@@ -1,0 +1,112 @@
+// Pinned sessions through the pool: acquire/release, transactions, cursors, LISTEN, hooks.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, createPool, InterfaceError, UniqueViolationError, type Connection, type Pool, type PoolNotification } from '../../src/main/index.js';
+import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
+
+describe('pinned sessions', () => {
+  let pool: Pool;
+  let direct: Connection;
+  const table = uniqueTable('pool_session');
+  beforeAll(async () => {
+    pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 2, init: "SET application_name = 'pgloom-pool-test'" });
+    direct = await connectToTestServer();
+    await direct.execute(`create table ${table} (id int primary key, note text)`);
+  });
+  afterAll(async () => {
+    await direct?.execute(`drop table if exists ${table}`);
+    await pool?.close();
+    await direct?.close();
+  });
+
+  it('acquire pins one backend until release, which resets the session', async () => {
+    const session = await pool.acquire();
+    const pid = session.processId;
+    await session.execute("SET search_path = 'pinned_schema'");
+    expect(await session.fetchval('show search_path')).toBe('pinned_schema');
+    expect(await session.fetchval('select pg_backend_pid()')).toBe(pid);
+    expect(await session.fetchval("select current_setting('application_name')")).toBe('pgloom-pool-test');
+    await session.release();
+    await expect(session.fetch('select 1')).rejects.toThrow(InterfaceError);
+    // Whichever backend serves next, the SET did not leak.
+    const settings = await Promise.all([pool.fetchval('show search_path'), pool.fetchval('show search_path')]);
+    expect(settings.every((s) => s !== 'pinned_schema')).toBe(true);
+  });
+
+  it('transaction commits on return and rolls back on throw, with savepoints when nested', async () => {
+    await pool.transaction(async (tx) => {
+      await tx.execute(`insert into ${table} values ($1, $2)`, [1, 'kept']);
+      await tx.transaction(async (inner) => {
+        await inner.execute(`insert into ${table} values ($1, $2)`, [2, 'also kept']);
+      });
+      await tx.transaction(async (inner) => {
+        await inner.execute(`insert into ${table} values ($1, $2)`, [3, 'rolled back']);
+        await inner.execute(`insert into ${table} values ($1, $2)`, [1, 'duplicate']);
+      }).catch((error: unknown) => expect(error).toBeInstanceOf(UniqueViolationError));
+    });
+    await expect(pool.transaction(async (tx) => {
+      await tx.execute(`insert into ${table} values ($1, $2)`, [4, 'lost']);
+      throw new Error('changed my mind');
+    })).rejects.toThrow('changed my mind');
+    expect(await direct.fetch(`select id from ${table} order by id`)).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  it('transaction options reach the server', async () => {
+    const level = await pool.transaction((tx) => tx.fetchval<string>('show transaction_isolation'), { isolation: 'serializable', readOnly: true });
+    expect(level).toBe('serializable');
+  });
+
+  it('cursor iterates every row a prefetch at a time and frees the portal when left early', async () => {
+    const seen: number[] = [];
+    for await (const row of pool.cursor<{ i: number }>('select i from generate_series(1, 1234) as i', [], { prefetch: 100 })) seen.push(row.i);
+    expect(seen).toEqual(Array.from({ length: 1234 }, (_, i) => i + 1));
+    await pool.withConnection(async (session) => {
+      await session.transaction(async () => {
+        let taken = 0;
+        for await (const row of session.cursor('select i from generate_series(1, 1000) as i', [], { prefetch: 10 })) {
+          if (++taken === 15 || row === undefined) break;
+        }
+        expect(await session.fetchval<bigint>("select count(*) from pg_cursors where name like 'pgloom_cursor%'")).toBe(0n);
+      });
+    });
+  });
+
+  it('listen delivers NOTIFY payloads to the handler until unlisten', async () => {
+    const received: PoolNotification[] = [];
+    const channel = `pgloom chan ${process.pid}`;
+    await pool.listen(channel, (n) => received.push(n));
+    await direct.execute(`select pg_notify($1, 'first')`, [channel]);
+    await direct.execute(`select pg_notify($1, 'second')`, [channel]);
+    for (let i = 0; i < 200 && received.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(received.map((n) => n.payload)).toEqual(['first', 'second']);
+    expect(received[0].channel).toBe(channel);
+    await pool.unlisten(channel);
+    await direct.execute(`select pg_notify($1, 'third')`, [channel]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toHaveLength(2);
+  });
+
+  it('withConnection releases the connection even when the callback throws', async () => {
+    await expect(pool.withConnection(async () => {
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    const stats = await pool.stats();
+    expect(stats.busy).toBe(0);
+  });
+});
+
+describe('connect({ worker: true })', () => {
+  it('runs one connection in a worker thread of its own', async () => {
+    const db = await connect(testDsn(), { worker: true });
+    try {
+      expect(await db.fetchval('select $1::int4 * 2', [21])).toBe(42);
+      const result = await db.query('select i from generate_series(1, 3) as i');
+      expect(Array.from(result.column('i') as Int32Array)).toEqual([1, 2, 3]);
+      await db.transaction(async (tx) => {
+        expect(tx.transactionStatus).toBe('transaction');
+      });
+    } finally {
+      await db.close();
+    }
+  });
+});
