@@ -4,6 +4,7 @@
 import { boolCodec } from './bool.js';
 import { byteaCodec } from './bytea.js';
 import { defaultTypeOptions, type TypeCodec, type TypeOptions } from './codec.js';
+import { addContainerCodecs } from './containers/register.js';
 import { dateCodec } from './datetime/date.js';
 import { intervalCodec } from './datetime/interval.js';
 import { timeCodec, timetzCodec } from './datetime/time.js';
@@ -15,6 +16,20 @@ import { numericCodec } from './numeric.js';
 import * as oids from './oids.js';
 import { bpcharCodec, charCodec, nameCodec, textTypeCodec, unknownCodec, varcharCodec } from './text.js';
 import { uuidCodec } from './uuid.js';
+// ---- More scalars (network, geometric, bit strings, text search, …) ----
+import { bitCodec, varbitCodec } from './bit-string.js';
+import { boxCodec, circleCodec, lineCodec, lsegCodec, pathCodec, pointCodec, polygonCodec } from './geometric.js';
+import { jsonpathCodec } from './jsonpath.js';
+import { pgLsnCodec } from './lsn.js';
+import { moneyCodec } from './money.js';
+import { cidrCodec, inetCodec, macaddr8Codec, macaddrCodec } from './network.js';
+import { regCodecs } from './reg-types.js';
+import { tsqueryCodec, tsvectorCodec } from './text-search.js';
+import { tidCodec } from './tid.js';
+import { pgSnapshotCodec, txidSnapshotCodec, xid8Codec } from './transaction-ids.js';
+import { int2vectorCodec, oidvectorCodec } from './vectors.js';
+import { xmlCodec } from './xml.js';
+// ---- end of more scalars ----
 
 type Table = Map<number, TypeCodec>;
 
@@ -46,8 +61,20 @@ function buildTable(o: Required<TypeOptions>): Table {
     numericCodec(o.numeric),
     uuidCodec,
     jsonbCodec(o.json),
+    // ---- More scalars (network, geometric, bit strings, text search, …) ----
+    inetCodec, cidrCodec, macaddrCodec, macaddr8Codec,
+    pointCodec, lineCodec, lsegCodec, boxCodec, pathCodec, polygonCodec, circleCodec,
+    bitCodec, varbitCodec,
+    moneyCodec, xmlCodec, pgLsnCodec, tidCodec, xid8Codec, pgSnapshotCodec, txidSnapshotCodec,
+    ...regCodecs,
+    int2vectorCodec, oidvectorCodec,
+    tsvectorCodec, tsqueryCodec, jsonpathCodec,
+    // ---- end of more scalars ----
   ];
-  return new Map(codecs.map((codec) => [codec.oid, codec]));
+  const table: Table = new Map(codecs.map((codec) => [codec.oid, codec]));
+  // Containers (arrays, ranges, multiranges) wrap the codecs above, so they come last.
+  addContainerCodecs(table, o);
+  return table;
 }
 
 const byKey = new Map<string, Table>();
@@ -85,17 +112,8 @@ export function codecFor(oid: number, options: TypeOptions): TypeCodec | undefin
 
 // Names of common built-in types that have no binary codec here (they are read as text).
 const OTHER_NAMES = new Map<number, string>([
-  [oids.INT2VECTOR, 'int2vector'], [oids.REGPROC, 'regproc'], [oids.TID, 'tid'], [oids.OIDVECTOR, 'oidvector'],
-  [oids.XML, 'xml'], [oids.POINT, 'point'], [oids.CIDR, 'cidr'], [oids.MONEY, 'money'], [oids.MACADDR, 'macaddr'],
-  [oids.INET, 'inet'], [oids.BIT, 'bit'], [oids.VARBIT, 'varbit'], [oids.REGCLASS, 'regclass'], [oids.REGTYPE, 'regtype'],
-  [oids.RECORD, 'record'], [oids.VOID, 'void'], [oids.PG_LSN, 'pg_lsn'], [oids.TSVECTOR, 'tsvector'],
-  [oids.JSONPATH, 'jsonpath'], [oids.REGNAMESPACE, 'regnamespace'], [oids.REGROLE, 'regrole'], [oids.XID8, 'xid8'],
-  [oids.BOOL_ARRAY, '_bool'], [oids.BYTEA_ARRAY, '_bytea'], [oids.CHAR_ARRAY, '_char'], [oids.NAME_ARRAY, '_name'],
-  [oids.INT2_ARRAY, '_int2'], [oids.INT4_ARRAY, '_int4'], [oids.TEXT_ARRAY, '_text'], [oids.BPCHAR_ARRAY, '_bpchar'],
-  [oids.VARCHAR_ARRAY, '_varchar'], [oids.INT8_ARRAY, '_int8'], [oids.FLOAT4_ARRAY, '_float4'], [oids.FLOAT8_ARRAY, '_float8'],
-  [oids.OID_ARRAY, '_oid'], [oids.TIMESTAMP_ARRAY, '_timestamp'], [oids.DATE_ARRAY, '_date'], [oids.TIME_ARRAY, '_time'],
-  [oids.TIMESTAMPTZ_ARRAY, '_timestamptz'], [oids.INTERVAL_ARRAY, '_interval'], [oids.NUMERIC_ARRAY, '_numeric'],
-  [oids.TIMETZ_ARRAY, '_timetz'], [oids.UUID_ARRAY, '_uuid'], [oids.JSON_ARRAY, '_json'], [oids.JSONB_ARRAY, '_jsonb'],
+  [oids.RECORD, 'record'], [oids.VOID, 'void'],
+  // (Arrays of the types with codecs have codecs themselves: see containers/register.ts.)
 ]);
 
 /** The PostgreSQL name of a built-in type: every type with a codec, plus common ones without. */

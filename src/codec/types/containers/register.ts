@@ -1,0 +1,59 @@
+// Adds the container codecs to a registry table, wrapping the element/subtype codecs already in
+// it, so they follow the same TypeOptions and cover every scalar codec registered before them.
+
+import type { TypeCodec, TypeOptions } from '../codec.js';
+import * as oids from '../oids.js';
+import { arrayCodec } from './array.js';
+import { multirangeCodec } from './multirange.js';
+import { rangeCodec, type BoundFromText } from './range.js';
+
+/** int4's codec takes numbers only; a range literal's bounds are text. */
+const int4FromText: BoundFromText = (text) => (/^\s*[+-]?\d+\s*$/.test(text) ? Number(text) : text);
+
+/** [range OID, name, subtype OID, multirange OID, name]. */
+const RANGES: readonly (readonly [number, string, number, number, string])[] = [
+  [oids.INT4RANGE, 'int4range', oids.INT4, oids.INT4MULTIRANGE, 'int4multirange'],
+  [oids.NUMRANGE, 'numrange', oids.NUMERIC, oids.NUMMULTIRANGE, 'nummultirange'],
+  [oids.TSRANGE, 'tsrange', oids.TIMESTAMP, oids.TSMULTIRANGE, 'tsmultirange'],
+  [oids.TSTZRANGE, 'tstzrange', oids.TIMESTAMPTZ, oids.TSTZMULTIRANGE, 'tstzmultirange'],
+  [oids.DATERANGE, 'daterange', oids.DATE, oids.DATEMULTIRANGE, 'datemultirange'],
+  [oids.INT8RANGE, 'int8range', oids.INT8, oids.INT8MULTIRANGE, 'int8multirange'],
+];
+
+/** Element types whose values JS typed arrays can hold. */
+const NUMERIC_ELEMENTS = new Set([oids.INT2, oids.INT4, oids.INT8, oids.FLOAT4, oids.FLOAT8, oids.NUMERIC, oids.OID, oids.XID, oids.CID]);
+
+/**
+ * Element types whose JS values are (or may be) JS arrays, so nesting alone cannot tell
+ * dimensions from values: multiranges, int2vector/oidvector (number[]), lseg/box ([Point, Point])
+ * and polygon (Point[]). json/jsonb join them in the 'parse' mode.
+ */
+const ARRAY_VALUED_ELEMENTS = new Set([
+  oids.INT4MULTIRANGE, oids.NUMMULTIRANGE, oids.TSMULTIRANGE, oids.TSTZMULTIRANGE, oids.DATEMULTIRANGE, oids.INT8MULTIRANGE,
+  oids.INT2VECTOR, oids.OIDVECTOR, oids.LSEG, oids.BOX, oids.POLYGON,
+]);
+
+export function addContainerCodecs(table: Map<number, TypeCodec>, options: Required<TypeOptions>): void {
+  for (const [oid, name, subtypeOid, multirangeOid, multirangeName] of RANGES) {
+    const subtype = table.get(subtypeOid);
+    if (subtype === undefined || table.has(oid)) continue;
+    const range = rangeCodec({ oid, name, subtype, boundFromText: subtypeOid === oids.INT4 ? int4FromText : undefined });
+    table.set(oid, range);
+    if (!table.has(multirangeOid)) table.set(multirangeOid, multirangeCodec({ oid: multirangeOid, name: multirangeName, range }));
+  }
+  for (const [elementOid, oid] of oids.ARRAY_TYPE_OF) {
+    const element = table.get(elementOid);
+    if (element === undefined || table.has(oid)) continue;
+    const jsonParsed = (elementOid === oids.JSON || elementOid === oids.JSONB) && options.json === 'parse';
+    table.set(
+      oid,
+      arrayCodec({
+        oid,
+        name: `_${element.name}`,
+        element,
+        elementsMayBeArrays: jsonParsed || ARRAY_VALUED_ELEMENTS.has(elementOid),
+        acceptsTypedArrays: NUMERIC_ELEMENTS.has(elementOid),
+      }),
+    );
+  }
+}
