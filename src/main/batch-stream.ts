@@ -3,9 +3,12 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import { InterfaceError } from '../codec/errors/client-errors.js';
+import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
 import { deserializeError } from '../codec/errors/transport.js';
 import type { ColumnInfo, StreamControl, StreamMessage } from '../worker/pool/messages.js';
 import { RecordBatch, type ResultSchema } from './record-batch.js';
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class BatchStream<R> implements AsyncIterable<RecordBatch<R>> {
   private readonly queue: StreamMessage[] = [];
@@ -20,6 +23,7 @@ export class BatchStream<R> implements AsyncIterable<RecordBatch<R>> {
     /** The task itself: rejects on abort, timeout or a worker crash. */
     task: Promise<unknown>,
     private readonly schemaOf: (columns: ColumnInfo[]) => ResultSchema,
+    private readonly onNotice?: (notice: PostgresErrorFields) => void,
   ) {
     port.on('message', (message: StreamMessage) => {
       this.queue.push(message);
@@ -59,8 +63,12 @@ export class BatchStream<R> implements AsyncIterable<RecordBatch<R>> {
             continue;
           case 'batch':
             this.send({ type: 'credit', batches: 1 });
+            // Port messages are delivered in one loop that runs our continuation after each: without
+            // this yield a fast producer would keep the consumer from ever returning to the event loop.
+            await yieldToEventLoop();
             return { done: false, value: new RecordBatch<R>(message.batch, this.schema!) };
           case 'end':
+            if (this.onNotice) for (const notice of message.notices) this.onNotice(notice);
             this.close();
             return { done: true, value: undefined };
           case 'error':

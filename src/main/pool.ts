@@ -110,8 +110,16 @@ export class Pool {
     return this.resultOf<R>(reply, options.rowMode ?? this.options.rowMode);
   }
 
+  /**
+   * All rows as plain objects (or arrays). The result streams in: rows of each batch are built
+   * while the worker decodes the next, which overlaps the two costs.
+   */
   async fetch<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R[]> {
-    return (await this.query<R>(sql, params, options)).rows;
+    const rows: R[] = [];
+    for await (const batch of this.stream<R>(sql, params, { ...options, highWaterMark: 4 })) {
+      for (const row of batch.toRows()) rows.push(row);
+    }
+    return rows;
   }
 
   /** The first row, or null when there is none. */
@@ -162,7 +170,7 @@ export class Pool {
         const { port1, port2 } = new MessageChannel();
         const task: StreamTask = { kind: 'stream', id: nextTaskId++, sql, params: packParams(params), port: port2, highWaterMark };
         const started = this.dispatch(task, options, [port2]);
-        return new BatchStream<R>(port1, started, (columns) => this.schemaOf(columns, rowMode))[Symbol.asyncIterator]();
+        return new BatchStream<R>(port1, started, (columns) => this.schemaOf(columns, rowMode), this.options.onNotice)[Symbol.asyncIterator]();
       },
     };
   }
@@ -388,7 +396,7 @@ export class Pool {
   private resultOf<R>(reply: Pick<Extract<QueryReply, { ok: true }>, 'columns' | 'batches' | 'command' | 'rowCount'>, rowMode: 'object' | 'array'): Result<R> {
     const schema = this.schemaOf(reply.columns, rowMode);
     const batches = reply.batches.map((batch) => new RecordBatch<R>(batch, schema));
-    return new Result<R>(reply.command, reply.rowCount, schema.columns, batches, reply.columns.map((c) => c.format));
+    return new Result<R>(reply.command, reply.rowCount, schema.columns, batches, reply.columns.map((c) => c.format), schema);
   }
 
   private schemaOf(columns: readonly ColumnInfo[], rowMode: 'object' | 'array'): ResultSchema {

@@ -4,7 +4,9 @@
 import { cellReader, isPresent, Layout, type BatchData, type CellReader, type ColumnData, type FixedValues } from '../codec/batch/index.js';
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { TypeCodec } from '../codec/types/codec.js';
+import { columnValues } from '../codec/batch/column-values.js';
 import type { Column } from './columns.js';
+import { rowMaker } from './row-maker.js';
 
 /** The decoding plan of a result: shared by all its batches. */
 export interface ResultSchema {
@@ -47,8 +49,7 @@ export class RecordBatch<R = Record<string, unknown>> {
     const index = this.indexOf(nameOrIndex);
     const data = this.data.columns[index];
     if (data.layout !== Layout.Variable) return data.values!;
-    const read = this.reader(index);
-    return Array.from({ length: this.numRows }, (_, row) => read(row));
+    return Array.from(columnValues(data, this.numRows, this.plan.codecs[index], this.plan.directInt64));
   }
 
   isNull(nameOrIndex: string | number, row: number): boolean {
@@ -71,22 +72,13 @@ export class RecordBatch<R = Record<string, unknown>> {
 
   private buildRows(from: number, to: number): R[] {
     const count = this.data.columns.length;
-    const readers = Array.from({ length: count }, (_, i) => this.reader(i));
+    // One row: read cell by cell. Many: decode column by column, then assemble.
+    const columns: ArrayLike<unknown>[] = to - from === 1
+      ? Array.from({ length: count }, (_, i) => ({ length: 1, [from]: this.reader(i)(from) }))
+      : this.data.columns.map((column, i) => columnValues(column, this.numRows, this.plan.codecs[i], this.plan.directInt64));
+    const make = rowMaker(this.plan);
     const rows = new Array<R>(to - from);
-    if (this.plan.rowMode === 'array') {
-      for (let r = from; r < to; r++) {
-        const row = new Array<unknown>(count);
-        for (let c = 0; c < count; c++) row[c] = readers[c](r);
-        rows[r - from] = row as R;
-      }
-      return rows;
-    }
-    const names = this.plan.columns.map((c) => c.name);
-    for (let r = from; r < to; r++) {
-      const row: Record<string, unknown> = {};
-      for (let c = 0; c < count; c++) row[names[c]] = readers[c](r);
-      rows[r - from] = row as R;
-    }
+    for (let r = from; r < to; r++) rows[r - from] = make(columns, r) as R;
     return rows;
   }
 

@@ -3,7 +3,9 @@
 
 import { Layout, layoutFor, type FixedValues } from '../codec/batch/index.js';
 import type { Column } from './columns.js';
-import type { RecordBatch } from './record-batch.js';
+import type * as ArrowModule from 'apache-arrow';
+import { batchesToArrow } from './arrow.js';
+import type { RecordBatch, ResultSchema } from './record-batch.js';
 
 type TypedArrayConstructor = { new (length: number): FixedValues };
 
@@ -29,7 +31,16 @@ export class Result<R = Record<string, unknown>> {
     readonly columns: readonly Column[],
     readonly batches: readonly RecordBatch<R>[],
     private readonly formats: readonly number[],
+    private readonly schema: ResultSchema,
   ) {}
+
+  /**
+   * The result as an Apache Arrow Table (needs the optional dependency apache-arrow). Fixed-width,
+   * text and bytea columns share the batches' memory; see docs/batches.md for the type mapping.
+   */
+  toArrow(): ArrowModule.Table {
+    return batchesToArrow(this.schema, this.batches as readonly RecordBatch<unknown>[], this.formats);
+  }
 
   /** Number of rows fetched (0 for commands that return none). */
   get numRows(): number {

@@ -112,3 +112,15 @@ describe('pool faults', () => {
     }
   });
 });
+
+describe('stream memory', () => {
+  it('streams 10M rows (~350 MB of data) with peak RSS under 256 MB', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { fileURLToPath, pathToFileURL } = await import('node:url');
+    const child = fileURLToPath(new URL('../support/stream-rss-child.mjs', import.meta.url));
+    const index = pathToFileURL(fileURLToPath(new URL('../../dist/src/main/index.js', import.meta.url))).href;
+    const report = JSON.parse(execFileSync(process.execPath, [child, index, testDsn(), '10000000'], { encoding: 'utf8', timeout: 120_000 })) as { seen: number; peakRssMb: number; ms: number };
+    expect(report.seen).toBe(10_000_000);
+    expect(report.peakRssMb).toBeLessThan(256);
+  }, 130_000);
+});

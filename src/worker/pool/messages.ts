@@ -95,7 +95,7 @@ export type QueryReply = QuerySuccess | TaskFailure;
 export type StreamMessage =
   | { type: 'columns'; columns: ColumnInfo[] }
   | { type: 'batch'; batch: BatchData }
-  | { type: 'end'; command: string; rowCount: number | null }
+  | { type: 'end'; command: string; rowCount: number | null; notices: PostgresErrorFields[] }
   | { type: 'error'; error: SerializedError };
 
 /** Main → worker on a stream's port. */

@@ -70,7 +70,7 @@ export async function runStreamTask(task: StreamTask, config: WorkerConfig, slot
     const outcome = await runQuery(connection, { sql: task.sql, paramSets: [unpackParams(task.params)], rowMode: 'none', sink });
     batches.flush();
     sendColumns(outcome.statement);
-    post({ type: 'end', command: outcome.command, rowCount: outcome.rowCount });
+    post({ type: 'end', command: outcome.command, rowCount: outcome.rowCount, notices: lease.notices });
   } catch (error) {
     const aborted = registry.abortedFor(task.id);
     if (!consumerGone) post({ type: 'error', error: serializeError(aborted !== undefined ? abortError(aborted) : error) });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BufferWriter } from '../../../src/codec/buffer/writer.js';
 import { BatchBuilder, buffersOf, cellReader, Layout, layoutFor } from '../../../src/codec/batch/index.js';
+import { columnValues } from '../../../src/codec/batch/column-values.js';
 import type { TypeCodec, TypeOptions } from '../../../src/codec/types/codec.js';
 import { codecFor } from '../../../src/codec/types/registry.js';
 import * as oids from '../../../src/codec/types/oids.js';
@@ -51,11 +52,16 @@ describe('BatchBuilder', () => {
     [oids.BOOL, [true, false]],
     [oids.DATE, ['2000-01-01', '1970-01-01', '4714-11-24 BC', '5874897-12-31', 'infinity', '-infinity']],
     [oids.DATE, ['2024-02-29', Infinity], { date: 'Date' }],
-    [oids.TIMESTAMPTZ, [new Date('2024-02-29T12:34:56.789Z'), new Date(0), Infinity, -Infinity]],
+    [oids.TIMESTAMPTZ, [new Date('2024-02-29T12:34:56.789Z'), new Date(0), new Date(-1), new Date('1850-01-01T00:00:00.001Z'), new Date('2400-01-01T00:00:00Z'), Infinity, -Infinity]],
+    [oids.TIMESTAMPTZ, [-1n, -999n, -1001n, 1n, 999n], { timestamp: 'bigint' }],
+    // Date mode floors sub-millisecond µs, before 1970 too.
+    [oids.TIMESTAMPTZ, [-1n, -999n, -1000n, -1001n, 1n, 999n, 1001n], { timestamp: 'Date' }],
     [oids.TIMESTAMP, [1n, -1n, 946684800000000n, Infinity], { timestamp: 'bigint' }],
     [oids.TIMESTAMP, ['0044-03-15 12:00:00 BC', '2000-01-01 00:00:00.000001'], { timestamp: 'string' }],
     [oids.TIME, ['00:00:00', '23:59:59.999999', '24:00:00']],
     [oids.TEXT, ['', 'héllo', '😀'.repeat(3)]],
+    [oids.TEXT, ['', 'plain ascii', 'x']],
+    [oids.VARCHAR, ['abc', '']],
     [oids.NUMERIC, ['0', '-1.50', 'NaN', '12345678901234567890.0987654321']],
     [oids.BYTEA, [new Uint8Array([]), new Uint8Array([0, 255])]],
     [oids.JSONB, [{ a: [1, null] }, 'x']],
@@ -80,6 +86,9 @@ describe('BatchBuilder', () => {
       expect(batch.columns[0].nullCount).toBe(values.length);
       const read = cellReader(batch.columns[0], c, oid === oids.INT8 && (options?.int8 ?? 'bigint') === 'bigint');
       expect(Array.from({ length: batch.numRows }, (_, i) => read(i))).toEqual(expected);
+      // The column-at-once path (what rows use) gives the very same values.
+      const direct = oid === oids.INT8 && (options?.int8 ?? 'bigint') === 'bigint';
+      expect(Array.from(columnValues(batch.columns[0], batch.numRows, c, direct))).toEqual(expected);
     });
   }
 

@@ -1,0 +1,113 @@
+// `npm run bench`: every client in its own process, alternating clients round by round, against
+// one PostgreSQL (DATABASE_URL, or an embedded one started here). Prints a table of medians and
+// ratios, and writes bench/results/<date>-<host>.json. Times are reported, never asserted.
+
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { startCluster } from '../scripts/local-postgres.js';
+import type { ChildFigures } from './child.js';
+import { clientNames, type ClientName } from './clients.js';
+import { median, summarise, type ClientSummary } from './stats.js';
+import { workloadSql, type WorkloadName } from './workloads.js';
+
+interface Settings {
+  rows: number;
+  rounds: number;
+  workloads: WorkloadName[];
+  clients: ClientName[];
+}
+
+function parseArgs(argv: string[]): Settings {
+  const quick = argv.includes('--quick');
+  const value = (flag: string) => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  return {
+    rows: Number(value('--rows') ?? (quick ? 10_000 : 1_000_000)),
+    rounds: Number(value('--rounds') ?? (quick ? 1 : 3)),
+    workloads: (value('--workloads')?.split(',') ?? ['mixed', 'numeric']) as WorkloadName[],
+    clients: (value('--clients')?.split(',') ?? [...clientNames]) as ClientName[],
+  };
+}
+
+const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
+
+function runChild(client: ClientName, workload: WorkloadName, rows: number, dsn: string): Promise<ChildFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [childScript, client, workload, String(rows), dsn], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as ChildFigures) : reject(new Error(`${client} on ${workload} exited with ${code}`))));
+  });
+}
+
+/** psql writing the result as binary COPY to /dev/null: the server's own cost, decoding nothing. */
+function psqlFloor(workload: WorkloadName, rows: number, dsn: string): number | undefined {
+  if (spawnSync('psql', ['--version']).status !== 0) return undefined;
+  const started = performance.now();
+  execFileSync('psql', ['-X', '-q', dsn, '-c', `\\copy (${workloadSql(workload, rows).replace(/\s+/g, ' ')}) to '/dev/null' with (format binary)`]);
+  return performance.now() - started;
+}
+
+function ratio(a: number, b: number | undefined): string {
+  return b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}×`;
+}
+
+function printTable(workload: WorkloadName, rows: number, summaries: ClientSummary[], floorMs: number | undefined): void {
+  const by = (name: string) => summaries.find((s) => s.client === name)?.wallMs;
+  console.log(`\n${workload}, ${rows.toLocaleString('en')} rows${floorMs === undefined ? '' : ` — psql binary COPY floor ${floorMs.toFixed(0)} ms`}`);
+  console.log(`${'client'.padEnd(22)}${'median ms'.padStart(11)}${'vs pg'.padStart(8)}${'vs pjs'.padStart(8)}${'vs bare'.padStart(9)}${'vs psql'.padStart(9)}${'loop p99'.padStart(10)}${'loop max'.padStart(10)}${'RSS MB'.padStart(8)}`);
+  for (const s of summaries) {
+    console.log(
+      `${s.client.padEnd(22)}${s.wallMs.toFixed(0).padStart(11)}${ratio(s.wallMs, by('pg')).padStart(8)}${ratio(s.wallMs, by('postgres.js')).padStart(8)}` +
+        `${ratio(s.wallMs, by('pgloom-bare')).padStart(9)}${ratio(s.wallMs, floorMs).padStart(9)}${s.loopP99Ms.toFixed(1).padStart(10)}${s.loopMaxMs.toFixed(1).padStart(10)}${s.peakRssMb.toFixed(0).padStart(8)}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const settings = parseArgs(process.argv.slice(2));
+  let dsn = process.env.DATABASE_URL;
+  let stop: (() => Promise<void>) | undefined;
+  if (!dsn) {
+    const cluster = await startCluster('embedded');
+    dsn = cluster.dsn;
+    stop = () => cluster.stop();
+  }
+  const results: Record<string, { floorMs?: number; clients: ClientSummary[] }> = {};
+  try {
+    for (const workload of settings.workloads) {
+      const runs = new Map<ClientName, ChildFigures[]>();
+      const floors: number[] = [];
+      for (let round = 0; round < settings.rounds; round++) {
+        // Rotate the order each round so no client always runs first (or last) on a warm server.
+        const order = settings.clients.map((_, i) => settings.clients[(i + round) % settings.clients.length]);
+        for (const client of order) {
+          const figures = await runChild(client, workload, settings.rows, dsn);
+          runs.set(client, [...(runs.get(client) ?? []), figures]);
+        }
+        const floor = psqlFloor(workload, settings.rows, dsn);
+        if (floor !== undefined) floors.push(floor);
+      }
+      const summaries = settings.clients.map((client) => summarise(runs.get(client)!));
+      const floorMs = floors.length > 0 ? median(floors) : undefined;
+      printTable(workload, settings.rows, summaries, floorMs);
+      results[workload] = { floorMs, clients: summaries };
+    }
+  } finally {
+    await stop?.();
+  }
+  const file = fileURLToPath(new URL(`../../bench/results/${new Date().toISOString().slice(0, 10)}-${hostname()}.json`, import.meta.url));
+  mkdirSync(fileURLToPath(new URL('../../bench/results/', import.meta.url)), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), host: hostname(), node: process.version, settings, results }, null, 2)}\n`);
+  console.log(`\nwritten to ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
