@@ -1,0 +1,82 @@
+// Pool options that shape connection lifetimes, and closing.
+
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createPool, InterfaceError, PoolTimeoutError, type Connection } from '../../src/main/index.js';
+import { connectToTestServer, testDsn } from '../support/server.js';
+
+async function backendsNamed(watcher: Connection, appName: string): Promise<number> {
+  return Number(await watcher.fetchval<bigint>('select count(*) from pg_stat_activity where application_name = $1', [appName]));
+}
+
+async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('pool lifecycle', () => {
+  it('rejects bad options at createPool', () => {
+    expect(() => createPool(testDsn(), { workers: 0 })).toThrow(ConfigError);
+    expect(() => createPool(testDsn(), { connectionsPerWorker: 1.5 })).toThrow(ConfigError);
+    expect(() => createPool(testDsn(), { workers: 1, connectionsPerWorker: 2, minConnections: 3 })).toThrow(/minConnections/);
+    expect(() => createPool(testDsn(), { sslmode: 'bogus' as never })).toThrow(ConfigError);
+  });
+
+  it('opens minConnections at start and closes connections idle past maxInactiveConnectionLifetime', async () => {
+    const app = `pgloom-min-${process.pid}`;
+    const watcher = await connectToTestServer();
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 3, minConnections: 2, maxInactiveConnectionLifetime: 300, applicationName: app });
+    try {
+      await eventually(async () => (await backendsNamed(watcher, app)) === 2);
+      await eventually(async () => (await backendsNamed(watcher, app)) === 0);
+      expect(await pool.fetchval('select 1')).toBe(1);
+    } finally {
+      await pool.close();
+      await watcher.close();
+    }
+  });
+
+  it('replaces a connection after maxQueriesPerConnection queries', async () => {
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, maxQueriesPerConnection: 3 });
+    try {
+      const pids: number[] = [];
+      for (let i = 0; i < 7; i++) pids.push((await pool.fetchval<number>('select pg_backend_pid()'))!);
+      expect(new Set(pids.slice(0, 3)).size).toBe(1);
+      expect(pids[3]).not.toBe(pids[0]);
+      expect(new Set(pids).size).toBe(3);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('acquireTimeout fails a call that waits too long for a free connection, touching nothing', async () => {
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, acquireTimeout: 100 });
+    try {
+      const busy = pool.fetch('select pg_sleep(0.5)');
+      await expect(pool.fetchval('select 1')).rejects.toThrow(PoolTimeoutError);
+      await busy;
+      expect(await pool.fetchval('select 2')).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('close() lets running queries finish, then refuses new ones; terminate() does not wait', async () => {
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 2 });
+    const running = pool.fetchval<string>("select pg_sleep(0.3)::text || 'done'");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pool.close();
+    expect(await running).toBe('done');
+    await expect(pool.fetch('select 1')).rejects.toThrow(InterfaceError);
+
+    const other = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1 });
+    const cut = other.fetch('select pg_sleep(30)').catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await other.terminate();
+    expect(await cut).toBeInstanceOf(Error);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
