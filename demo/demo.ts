@@ -1,8 +1,8 @@
 // pgloom's demo: connect (to DATABASE_URL, or to a PostgreSQL it starts itself), create a table,
 // load rows, read them back, and print what it did with timings.
 
-import { performance } from 'node:perf_hooks';
-import { connect } from '../src/main/index.js';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { connect, createPool } from '../src/main/index.js';
 import { startCluster } from '../scripts/local-postgres.js';
 
 const rowsToLoad = 100_000;
@@ -58,9 +58,42 @@ async function main(): Promise<void> {
     }));
     console.log(`  the cursor yielded ${seen.toLocaleString()} rows`);
     await db.close();
-    if (mismatches !== 0 || seen !== rowsToLoad) process.exitCode = 1;
+    const poolOk = await poolDemo(dsn);
+    if (mismatches !== 0 || seen !== rowsToLoad || !poolOk) process.exitCode = 1;
   } finally {
     await stopServer?.();
+  }
+}
+
+/** The pool: a million rows decoded in worker threads while this thread's event loop stays free. */
+async function poolDemo(dsn: string): Promise<boolean> {
+  console.log('\ncreatePool: worker threads decode results into columnar batches');
+  const pool = createPool(dsn);
+  try {
+    await pool.fetchval('select 1');
+    const sql = `select i::int4 as id, (i*1.5)::float8 as x, 'name-' || i as name,
+      timestamptz '2020-01-01' + i * interval '1 second' as ts, i::int8 * 1000 as big from generate_series(1, 1000000) as i`;
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const result = await timed('pool.query: 1,000,000 rows as columnar batches', () => pool.query(sql));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    delay.disable();
+    console.log(`  ${result.batches.length} batches; main-thread event-loop delay meanwhile: p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
+    const ids = result.column('id') as Int32Array;
+    let sum = 0;
+    for (let i = 0; i < ids.length; i++) sum += ids[i];
+    console.log(`  column('id') is an ${ids.constructor.name} of ${ids.length.toLocaleString()}; its sum is ${sum.toLocaleString()}`);
+    const rows = await timed('pool.fetch: the same rows as plain objects', () => pool.fetch(sql));
+    console.log('  last row:', rows[rows.length - 1]);
+    let streamed = 0;
+    await timed('pool.stream: 1,000,000 rows with backpressure', async () => {
+      for await (const batch of pool.stream(sql)) streamed += batch.numRows;
+    });
+    const stats = await pool.stats();
+    console.log(`  pool: ${stats.workers} workers, ${stats.completed} calls, run time p50 ${stats.runTime.p50.toFixed(1)} ms`);
+    return sum === 500000500000 && rows.length === 1_000_000 && streamed === 1_000_000;
+  } finally {
+    await pool.close();
   }
 }
 
