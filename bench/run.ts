@@ -11,11 +11,15 @@ import { startCluster } from '../scripts/local-postgres.js';
 import type { ChildFigures } from './child.js';
 import { clientNames, type ClientName } from './clients.js';
 import { median, summarise, type ClientSummary } from './stats.js';
+import { runCallsSuite, type CallSummary } from './calls-suite.js';
+import { writeBenchReadme, type RunResults } from './readme.js';
 import { workloadSql, type WorkloadName } from './workloads.js';
 
 interface Settings {
   rows: number;
   rounds: number;
+  quick: boolean;
+  suites: ('rows' | 'calls')[];
   workloads: WorkloadName[];
   clients: ClientName[];
 }
@@ -29,6 +33,8 @@ function parseArgs(argv: string[]): Settings {
   return {
     rows: Number(value('--rows') ?? (quick ? 10_000 : 1_000_000)),
     rounds: Number(value('--rounds') ?? (quick ? 1 : 3)),
+    quick,
+    suites: (value('--suites')?.split(',') ?? ['rows', 'calls']) as ('rows' | 'calls')[],
     workloads: (value('--workloads')?.split(',') ?? ['mixed', 'numeric']) as WorkloadName[],
     clients: (value('--clients')?.split(',') ?? [...clientNames]) as ClientName[],
   };
@@ -79,8 +85,9 @@ async function main(): Promise<void> {
     stop = () => cluster.stop();
   }
   const results: Record<string, { floorMs?: number; clients: ClientSummary[] }> = {};
+  let calls: Record<string, CallSummary[]> = {};
   try {
-    for (const workload of settings.workloads) {
+    for (const workload of settings.suites.includes('rows') ? settings.workloads : []) {
       const runs = new Map<ClientName, ChildFigures[]>();
       const floors: number[] = [];
       for (let round = 0; round < settings.rounds; round++) {
@@ -98,13 +105,21 @@ async function main(): Promise<void> {
       printTable(workload, settings.rows, summaries, floorMs);
       results[workload] = { floorMs, clients: summaries };
     }
+    if (settings.suites.includes('calls')) calls = await runCallsSuite(dsn, settings.rounds, settings.quick);
   } finally {
     await stop?.();
   }
-  const file = fileURLToPath(new URL(`../../bench/results/${new Date().toISOString().slice(0, 10)}-${hostname()}.json`, import.meta.url));
+  const suffix = settings.quick ? '-quick' : '';
+  const file = fileURLToPath(new URL(`../../bench/results/${new Date().toISOString().slice(0, 10)}-${hostname()}${suffix}.json`, import.meta.url));
   mkdirSync(fileURLToPath(new URL('../../bench/results/', import.meta.url)), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), host: hostname(), node: process.version, settings, results }, null, 2)}\n`);
+  const run: RunResults = { date: new Date().toISOString(), host: hostname(), node: process.version, settings, results, calls };
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   console.log(`\nwritten to ${file}`);
+  // Only a full run of both suites speaks for pgloom in bench/README.md.
+  if (!settings.quick && settings.suites.length === 2 && settings.clients.length === clientNames.length) {
+    writeBenchReadme(run);
+    console.log('bench/README.md and bench/results/latest.svg updated');
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,76 @@
+// One client, one query-rate workload, in a process of its own: prints JSON figures on stdout.
+
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { openCallClient, type CallClientName } from './call-clients.js';
+
+export type CallWorkloadName = 'one-serial' | 'one-concurrent' | 'small-concurrent';
+
+export interface CallFigures {
+  client: string;
+  workload: string;
+  queries: number;
+  wallMs: number;
+  queriesPerSecond: number;
+  usPerQuery: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  peakRssMb: number;
+}
+
+const SMALL = `select typname, typnamespace, typowner, typlen, typbyval, typcategory, typispreferred,
+       typisdefined, typdelim, typrelid, typelem, typarray
+from pg_type where typtypmod = $1 and typisdefined = $2`;
+
+function plan(workload: CallWorkloadName, queries: number): { sql: string; params: (i: number) => unknown[]; callers: number } {
+  switch (workload) {
+    case 'one-serial': return { sql: 'select $1::int4', params: (i) => [i], callers: 1 };
+    case 'one-concurrent': return { sql: 'select $1::int4', params: (i) => [i], callers: Math.min(20, queries) };
+    case 'small-concurrent': return { sql: SMALL, params: () => [-1, true], callers: Math.min(20, queries) };
+  }
+}
+
+async function main(): Promise<void> {
+  const [client, workload, queriesText, dsn] = process.argv.slice(2);
+  const queries = Number(queriesText);
+  const { sql, params, callers } = plan(workload as CallWorkloadName, queries);
+  const db = await openCallClient(client as CallClientName, dsn, workload === 'one-serial' ? 1 : 10);
+  try {
+    const run = async (total: number) => {
+      let issued = 0;
+      const caller = async () => {
+        while (issued < total) {
+          const i = issued++;
+          await db.call(sql, params(i));
+        }
+      };
+      await Promise.all(Array.from({ length: callers }, caller));
+    };
+    await run(Math.max(callers, Math.floor(queries / 10)));
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const started = performance.now();
+    await run(queries);
+    const wallMs = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    delay.disable();
+    const figures: CallFigures = {
+      client,
+      workload,
+      queries,
+      wallMs,
+      queriesPerSecond: queries / (wallMs / 1000),
+      usPerQuery: (wallMs * 1000) / queries,
+      loopP99Ms: delay.percentile(99) / 1e6,
+      loopMaxMs: delay.max / 1e6,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+// The query-rate workloads (one serial, one and small with 20 callers): each client in its own
+// process, rounds alternating the order, medians.
+
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { CallFigures, CallWorkloadName } from './call-child.js';
+import { callClientNames, type CallClientName } from './call-clients.js';
+import { median } from './stats.js';
+
+export interface CallSummary {
+  client: string;
+  workload: string;
+  queriesPerSecond: number;
+  usPerQuery: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  peakRssMb: number;
+}
+
+const childScript = fileURLToPath(new URL('./call-child.js', import.meta.url));
+export const callWorkloads: CallWorkloadName[] = ['one-serial', 'one-concurrent', 'small-concurrent'];
+
+function runChild(client: CallClientName, workload: CallWorkloadName, queries: number, dsn: string): Promise<CallFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [childScript, client, workload, String(queries), dsn], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as CallFigures) : reject(new Error(`${client} on ${workload} exited with ${code}`))));
+  });
+}
+
+function printTable(workload: CallWorkloadName, summaries: CallSummary[]): void {
+  const by = (name: string) => summaries.find((s) => s.client === name)?.queriesPerSecond;
+  const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
+  console.log(`\n${workload} (throughput ratios: higher is better)`);
+  console.log(`${'client'.padEnd(18)}${'q/s'.padStart(10)}${'µs/q'.padStart(9)}${'vs pg'.padStart(8)}${'vs pjs'.padStart(8)}${'loop p99'.padStart(10)}${'loop max'.padStart(10)}${'RSS MB'.padStart(8)}`);
+  for (const s of summaries) {
+    console.log(`${s.client.padEnd(18)}${s.queriesPerSecond.toFixed(0).padStart(10)}${s.usPerQuery.toFixed(0).padStart(9)}${ratio(s.queriesPerSecond, by('pg')).padStart(8)}${ratio(s.queriesPerSecond, by('postgres.js')).padStart(8)}${s.loopP99Ms.toFixed(1).padStart(10)}${s.loopMaxMs.toFixed(1).padStart(10)}${s.peakRssMb.toFixed(0).padStart(8)}`);
+  }
+}
+
+export async function runCallsSuite(dsn: string, rounds: number, quick: boolean, clients: CallClientName[] = [...callClientNames]): Promise<Record<string, CallSummary[]>> {
+  const results: Record<string, CallSummary[]> = {};
+  for (const workload of callWorkloads) {
+    const queries = quick ? 500 : workload === 'small-concurrent' ? 4000 : 20_000;
+    const runs = new Map<CallClientName, CallFigures[]>();
+    for (let round = 0; round < rounds; round++) {
+      const order = clients.map((_, i) => clients[(i + round) % clients.length]);
+      for (const client of order) runs.set(client, [...(runs.get(client) ?? []), await runChild(client, workload, queries, dsn)]);
+    }
+    const summaries = clients.map((client): CallSummary => {
+      const figures = runs.get(client)!;
+      return {
+        client,
+        workload,
+        queriesPerSecond: median(figures.map((f) => f.queriesPerSecond)),
+        usPerQuery: median(figures.map((f) => f.usPerQuery)),
+        loopP99Ms: median(figures.map((f) => f.loopP99Ms)),
+        loopMaxMs: Math.max(...figures.map((f) => f.loopMaxMs)),
+        peakRssMb: Math.max(...figures.map((f) => f.peakRssMb)),
+      };
+    });
+    printTable(workload, summaries);
+    results[workload] = summaries;
+  }
+  return results;
+}

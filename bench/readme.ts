@@ -1,0 +1,61 @@
+// Writes bench/README.md and bench/results/latest.svg from a results object: the latest full run's
+// tables, as measured.
+
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CallSummary } from './calls-suite.js';
+import { barChartSvg, type ChartGroup } from './chart.js';
+import type { ClientSummary } from './stats.js';
+
+export interface RunResults {
+  date: string;
+  host: string;
+  node: string;
+  settings: { rows: number; rounds: number };
+  results: Record<string, { floorMs?: number; clients: ClientSummary[] }>;
+  calls: Record<string, CallSummary[]>;
+}
+
+const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
+
+export function writeBenchReadme(run: RunResults): void {
+  const lines: string[] = [
+    '# Benchmarks',
+    '',
+    '`npm run bench` runs every client in a process of its own, alternating the order round by round, against one',
+    'PostgreSQL (DATABASE_URL, or an embedded PostgreSQL 18 it starts), and writes `bench/results/<date>-<host>.json`.',
+    '`npm run bench -- --quick` is the 10K-row smoke run. Workloads and targets: `shared/BENCHMARKS.md`.',
+    'Clients: `pgloom-pool-columnar` (`pool.query`, batches only), `pgloom-pool-rows` (`pool.fetch`, row objects),',
+    '`pgloom-connect` (one inline connection, rows), `pgloom-bare` (pgloom\'s engine with decoding off: the floor of a',
+    'Node client), `pg` 8.x and `postgres` 3.x (rows); the psql floor is `\\copy (…) to /dev/null (format binary)`.',
+    '',
+    `Latest full run: ${run.date.slice(0, 16).replace('T', ' ')} UTC on ${run.host}, Node ${run.node}, ${run.settings.rows.toLocaleString('en')} rows, medians of ${run.settings.rounds} rounds.`,
+    '',
+    '![medians](results/latest.svg)',
+    '',
+  ];
+  const groups: ChartGroup[] = [];
+  for (const [workload, { floorMs, clients }] of Object.entries(run.results)) {
+    const by = (name: string) => clients.find((c) => c.client === name)?.wallMs;
+    lines.push(`## ${workload}${floorMs === undefined ? '' : ` (psql floor ${floorMs.toFixed(0)} ms)`}`, '');
+    lines.push('| client | median ms | vs pg | vs postgres.js | vs bare | vs psql | loop p99 ms | loop max ms | peak RSS MB |', '|---|---|---|---|---|---|---|---|---|');
+    for (const c of clients) {
+      lines.push(`| ${c.client} | ${c.wallMs.toFixed(0)} | ${ratio(c.wallMs, by('pg'))} | ${ratio(c.wallMs, by('postgres.js'))} | ${ratio(c.wallMs, by('pgloom-bare'))} | ${ratio(c.wallMs, floorMs)} | ${c.loopP99Ms.toFixed(1)} | ${c.loopMaxMs.toFixed(1)} | ${c.peakRssMb.toFixed(0)} |`);
+    }
+    lines.push('');
+    groups.push({ title: workload, unit: 'ms, lower is better', bars: [...clients.map((c) => ({ label: c.client, value: c.wallMs })), ...(floorMs === undefined ? [] : [{ label: 'psql floor', value: floorMs }])] });
+  }
+  for (const [workload, clients] of Object.entries(run.calls)) {
+    const by = (name: string) => clients.find((c) => c.client === name)?.queriesPerSecond;
+    lines.push(`## ${workload}`, '');
+    lines.push('| client | queries/s | µs/query | vs pg | vs postgres.js | loop p99 ms | loop max ms | peak RSS MB |', '|---|---|---|---|---|---|---|---|');
+    for (const c of clients) {
+      lines.push(`| ${c.client} | ${c.queriesPerSecond.toFixed(0)} | ${c.usPerQuery.toFixed(0)} | ${ratio(c.queriesPerSecond, by('pg'))} | ${ratio(c.queriesPerSecond, by('postgres.js'))} | ${c.loopP99Ms.toFixed(1)} | ${c.loopMaxMs.toFixed(1)} | ${c.peakRssMb.toFixed(0)} |`);
+    }
+    lines.push('');
+    groups.push({ title: workload, unit: 'queries/s, higher is better', bars: clients.map((c) => ({ label: c.client, value: c.queriesPerSecond })) });
+  }
+  lines.push('Pending: asyncpg column, the pgbench suite and copy-in (COPY is a later issue).', '');
+  writeFileSync(fileURLToPath(new URL('../../bench/README.md', import.meta.url)), lines.join('\n'));
+  writeFileSync(fileURLToPath(new URL('../../bench/results/latest.svg', import.meta.url)), barChartSvg(groups));
+}
