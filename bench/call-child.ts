@@ -1,7 +1,7 @@
 // One client, one query-rate workload, in a process of its own: prints JSON figures on stdout.
 
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { openCallClient, type CallClientName } from './call-clients.js';
+import { measure, reportFrom } from './measure.js';
 
 export type CallWorkloadName = 'one-serial' | 'one-concurrent' | 'small-concurrent';
 
@@ -29,7 +29,7 @@ function plan(workload: CallWorkloadName, queries: number): { sql: string; param
   }
 }
 
-async function main(): Promise<void> {
+reportFrom(async (): Promise<CallFigures> => {
   const [client, workload, queriesText, dsn] = process.argv.slice(2);
   const queries = Number(queriesText);
   const { sql, params, callers } = plan(workload as CallWorkloadName, queries);
@@ -46,31 +46,9 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: callers }, caller));
     };
     await run(Math.max(callers, Math.floor(queries / 10)));
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    delay.enable();
-    const started = performance.now();
-    await run(queries);
-    const wallMs = performance.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    delay.disable();
-    const figures: CallFigures = {
-      client,
-      workload,
-      queries,
-      wallMs,
-      queriesPerSecond: queries / (wallMs / 1000),
-      usPerQuery: (wallMs * 1000) / queries,
-      loopP99Ms: delay.percentile(99) / 1e6,
-      loopMaxMs: delay.max / 1e6,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
-    };
-    process.stdout.write(`${JSON.stringify(figures)}\n`);
+    const { value: _done, ...figures } = await measure(() => run(queries));
+    return { client, workload, queries, ...figures, queriesPerSecond: queries / (figures.wallMs / 1000), usPerQuery: (figures.wallMs * 1000) / queries };
   } finally {
     await db.close();
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
 });

@@ -1,10 +1,10 @@
 // The query-rate workloads (one serial, one and small with 20 callers): each client in its own
 // process, rounds alternating the order, medians.
 
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CallFigures, CallWorkloadName } from './call-child.js';
 import { callClientNames, type CallClientName } from './call-clients.js';
+import { runJsonChild } from './measure.js';
 import { median } from './stats.js';
 
 export interface CallSummary {
@@ -21,12 +21,7 @@ const childScript = fileURLToPath(new URL('./call-child.js', import.meta.url));
 export const callWorkloads: CallWorkloadName[] = ['one-serial', 'one-concurrent', 'small-concurrent'];
 
 function runChild(client: CallClientName, workload: CallWorkloadName, queries: number, dsn: string): Promise<CallFigures> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [childScript, client, workload, String(queries), dsn], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as CallFigures) : reject(new Error(`${client} on ${workload} exited with ${code}`))));
-  });
+  return runJsonChild<CallFigures>(childScript, [client, workload, String(queries), dsn]);
 }
 
 function printTable(workload: CallWorkloadName, summaries: CallSummary[]): void {

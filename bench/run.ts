@@ -2,7 +2,7 @@
 // one PostgreSQL (DATABASE_URL, or an embedded one started here). Prints a table of medians and
 // ratios, and writes bench/results/<date>-<host>.json. Times are reported, never asserted.
 
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { startCluster } from '../scripts/local-postgres.js';
 import type { ChildFigures } from './child.js';
 import { clientNames, type ClientName } from './clients.js';
+import { runJsonChild } from './measure.js';
 import { median, summarise, type ClientSummary } from './stats.js';
 import { runCallsSuite, type CallSummary } from './calls-suite.js';
 import { writeBenchReadme, type RunResults } from './readme.js';
@@ -43,12 +44,7 @@ function parseArgs(argv: string[]): Settings {
 const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
 
 function runChild(client: ClientName, workload: WorkloadName, rows: number, dsn: string): Promise<ChildFigures> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [childScript, client, workload, String(rows), dsn], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as ChildFigures) : reject(new Error(`${client} on ${workload} exited with ${code}`))));
-  });
+  return runJsonChild<ChildFigures>(childScript, [client, workload, String(rows), dsn]);
 }
 
 /** psql writing the result as binary COPY to /dev/null: the server's own cost, decoding nothing. */

@@ -43,7 +43,8 @@ export const int4Codec: TypeCodec<number> = {
   },
 };
 
-function uint32Codec(oid: number, name: string): TypeCodec<number> {
+/** A 4-byte unsigned type (oid, xid, cid, the reg* types); `accepts` describes valid parameters. */
+export function uint32Codec(oid: number, name: string, accepts = 'an integer from 0 to 4294967295 (number or bigint)'): TypeCodec<number> {
   return {
     oid,
     name,
@@ -52,7 +53,7 @@ function uint32Codec(oid: number, name: string): TypeCodec<number> {
       return view.getUint32(start);
     },
     encode(value: unknown, out: BufferWriter): void {
-      out.u32(integerInRange(value, 0, 4294967295, 'an integer from 0 to 4294967295 (number or bigint)'));
+      out.u32(integerInRange(value, 0, 4294967295, accepts));
     },
   };
 }

@@ -1,0 +1,46 @@
+// What every benchmark child measures around its run: wall time, the main thread's event-loop
+// delay, and peak RSS.
+
+import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
+export interface Measured<T> {
+  value: T;
+  wallMs: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  peakRssMb: number;
+}
+
+export async function measure<T>(run: () => Promise<T>): Promise<Measured<T>> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const started = performance.now();
+  const value = await run();
+  const wallMs = performance.now() - started;
+  // A block that ends with the run is recorded only when the monitor's timer next fires.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  delay.disable();
+  return { value, wallMs, loopP99Ms: delay.percentile(99) / 1e6, loopMaxMs: delay.max / 1e6, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** Print a child's figures for the parent (one JSON line on stdout); exit non-zero on failure. */
+export function reportFrom(main: () => Promise<unknown>): void {
+  main().then(
+    (figures) => process.stdout.write(`${JSON.stringify(figures)}\n`),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
+
+/** Run a child script and parse the JSON line it prints. */
+export function runJsonChild<T>(script: string, args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as T) : reject(new Error(`${args.slice(0, 2).join(' on ')} exited with ${code}`))));
+  });
+}
