@@ -12,7 +12,8 @@ export interface BatchLimits {
   maxBytes?: number;
 }
 
-const INITIAL_CAPACITY = 1024;
+/** Small results stay small; a large one grows by doubling, and its next batches start full size. */
+const INITIAL_CAPACITY = 64;
 
 export class BatchBuilder {
   private readonly columns: ColumnBuilder[];
@@ -66,7 +67,7 @@ export class BatchBuilder {
   /** Hand over the batch built so far and start an empty one. */
   finish(): BatchData {
     const batch: BatchData = { numRows: this.rows, columns: this.columns.map((column) => column.finish(this.rows)) };
-    this.capacity = Math.min(INITIAL_CAPACITY, this.maxRows);
+    this.capacity = Math.min(this.capacity, this.maxRows);
     for (const column of this.columns) column.reset(this.capacity);
     this.rows = 0;
     this.bytes = 0;
