@@ -21,7 +21,7 @@ export class BatchStream<R> implements AsyncIterable<RecordBatch<R>> {
   constructor(
     private readonly port: MessagePort,
     /** The task itself: rejects on abort, timeout or a worker crash. */
-    task: Promise<unknown>,
+    private readonly task: Promise<unknown>,
     private readonly schemaOf: (columns: ColumnInfo[]) => ResultSchema,
     private readonly onNotice?: (notice: PostgresErrorFields) => void,
   ) {
@@ -81,8 +81,11 @@ export class BatchStream<R> implements AsyncIterable<RecordBatch<R>> {
         throw this.failure;
       }
       if (this.portClosed) {
+        // The port closes with its worker; the task's own error (a crashed worker) says more, and
+        // arrives a moment later.
+        const settled = await Promise.race([this.task.then(() => undefined, (error: Error) => error), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000))]);
         this.close();
-        throw new InterfaceError('the stream ended without its last message: the worker stopped');
+        throw this.failure ?? settled ?? new InterfaceError('the stream ended without its last message: the worker stopped');
       }
       await new Promise<void>((resolve) => (this.wake = resolve));
     }

@@ -12,6 +12,16 @@ import { PreparedStatement } from './prepared-statement.js';
 import type { TransactionOptions } from './transaction-options.js';
 import { runInTransaction, type TransactionHost } from './transaction-runner.js';
 import { columnsOf, type Column } from './columns.js';
+import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
+import { lookupType } from '../worker/type-lookup.js';
+
+/** Which built-in codec a type should be exchanged with (setBuiltinTypeCodec). */
+export interface BuiltinCodecOptions {
+  /** The type's schema; default: as the search_path finds it. */
+  schema?: string;
+  /** A built-in type whose binary codec fits the type's wire format: 'text', 'int4', 'bytea', 'hstore', … */
+  codecName: string;
+}
 
 /** A row as `fetch` returns it by default: column name → value. */
 export type Row = Record<string, unknown>;
@@ -174,6 +184,37 @@ export class Connection {
     const route = this.engine.cancelRoute;
     if (this.closed || route === undefined) throw new InterfaceError('cancel(): the connection is closed');
     await sendCancelRequest(route, this.engine.processId, this.engine.secretKey);
+  }
+
+  /**
+   * Forget every type introspected so far (composites, enums, domains, extension types), as
+   * asyncpg's reload_schema_state: call it after ALTER TYPE or DROP/CREATE TYPE so the next query
+   * introspects them again. Custom codecs stay.
+   */
+  async reloadSchemaState(): Promise<void> {
+    this.engine.types.reset();
+  }
+
+  /**
+   * Decode (and encode) the type `typeName` with your own functions, in the given wire format:
+   * 'text' (strings in PostgreSQL's text form), 'binary' (the value's bytes) or 'tuple' (for
+   * composite and range types: the already-decoded parts). See docs/types.md.
+   */
+  async setTypeCodec<T>(typeName: string, spec: TypeCodecSpec<T>): Promise<void> {
+    const oid = await lookupType(this.engine, typeName, spec.schema);
+    this.engine.types.setCustomCodec(oid, spec);
+  }
+
+  /** Exchange `typeName` with the codec of a built-in type whose binary format it shares (e.g. an extension's text-like type as 'text'). */
+  async setBuiltinTypeCodec(typeName: string, options: BuiltinCodecOptions): Promise<void> {
+    const oid = await lookupType(this.engine, typeName, options.schema);
+    this.engine.types.setBuiltinCodec(oid, options.codecName);
+  }
+
+  /** Undo setTypeCodec / setBuiltinTypeCodec for `typeName`. */
+  async resetTypeCodec(typeName: string, options: { schema?: string } = {}): Promise<void> {
+    const oid = await lookupType(this.engine, typeName, options.schema);
+    this.engine.types.resetCodec(oid);
   }
 
   /** Close gracefully: queued queries finish first. */

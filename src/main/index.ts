@@ -1,7 +1,7 @@
 // pgloom's public API.
 
 export { connect, type ConnectOptions } from './connect.js';
-export { Connection, type Row, type QueryOptions, type CursorOptions, type QueryResult } from './connection.js';
+export { Connection, type Row, type QueryOptions, type CursorOptions, type QueryResult, type BuiltinCodecOptions } from './connection.js';
 export { PreparedStatement } from './prepared-statement.js';
 export { createPool, Pool, type CallOptions, type StreamOptions, type PoolStats, type HistogramSummary } from './pool.js';
 export type { PoolOptions } from './pool-options.js';
@@ -19,4 +19,5 @@ export type { Notification } from '../codec/protocol/index.js';
 export type { ConnectionOptions } from '../worker/config/index.js';
 export type { SslMode } from '../worker/transport.js';
 export type { TypeOptions } from '../codec/types/codec.js';
+export type { TypeCodecSpec, TextCodecSpec, BinaryCodecSpec, TupleCodecSpec, Hstore, TypeDescription, TypeKind, TypeAttribute } from '../codec/types/introspected/index.js';
 export * from '../codec/errors/index.js';

@@ -5,17 +5,18 @@ import { BroadcastChannel, MessageChannel, type TransferListItem } from 'node:wo
 import { Piscina } from 'piscina';
 import { InterfaceError, PoolTimeoutError, QueryAbortedError, QueryTimeoutError, WorkerCrashedError } from '../codec/errors/client-errors.js';
 import { deserializeError } from '../codec/errors/transport.js';
-import { codecFor } from '../codec/types/registry.js';
-import { typeNameFor } from '../codec/types/registry.js';
 import type { TypeOptions } from '../codec/types/codec.js';
+import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
+import type { TypeDescription } from '../codec/types/introspected/description.js';
 import { wrap, type Endpoint } from 'comlink';
-import type { ColumnInfo, ControlMessage, QueryReply, QueryTask, SessionApi, SessionTask, StreamTask, WorkerTask } from '../worker/pool/messages.js';
+import type { ColumnInfo, ControlMessage, QueryReply, QueryTask, SessionApi, SessionTask, StreamTask, TypeLookupReply, WorkerTask } from '../worker/pool/messages.js';
 import { PooledConnection, type Notification, type PinnedCursorOptions } from './pooled-connection.js';
 import type { TransactionOptions } from './transaction-options.js';
 import { packParams } from '../worker/pool/params.js';
 import { Admission } from './admission.js';
 import type { Column } from './columns.js';
-import type { Row } from './connection.js';
+import type { BuiltinCodecOptions, Row } from './connection.js';
+import { PoolTypes } from './pool-types.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
 import { RecordBatch, type ResultSchema } from './record-batch.js';
 import { Result } from './result.js';
@@ -83,6 +84,8 @@ export class Pool {
   private completedTasks = 0;
   private readonly running = new Set<Promise<unknown>>();
   private listener: Promise<PooledConnection> | undefined;
+  /** Introspected types and custom codecs, on this thread where batches are decoded. */
+  private readonly typeState: PoolTypes;
 
   /** @internal Use createPool(). */
   constructor(private readonly options: ResolvedPoolOptions) {
@@ -102,11 +105,12 @@ export class Pool {
     this.control = new BroadcastChannel(worker.controlChannel);
     this.control.unref();
     this.admission = new Admission(workers * worker.connectionsPerWorker);
+    this.typeState = new PoolTypes(worker.types, (typeName, schema) => this.lookupType(typeName, schema));
   }
 
   /** Run a query; rows arrive as columnar batches (see Result). */
   async query<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<Result<R>> {
-    const reply = await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: [packParams(checkParams(params))], results: 'batches' }, options);
+    const reply = await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: [packParams(checkParams(params))], results: 'batches', types: this.typeState.wire }, options);
     return this.resultOf<R>(reply, options.rowMode ?? this.options.rowMode);
   }
 
@@ -145,7 +149,7 @@ export class Pool {
   async execute(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<string> {
     checkParams(params);
     const simple = params.length === 0;
-    const reply = await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: simple ? [] : [packParams(params)], results: 'none', simple }, options);
+    const reply = await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: simple ? [] : [packParams(params)], results: 'none', simple, types: this.typeState.wire }, options);
     return reply.command;
   }
 
@@ -153,7 +157,7 @@ export class Pool {
   async executemany(sql: string, paramRows: readonly (readonly unknown[])[], options: CallOptions = {}): Promise<void> {
     if (!Array.isArray(paramRows)) throw new InterfaceError('executemany takes an array of parameter arrays');
     if (paramRows.length === 0) return;
-    await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: paramRows.map((row) => packParams(checkParams(row))), results: 'none' }, options);
+    await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: paramRows.map((row) => packParams(checkParams(row))), results: 'none', types: this.typeState.wire }, options);
   }
 
   /**
@@ -168,7 +172,7 @@ export class Pool {
     return {
       [Symbol.asyncIterator]: () => {
         const { port1, port2 } = new MessageChannel();
-        const task: StreamTask = { kind: 'stream', id: nextTaskId++, sql, params: packParams(params), port: port2, highWaterMark };
+        const task: StreamTask = { kind: 'stream', id: nextTaskId++, sql, params: packParams(params), port: port2, highWaterMark, types: this.typeState.wire };
         const started = this.dispatch(task, options, [port2]);
         return new BatchStream<R>(port1, started, (columns) => this.schemaOf(columns, rowMode), this.options.onNotice)[Symbol.asyncIterator]();
       },
@@ -202,6 +206,7 @@ export class Pool {
       ended,
       rowMode: this.options.rowMode,
       onNotice: this.options.onNotice,
+      wireTypes: () => this.typeState.wire,
     });
   }
 
@@ -256,6 +261,33 @@ export class Pool {
       this.listener = undefined;
       await listener.release();
     }
+  }
+
+  /**
+   * Forget the introspected types, here and in every worker (before its next task), as
+   * Connection.reloadSchemaState does: call it after ALTER TYPE. Custom codecs stay.
+   */
+  async reloadSchemaState(): Promise<void> {
+    this.typeState.reload();
+  }
+
+  /**
+   * A custom codec for `typeName`, as Connection.setTypeCodec, but DECODE-ONLY: functions cannot
+   * reach the worker threads, so results are decoded with it on this thread (workers request the
+   * type in the codec's format) while parameters are still encoded by the type's default codec.
+   */
+  async setTypeCodec<T>(typeName: string, spec: TypeCodecSpec<T>): Promise<void> {
+    await this.typeState.setTypeCodec(typeName, spec);
+  }
+
+  /** Exchange `typeName` with a built-in codec, both ways (see Connection.setBuiltinTypeCodec). */
+  async setBuiltinTypeCodec(typeName: string, options: BuiltinCodecOptions): Promise<void> {
+    await this.typeState.setBuiltinTypeCodec(typeName, options);
+  }
+
+  /** Undo setTypeCodec / setBuiltinTypeCodec for `typeName`. */
+  async resetTypeCodec(typeName: string, options: { schema?: string } = {}): Promise<void> {
+    await this.typeState.resetTypeCodec(typeName, options.schema);
   }
 
   async stats(): Promise<PoolStats> {
@@ -399,18 +431,25 @@ export class Pool {
     return new Result<R>(reply.command, reply.rowCount, schema.columns, batches, reply.columns.map((c) => c.format), schema);
   }
 
+  private async lookupType(typeName: string, schema: string | undefined): Promise<{ oid: number; types: TypeDescription[] }> {
+    const reply = (await this.dispatch({ kind: 'lookup-type', id: nextTaskId++, typeName, schema, types: this.typeState.wire }, {})) as TypeLookupReply;
+    if (!reply.ok) throw deserializeError(reply.error);
+    return reply;
+  }
+
   private schemaOf(columns: readonly ColumnInfo[], rowMode: 'object' | 'array'): ResultSchema {
+    const codecs = this.typeState.codecsOf(columns);
     const described: Column[] = columns.map((c) => ({
       name: c.name,
       typeOid: c.typeOid,
-      typeName: typeNameFor(c.typeOid),
+      typeName: this.typeState.catalog.nameOf(c.typeOid),
       tableOid: c.tableOid,
       columnAttr: c.columnAttr,
       typeModifier: c.typeModifier,
     }));
     return {
       columns: described,
-      codecs: columns.map((c) => (c.format === 1 ? codecFor(c.typeOid, this.types) : undefined)),
+      codecs,
       directInt64: (this.types.int8 ?? 'bigint') === 'bigint',
       rowMode,
     };

@@ -8,6 +8,7 @@ import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
 import { deserializeError } from '../codec/errors/transport.js';
 import type { SessionApi, SessionNotification, SessionQuery, SessionReply, SessionState } from '../worker/pool/messages.js';
 import { packParams } from '../worker/pool/params.js';
+import type { WireTypeSettings } from '../codec/types/introspected/catalog.js';
 import type { Row } from './connection.js';
 import type { Result } from './result.js';
 import type { CallOptions } from './pool.js';
@@ -29,6 +30,8 @@ export interface SessionHooks {
   ended: Promise<unknown>;
   rowMode: 'object' | 'array';
   onNotice?: (notice: PostgresErrorFields) => void;
+  /** The pool's type settings for the worker (custom codecs' formats, schema epoch). */
+  wireTypes(): WireTypeSettings | undefined;
 }
 
 export class PooledConnection {
@@ -74,7 +77,7 @@ export class PooledConnection {
   }
 
   async query<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<Result<R>> {
-    const reply = await this.call((remote) => remote.query({ sql, paramSets: [packParams(checkParams(params))], results: 'batches' }), options);
+    const reply = await this.call((remote) => remote.query({ sql, paramSets: [packParams(checkParams(params))], results: 'batches', types: this.hooks.wireTypes() }), options);
     return this.hooks.toResult<R>(reply, options.rowMode ?? this.hooks.rowMode);
   }
 
@@ -100,13 +103,13 @@ export class PooledConnection {
     checkParams(params);
     const request: SessionQuery = params.length === 0
       ? { sql, paramSets: [], results: 'none', simple: true }
-      : { sql, paramSets: [packParams(params)], results: 'none' };
+      : { sql, paramSets: [packParams(params)], results: 'none', types: this.hooks.wireTypes() };
     return (await this.call((remote) => remote.query(request), options)).command;
   }
 
   async executemany(sql: string, paramRows: readonly (readonly unknown[])[], options: CallOptions = {}): Promise<void> {
     if (paramRows.length === 0) return;
-    await this.call((remote) => remote.query({ sql, paramSets: paramRows.map((row) => packParams(checkParams(row))), results: 'none' }), options);
+    await this.call((remote) => remote.query({ sql, paramSets: paramRows.map((row) => packParams(checkParams(row))), results: 'none', types: this.hooks.wireTypes() }), options);
   }
 
   /** COMMIT when `fn` returns, ROLLBACK when it throws; nested calls use savepoints. */
@@ -130,7 +133,7 @@ export class PooledConnection {
     return {
       async *[Symbol.asyncIterator]() {
         if (session.transactionStatus !== 'transaction') throw new InterfaceError('a cursor needs a transaction: iterate it inside transaction(…)');
-        let reply = await session.call((remote) => remote.query({ sql, paramSets: [packParams(params)], results: 'batches', portal, maxRows: prefetch }), {});
+        let reply = await session.call((remote) => remote.query({ sql, paramSets: [packParams(params)], results: 'batches', portal, maxRows: prefetch, types: session.hooks.wireTypes() }), {});
         let finished = false;
         try {
           for (;;) {

@@ -19,7 +19,8 @@ export function writeBind(out: BufferWriter, statement: StatementDescription, pa
   checkParameterCount(statement, params);
   const codecs = statement.paramCodecs;
   const mark = out.length;
-  const formats = codecs.map((codec) => (codec ? 1 : 0));
+  // Custom text codecs and types without a codec travel as text (0); the rest in binary (1).
+  const formats = codecs.map((codec) => (codec !== undefined && codec.format !== 'text' ? 1 : 0));
   const slot = beginBind(out, portal, statement.name, formats, params.length);
   for (let i = 0; i < params.length; i++) {
     const value = params[i];

@@ -11,6 +11,7 @@ import { ConnectionError, InterfaceError, ProtocolError } from '../codec/errors/
 import { postgresErrorFrom } from '../codec/errors/index.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
 import type { TypeOptions } from '../codec/types/codec.js';
+import { TypeCatalog } from '../codec/types/introspected/catalog.js';
 import { Progress, type Operation } from './operations/operation.js';
 import { StatementCache } from './statement-cache.js';
 import type { CancelRoute } from './cancel.js';
@@ -21,6 +22,8 @@ export interface EngineOptions {
   /** Prepared statements kept per connection (LRU); 0 disables the cache. */
   statementCacheSize: number;
   types: TypeOptions;
+  /** Shared introspected types and codecs (a pool worker's connections share one); default: the connection's own. */
+  catalog?: TypeCatalog;
   onNotice?: (notice: PostgresErrorFields) => void;
   onNotification?: (notification: Notification) => void;
 }
@@ -34,6 +37,8 @@ export class PgConnection {
   readonly out = new BufferWriter(16 * 1024);
   readonly parameters = new Map<string, string>();
   readonly statements: StatementCache;
+  /** Every type's codec: built-in, introspected, or the user's. */
+  readonly types: TypeCatalog;
   processId = 0;
   secretKey: Uint8Array = new Uint8Array(0);
   /** How to reach this backend again for a CancelRequest. */
@@ -59,6 +64,7 @@ export class PgConnection {
     readonly options: EngineOptions,
   ) {
     this.statements = new StatementCache(options.statementCacheSize);
+    this.types = options.catalog ?? new TypeCatalog(options.types);
     this.framer = new MessageFramer((type, bytes, start, end) => this.dispatch(type, bytes, start, end));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));

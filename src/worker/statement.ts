@@ -1,18 +1,26 @@
 // A server-side prepared statement as the engine knows it: its description and the codecs picked
-// for it once, so that the per-row loop does no lookups.
+// for it once, so that the per-row loop does no lookups. Codecs are picked against the
+// connection's type catalog; when the catalog changes (a type introspected, a custom codec set,
+// reloadSchemaState) the statement is re-picked before its next execution.
 
-import type { TypeCodec, TypeOptions } from '../codec/types/codec.js';
-import { codecFor } from '../codec/types/registry.js';
+import type { TypeCodec } from '../codec/types/codec.js';
+import type { TypeCatalog } from '../codec/types/introspected/catalog.js';
 import type { ColumnDescription } from '../codec/protocol/index.js';
 
 export type { ColumnDescription };
 
 export class StatementDescription {
-  /** Result format per column: 1 (binary) where a codec exists, else 0 (text, decoded as a string). */
+  /** Result format per column: 1 (binary) where a binary codec exists, else 0 (text). */
   readonly resultFormats: number[];
   readonly resultCodecs: (TypeCodec | undefined)[];
   readonly paramCodecs: (TypeCodec | undefined)[];
   readonly columnNames: string[];
+  /** Result columns' type names, when known (built-in or introspected). */
+  readonly typeNames: (string | undefined)[];
+  /** The catalog generation the codecs were picked at. */
+  readonly generation: number;
+  /** Types the catalog must introspect before this statement runs (usually none); fixed per generation. */
+  readonly unknownTypes: readonly number[];
 
   constructor(
     /** '' for the unnamed statement. */
@@ -20,11 +28,25 @@ export class StatementDescription {
     readonly sql: string,
     readonly paramOids: readonly number[],
     readonly columns: readonly ColumnDescription[],
-    options: TypeOptions,
+    catalog: TypeCatalog,
   ) {
-    this.resultCodecs = columns.map((c) => codecFor(c.typeOid, options));
-    this.resultFormats = this.resultCodecs.map((codec) => (codec ? 1 : 0));
-    this.paramCodecs = paramOids.map((oid) => codecFor(oid, options));
+    this.generation = catalog.generation;
+    this.resultCodecs = columns.map((c) => catalog.codecFor(c.typeOid));
+    this.resultFormats = columns.map((c) => catalog.resultFormat(c.typeOid));
+    this.paramCodecs = paramOids.map((oid) => catalog.codecFor(oid));
     this.columnNames = columns.map((c) => c.name);
+    this.typeNames = columns.map((c) => catalog.nameOf(c.typeOid));
+    this.unknownTypes = catalog.missing(this.typeOids());
+  }
+
+  /** This statement with codecs picked from the catalog as it is now (itself when nothing changed). */
+  current(catalog: TypeCatalog): StatementDescription {
+    if (catalog.generation === this.generation) return this;
+    return new StatementDescription(this.name, this.sql, this.paramOids, this.columns, catalog);
+  }
+
+  /** Every type OID the statement exchanges (parameters, then result columns). */
+  typeOids(): number[] {
+    return [...this.paramOids, ...this.columns.map((c) => c.typeOid)];
   }
 }

@@ -27,6 +27,9 @@ export function isPresent(column: ColumnData, row: number): boolean {
 export function cellReader(column: ColumnData, codec: TypeCodec | undefined, directInt64: boolean): CellReader {
   const values = column.values;
   const orNull = (read: CellReader): CellReader => (column.validity === undefined ? read : (row) => (isPresent(column, row) ? read(row) : null));
+  // A user's codec sees every value, even those a typed array holds: rebuild their wire bytes.
+  const custom = codec?.custom === true ? customFixedReader(column, codec) : undefined;
+  if (custom !== undefined) return orNull(custom);
   switch (column.layout) {
     case Layout.Int16:
     case Layout.Int32:
@@ -41,7 +44,7 @@ export function cellReader(column: ColumnData, codec: TypeCodec | undefined, dir
     default:
       break;
   }
-  if (column.layout === Layout.Int64 && directInt64) return orNull((row) => values![row]);
+  if (column.layout === Layout.Int64 && directInt64 && codec?.custom !== true) return orNull((row) => values![row]);
   if (codec === undefined) throw new TypeError(`a fixed-width batch column needs its codec (layout ${column.layout})`);
   // The remaining layouts are re-expressed as their wire bytes in a scratch buffer for the codec.
   const scratch = new Uint8Array(8);
@@ -71,6 +74,26 @@ export function cellReader(column: ColumnData, codec: TypeCodec | undefined, dir
         return codec.decode(scratch, view, 0, 8);
       });
     }
+  }
+}
+
+/** Number-like layouts re-expressed as their wire bytes for a custom codec (the others do so below anyway). */
+function customFixedReader(column: ColumnData, codec: TypeCodec): CellReader | undefined {
+  const values = column.values!;
+  const scratch = new Uint8Array(8);
+  const view = new DataView(scratch.buffer);
+  const via = (size: number, write: (value: number) => void): CellReader => (row) => {
+    write(values[row] as number);
+    return codec.decode(scratch, view, 0, size);
+  };
+  switch (column.layout) {
+    case Layout.Int16: return via(2, (v) => view.setInt16(0, v));
+    case Layout.Int32: return via(4, (v) => view.setInt32(0, v));
+    case Layout.Uint32: return via(4, (v) => view.setUint32(0, v));
+    case Layout.Float32: return via(4, (v) => view.setFloat32(0, v));
+    case Layout.Float64: return via(8, (v) => view.setFloat64(0, v));
+    case Layout.Bool: return via(1, (v) => view.setUint8(0, v));
+    default: return undefined;
   }
 }
 

@@ -15,7 +15,8 @@ const TWO_32 = 4294967296;
 
 export function columnValues(column: ColumnData, numRows: number, codec: TypeCodec | undefined, directInt64: boolean): ArrayLike<unknown> {
   const { layout, validity } = column;
-  const plainNumbers = layout === Layout.Int16 || layout === Layout.Int32 || layout === Layout.Uint32 || layout === Layout.Float32 || layout === Layout.Float64 || (layout === Layout.Int64 && directInt64);
+  // A user's codec (setTypeCodec) must see every value, so its column takes the cell-reader path.
+  const plainNumbers = codec?.custom !== true && (layout === Layout.Int16 || layout === Layout.Int32 || layout === Layout.Uint32 || layout === Layout.Float32 || layout === Layout.Float64 || (layout === Layout.Int64 && directInt64));
   if (plainNumbers && validity === undefined) return column.values!.subarray(0, numRows);
   if (layout === Layout.Timestamp64 && codec !== undefined && DATE_MODE_CODECS.has(codec)) return timestampsAsDates(column, numRows, codec);
   if (layout === Layout.Variable && (codec === undefined || PLAIN_TEXT_CODECS.has(codec))) return texts(column, numRows);

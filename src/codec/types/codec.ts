@@ -16,6 +16,13 @@ export interface TypeCodec<T = unknown> {
    * Throws ParameterError for a value of the wrong JS type or out of the type's range.
    */
   encode(value: unknown, out: BufferWriter): void;
+  /**
+   * 'text' for a codec that reads and writes PostgreSQL's TEXT format (a custom text codec): its
+   * column is requested, and its parameter sent, as text. Absent means binary.
+   */
+  readonly format?: 'text';
+  /** A user's codec: batch readers must pass every value through decode, fixed-width columns too. */
+  readonly custom?: boolean;
 }
 
 /** How decoded values are represented in JS. See docs/types.md. */
@@ -36,6 +43,8 @@ export interface TypeOptions {
   json?: 'parse' | 'string';
   /** Default 'Uint8Array'. */
   bytea?: 'Uint8Array' | 'Buffer';
+  /** hstore (an extension type, found by introspection); default 'object' (a plain object). */
+  hstore?: 'object' | 'Map';
 }
 
 export const defaultTypeOptions: Required<TypeOptions> = Object.freeze({
@@ -47,4 +56,5 @@ export const defaultTypeOptions: Required<TypeOptions> = Object.freeze({
   interval: 'object',
   json: 'parse',
   bytea: 'Uint8Array',
+  hstore: 'object',
 });

@@ -39,6 +39,7 @@ export const NUMERIC = 1700;
 export const REGCLASS = 2205;
 export const REGTYPE = 2206;
 export const RECORD = 2249;
+export const RECORD_ARRAY = 2287;
 export const VOID = 2278;
 export const UUID = 2950;
 export const PG_LSN = 3220;

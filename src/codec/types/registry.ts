@@ -94,8 +94,9 @@ function tableFor(options: TypeOptions): Table {
     interval: options.interval ?? defaultTypeOptions.interval,
     json: options.json ?? defaultTypeOptions.json,
     bytea: options.bytea ?? defaultTypeOptions.bytea,
+    hstore: options.hstore ?? defaultTypeOptions.hstore,
   };
-  const key = `${full.int8}|${full.numeric}|${full.date}|${full.timestamp}|${full.time}|${full.interval}|${full.json}|${full.bytea}`;
+  const key = `${full.int8}|${full.numeric}|${full.date}|${full.timestamp}|${full.time}|${full.interval}|${full.json}|${full.bytea}|${full.hstore}`;
   table = byKey.get(key);
   if (table === undefined) {
     table = buildTable(full);
@@ -119,4 +120,10 @@ const OTHER_NAMES = new Map<number, string>([
 /** The PostgreSQL name of a built-in type: every type with a codec, plus common ones without. */
 export function typeNameFor(oid: number): string | undefined {
   return tableFor(defaultTypeOptions).get(oid)?.name ?? OTHER_NAMES.get(oid);
+}
+
+/** The built-in codec for the type named `name` ('text', 'int4', '_int4', …), for setBuiltinTypeCodec. */
+export function builtinCodecNamed(name: string, options: TypeOptions): TypeCodec | undefined {
+  for (const codec of tableFor(options).values()) if (codec.name === name) return codec;
+  return undefined;
 }

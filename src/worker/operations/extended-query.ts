@@ -1,5 +1,6 @@
 // A query through the extended protocol with binary parameters and binary results:
-// Parse + Describe + Sync when the statement is new, then Bind + Execute + Sync.
+// Parse + Describe + Sync when the statement is new, then (when the statement uses types the
+// connection has not seen) one type introspection query, then Bind + Execute + Sync.
 
 import { BackendMessage } from '../../codec/protocol/message-types.js';
 import {
@@ -8,8 +9,10 @@ import {
 } from '../../codec/protocol/index.js';
 import { postgresErrorFrom } from '../../codec/errors/index.js';
 import { ProtocolError } from '../../codec/errors/client-errors.js';
+import type { TypeDescription } from '../../codec/types/introspected/description.js';
 import type { PgConnection } from '../connection.js';
 import { writeBind } from '../bind.js';
+import { parseTypeRow, writeIntrospection } from '../introspection.js';
 import { decodeRowArray, decodeRowObject } from '../row-decoder.js';
 import { StatementDescription, type ColumnDescription } from '../statement.js';
 import { Operation, Progress } from './operation.js';
@@ -48,7 +51,7 @@ export interface ExtendedQueryRequest {
   sink?: RowSink;
 }
 
-const enum Phase { Describe, Execute }
+const enum Phase { Describe, Introspect, Execute }
 
 // asyncpg's rule: these errors mean a cached statement went stale (schema changed, DISCARD ALL).
 function isStaleStatementError(error: Error): boolean {
@@ -67,6 +70,11 @@ export class ExtendedQuery extends Operation {
   private suspended = false;
   private fromCache = false;
   private retried = false;
+  /** Type OIDs being introspected, and the descriptions received so far. */
+  private introspecting: number[] = [];
+  private found: TypeDescription[] = [];
+  /** The introspection replaced our unnamed statement on the server: Parse it again before Bind. */
+  private reparse = false;
 
   constructor(
     private readonly request: ExtendedQueryRequest,
@@ -86,6 +94,11 @@ export class ExtendedQuery extends Operation {
       }
     }
     if (this.statement) {
+      const current = this.statement.current(connection.types);
+      // Keep the cache on the re-picked statement, so the next use need not pick again.
+      if (this.fromCache && current !== this.statement) connection.statements.set(this.request.sql, current);
+      this.statement = current;
+      if (this.introspectIfNeeded(connection)) return true;
       this.phase = Phase.Execute;
       this.writeExecution(connection);
       return false;
@@ -104,11 +117,44 @@ export class ExtendedQuery extends Operation {
 
   private pendingName = '';
 
+  /** Write the introspection of the statement's unknown types, if any; true when written. */
+  private introspectIfNeeded(connection: PgConnection): boolean {
+    const missing = this.statement!.unknownTypes;
+    if (missing.length === 0) return false;
+    this.phase = Phase.Introspect;
+    this.introspecting = [...missing];
+    this.found = [];
+    writeIntrospection(connection.out, missing, connection.serverVersion);
+    if (this.statement!.name === '') this.reparse = true;
+    return true;
+  }
+
+  private onIntrospectionMessage(type: number, bytes: Uint8Array, view: DataView, start: number, end: number): void {
+    switch (type) {
+      case BackendMessage.DataRow:
+        this.found.push(parseTypeRow(bytes, view, start, end));
+        return;
+      case BackendMessage.ErrorResponse:
+        this.noteError(postgresErrorFrom(parseErrorFields(bytes, start, end)));
+        return;
+      case BackendMessage.ParseComplete:
+      case BackendMessage.BindComplete:
+      case BackendMessage.CommandComplete:
+        return;
+      default:
+        throw new ProtocolError(`unexpected message '${String.fromCharCode(type)}' during type introspection`);
+    }
+  }
+
   /** Bind + Execute for every parameter set, then Sync. False if a parameter was rejected (nothing written). */
   private writeExecution(connection: PgConnection): boolean {
     const out = connection.out;
     const mark = out.length;
     const statement = this.statement!;
+    if (this.reparse) {
+      this.reparse = false;
+      writeParse(out, '', statement.sql, statement.paramOids);
+    }
     try {
       for (const params of this.request.paramSets) {
         writeBind(out, statement, params, this.request.portal ?? '');
@@ -126,6 +172,7 @@ export class ExtendedQuery extends Operation {
   }
 
   onMessage(type: number, bytes: Uint8Array, view: DataView, start: number, end: number): void {
+    if (this.phase === Phase.Introspect) return this.onIntrospectionMessage(type, bytes, view, start, end);
     switch (type) {
       case BackendMessage.DataRow:
         if (this.error) return;
@@ -165,6 +212,7 @@ export class ExtendedQuery extends Operation {
 
   onReady(connection: PgConnection): Progress {
     if (this.phase === Phase.Describe) return this.afterDescribe(connection);
+    if (this.phase === Phase.Introspect) return this.afterIntrospect(connection);
     if (this.error) {
       if (this.fromCache && isStaleStatementError(this.error)) return this.retryStale(connection);
       this.reject(this.error);
@@ -179,13 +227,37 @@ export class ExtendedQuery extends Operation {
       this.reject(this.error);
       return Progress.Done;
     }
-    const statement = new StatementDescription(this.pendingName, this.request.sql, this.paramOids, this.columns, connection.options.types);
+    const statement = new StatementDescription(this.pendingName, this.request.sql, this.paramOids, this.columns, connection.types);
     this.statement = statement;
+    if (this.request.prepareAs === undefined && statement.name) {
+      for (const evicted of connection.statements.set(this.request.sql, statement)) connection.forgetStatement(evicted.name);
+    }
+    if (this.introspectIfNeeded(connection)) return Progress.ContinuesExclusive;
+    return this.proceed(connection);
+  }
+
+  private afterIntrospect(connection: PgConnection): Progress {
+    if (this.error) {
+      this.reject(this.error);
+      return Progress.Done;
+    }
+    connection.types.add(this.found, this.introspecting);
+    this.found = [];
+    const current = this.statement!.current(connection.types);
+    if (current.name && this.request.prepareAs === undefined && this.request.statement === undefined && connection.statements.enabled) {
+      for (const evicted of connection.statements.set(this.request.sql, current)) connection.forgetStatement(evicted.name);
+    }
+    this.statement = current;
+    return this.proceed(connection);
+  }
+
+  /** The statement and its types are known: resolve a prepare, or write the execution. */
+  private proceed(connection: PgConnection): Progress {
+    const statement = this.statement!;
     if (this.request.prepareAs !== undefined) {
       this.resolve({ command: '', rowCount: null, rows: [], statement, suspended: false });
       return Progress.Done;
     }
-    if (statement.name) for (const evicted of connection.statements.set(this.request.sql, statement)) connection.forgetStatement(evicted.name);
     this.phase = Phase.Execute;
     connection.writePendingCloses();
     this.writeExecution(connection);
@@ -203,6 +275,7 @@ export class ExtendedQuery extends Operation {
     this.retried = true;
     this.error = undefined;
     this.fromCache = false;
+    this.reparse = false;
     this.statement = undefined;
     this.rows = [];
     this.rowCount = null;

@@ -4,6 +4,8 @@
 import { BatchBuilder, layoutFor, type BatchData, type BatchLimits } from '../../codec/batch/index.js';
 import type { RowSink } from '../operations/extended-query.js';
 import type { StatementDescription } from '../statement.js';
+import type { TypeCatalog } from '../../codec/types/introspected/catalog.js';
+import { FIRST_INTROSPECTED_OID } from '../../codec/types/introspected/description.js';
 import type { ColumnInfo } from './messages.js';
 
 export class BatchSink implements RowSink {
@@ -27,13 +29,21 @@ export class BatchSink implements RowSink {
   }
 }
 
-export function columnInfoOf(statement: StatementDescription): ColumnInfo[] {
-  return statement.columns.map((column, i) => ({
-    name: column.name,
-    typeOid: column.typeOid,
-    format: statement.resultFormats[i],
-    tableOid: column.tableOid,
-    columnAttr: column.columnAttr,
-    typeModifier: column.typeModifier,
-  }));
+export function columnInfoOf(statement: StatementDescription, catalog: TypeCatalog): ColumnInfo[] {
+  return statement.columns.map((column, i) => {
+    const info: ColumnInfo = {
+      name: column.name,
+      typeOid: column.typeOid,
+      format: statement.resultFormats[i],
+      tableOid: column.tableOid,
+      columnAttr: column.columnAttr,
+      typeModifier: column.typeModifier,
+    };
+    // The main thread decodes the batches: it needs what this worker introspected about the type.
+    if (column.typeOid >= FIRST_INTROSPECTED_OID) {
+      const types = catalog.closure([column.typeOid]);
+      if (types.length > 0) info.types = types;
+    }
+    return info;
+  });
 }

@@ -7,6 +7,7 @@ import type { PgConnection } from '../connection.js';
 import { openConnection, type ConnectionPlan } from '../open-connection.js';
 import { resolveConnectionPlan } from '../config/resolve.js';
 import type { PostgresErrorFields } from '../../codec/errors/postgres-error.js';
+import { TypeCatalog } from '../../codec/types/introspected/catalog.js';
 import type { WorkerConfig } from './messages.js';
 
 export interface Lease {
@@ -28,9 +29,12 @@ export class ConnectionSlots {
   private readonly bySlot = new Map<PgConnection, Slot>();
   private readonly waiters: ((slot: Slot | undefined) => void)[] = [];
   private opening = 0;
+  /** One type catalog for all of this worker's connections: a type is introspected once per worker. */
+  readonly catalog: TypeCatalog;
 
   constructor(private readonly config: WorkerConfig) {
     this.plan = resolveConnectionPlan(config.connection);
+    this.catalog = new TypeCatalog(config.types);
   }
 
   /** Connections open or being opened. */
@@ -105,6 +109,7 @@ export class ConnectionSlots {
       connection = await openConnection(this.plan, {
         statementCacheSize: this.config.statementCacheSize,
         types: this.config.types,
+        catalog: this.catalog,
       });
     } finally {
       this.opening--;

@@ -6,6 +6,8 @@ import type { BatchData } from '../../codec/batch/layout.js';
 import type { SerializedError } from '../../codec/errors/transport.js';
 import type { PostgresErrorFields } from '../../codec/errors/postgres-error.js';
 import type { TypeOptions } from '../../codec/types/codec.js';
+import type { WireTypeSettings } from '../../codec/types/introspected/catalog.js';
+import type { TypeDescription } from '../../codec/types/introspected/description.js';
 import type { ConnectionOptions } from '../config/connection-options.js';
 
 /** Given to every worker at start (piscina workerData). */
@@ -41,6 +43,11 @@ export interface ColumnInfo {
   tableOid: number;
   columnAttr: number;
   typeModifier: number;
+  /**
+   * For a type found by introspection: its description and those of the types it is made of, so
+   * the main thread builds the same codec. Absent for built-in types.
+   */
+  types?: TypeDescription[];
 }
 
 export interface QueryTask {
@@ -53,6 +60,8 @@ export interface QueryTask {
   results: 'batches' | 'none';
   /** Simple query protocol (no parameters; several statements allowed; the last tag is returned). */
   simple?: boolean;
+  /** The main thread's type settings (custom codecs' formats, aliases, schema epoch); absent when none. */
+  types?: WireTypeSettings;
 }
 
 export interface StreamTask {
@@ -64,6 +73,7 @@ export interface StreamTask {
   port: MessagePort;
   /** Batches the worker may send ahead of the consumer. */
   highWaterMark: number;
+  types?: WireTypeSettings;
 }
 
 export interface SessionTask {
@@ -73,7 +83,18 @@ export interface SessionTask {
   port: MessagePort;
 }
 
-export type WorkerTask = QueryTask | StreamTask | SessionTask;
+/** Find a type by name (pool.setTypeCodec & co.): its OID and description. */
+export interface TypeLookupTask {
+  kind: 'lookup-type';
+  id: number;
+  typeName: string;
+  schema?: string;
+  types?: WireTypeSettings;
+}
+
+export type TypeLookupReply = { ok: true; oid: number; types: TypeDescription[] } | TaskFailure;
+
+export type WorkerTask = QueryTask | StreamTask | SessionTask | TypeLookupTask;
 
 export interface QuerySuccess {
   ok: true;
@@ -127,6 +148,7 @@ export interface SessionQuery {
   /** Run into this named portal, stopping after maxRows (cursors). */
   portal?: string;
   maxRows?: number;
+  types?: WireTypeSettings;
 }
 
 export interface SessionNotification {

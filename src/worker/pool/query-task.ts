@@ -26,6 +26,7 @@ export async function runQueryTask(task: QueryTask, config: WorkerConfig, slots:
     lease = await slots.acquire();
     const aborted = registry.attach(task.id, lease.connection);
     if (aborted !== undefined) return failure(abortError(aborted));
+    if (task.types !== undefined) slots.catalog.applyWireSettings(task.types);
     if (task.simple) {
       const command = await runSimpleQuery(lease.connection, task.sql);
       return { ok: true, command, rowCount: null, columns: [], batches: [], notices: lease.notices } satisfies QueryReply;
@@ -38,7 +39,7 @@ export async function runQueryTask(task: QueryTask, config: WorkerConfig, slots:
       ok: true,
       command: outcome.command,
       rowCount: outcome.rowCount,
-      columns: columnInfoOf(outcome.statement),
+      columns: columnInfoOf(outcome.statement, slots.catalog),
       batches,
       notices: lease.notices,
     };

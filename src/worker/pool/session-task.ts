@@ -39,7 +39,7 @@ export async function runSessionTask(task: SessionTask, config: WorkerConfig, sl
       ok: true,
       command: outcome.command,
       rowCount: outcome.rowCount,
-      columns: statement ? columnInfoOf(statement) : [],
+      columns: statement ? columnInfoOf(statement, slots.catalog) : [],
       batches,
       notices: lease!.notices.splice(0),
       suspended: outcome.suspended,
@@ -65,6 +65,7 @@ export async function runSessionTask(task: SessionTask, config: WorkerConfig, sl
     async query(request: SessionQuery) {
       try {
         const engine = connection();
+        if (request.types !== undefined) slots.catalog.applyWireSettings(request.types);
         if (request.simple) {
           const command = await runSimpleQuery(engine, request.sql);
           return succeeded({ command, rowCount: null, suspended: false }, undefined, []);

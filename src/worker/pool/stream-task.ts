@@ -46,11 +46,12 @@ export async function runStreamTask(task: StreamTask, config: WorkerConfig, slot
     const connection = lease.connection;
     const aborted = registry.attach(task.id, connection);
     if (aborted !== undefined) throw abortError(aborted);
+    if (task.types !== undefined) slots.catalog.applyWireSettings(task.types);
     let columnsSent = false;
     const sendColumns = (statement: StatementDescription) => {
       if (columnsSent) return;
       columnsSent = true;
-      post({ type: 'columns', columns: columnInfoOf(statement) });
+      post({ type: 'columns', columns: columnInfoOf(statement, slots.catalog) });
     };
     const batches = new BatchSink({ maxRows: config.batchRows, maxBytes: config.batchBytes }, (batch) => {
       if (consumerGone) return;

@@ -8,6 +8,7 @@ import { runQueryTask } from './query-task.js';
 import { runSessionTask } from './session-task.js';
 import { runStreamTask } from './stream-task.js';
 import { TaskRegistry } from './task-registry.js';
+import { runTypeLookupTask } from './type-lookup-task.js';
 
 const config = workerData as WorkerConfig;
 const slots = new ConnectionSlots(config);
@@ -22,6 +23,8 @@ export default async function handleTask(task: WorkerTask): Promise<unknown> {
       return runStreamTask(task, config, slots, registry);
     case 'session':
       return runSessionTask(task, config, slots);
+    case 'lookup-type':
+      return runTypeLookupTask(task, slots);
     default:
       throw new Error(`unknown pool task kind ${(task as { kind: string }).kind}`);
   }

@@ -33,26 +33,52 @@ const ARRAY_VALUED_ELEMENTS = new Set([
   oids.INT2VECTOR, oids.OIDVECTOR, oids.LSEG, oids.BOX, oids.POLYGON,
 ]);
 
+/** float4/float8 take numbers only: read a bound's text as the server's float input does. */
+const floatFromText: BoundFromText = (text) => {
+  if (/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text)) return Number(text);
+  const special = /^\s*([+-]?)(inf|infinity|nan)\s*$/i.exec(text);
+  if (special === null) return text;
+  if (special[2].toLowerCase() === 'nan') return NaN;
+  return special[1] === '-' ? -Infinity : Infinity;
+};
+
+/** The range-literal bound reader a range over `subtypeOid` needs (number-only subtype codecs). */
+export function boundFromTextFor(subtypeOid: number): BoundFromText | undefined {
+  if (subtypeOid === oids.INT4 || subtypeOid === oids.INT2) return int4FromText;
+  if (subtypeOid === oids.FLOAT4 || subtypeOid === oids.FLOAT8) return floatFromText;
+  return undefined;
+}
+
+/** Whether JS values of the built-in element type may be JS arrays (see ArrayCodecSpec.elementsMayBeArrays). */
+export function builtinValuesMayBeArrays(elementOid: number, options: TypeOptions): boolean {
+  const jsonParsed = (elementOid === oids.JSON || elementOid === oids.JSONB) && (options.json ?? 'parse') === 'parse';
+  return jsonParsed || ARRAY_VALUED_ELEMENTS.has(elementOid);
+}
+
+/** Whether typed arrays may stand for arrays of the built-in element type. */
+export function builtinAcceptsTypedArrays(elementOid: number): boolean {
+  return NUMERIC_ELEMENTS.has(elementOid);
+}
+
 export function addContainerCodecs(table: Map<number, TypeCodec>, options: Required<TypeOptions>): void {
   for (const [oid, name, subtypeOid, multirangeOid, multirangeName] of RANGES) {
     const subtype = table.get(subtypeOid);
     if (subtype === undefined || table.has(oid)) continue;
-    const range = rangeCodec({ oid, name, subtype, boundFromText: subtypeOid === oids.INT4 ? int4FromText : undefined });
+    const range = rangeCodec({ oid, name, subtype, boundFromText: boundFromTextFor(subtypeOid) });
     table.set(oid, range);
     if (!table.has(multirangeOid)) table.set(multirangeOid, multirangeCodec({ oid: multirangeOid, name: multirangeName, range }));
   }
   for (const [elementOid, oid] of oids.ARRAY_TYPE_OF) {
     const element = table.get(elementOid);
     if (element === undefined || table.has(oid)) continue;
-    const jsonParsed = (elementOid === oids.JSON || elementOid === oids.JSONB) && options.json === 'parse';
     table.set(
       oid,
       arrayCodec({
         oid,
         name: `_${element.name}`,
         element,
-        elementsMayBeArrays: jsonParsed || ARRAY_VALUED_ELEMENTS.has(elementOid),
-        acceptsTypedArrays: NUMERIC_ELEMENTS.has(elementOid),
+        elementsMayBeArrays: builtinValuesMayBeArrays(elementOid, options),
+        acceptsTypedArrays: builtinAcceptsTypedArrays(elementOid),
       }),
     );
   }
