@@ -20,6 +20,8 @@ export class PoolTypes {
   private readonly binaryOids = new Set<number>();
   private readonly aliases = new Map<number, string>();
   private settings: WireTypeSettings | undefined;
+  /** Bumped whenever a column could now decode differently: cached result schemas expire. */
+  version = 0;
 
   constructor(options: TypeOptions, private readonly lookup: TypeLookup) {
     this.catalog = new TypeCatalog(options);
@@ -62,7 +64,7 @@ export class PoolTypes {
 
   /** The codec to read each column's cells with, learning the descriptions the worker sent. */
   codecsOf(columns: readonly ColumnInfo[]): (TypeCodec | undefined)[] {
-    for (const column of columns) if (column.types !== undefined) this.learn(column.types);
+    this.learnFrom(columns);
     return columns.map((column) => {
       if (column.format === 1) return this.catalog.binaryCodecFor(column.typeOid);
       // A text column goes through a codec only when it is the user's text codec.
@@ -71,10 +73,18 @@ export class PoolTypes {
     });
   }
 
+  /** Take in the type descriptions a worker sent with a result's columns. */
+  learnFrom(columns: readonly ColumnInfo[]): void {
+    for (const column of columns) if (column.types !== undefined) this.learn(column.types);
+  }
+
   private learn(types: readonly TypeDescription[]): void {
     // Known types are skipped: adding rebuilds codecs, and results would pay for it every time.
     const fresh = types.filter((type) => this.catalog.description(type.oid) === undefined);
-    if (fresh.length > 0) this.catalog.add(fresh);
+    if (fresh.length > 0) {
+      this.catalog.add(fresh);
+      this.version++;
+    }
   }
 
   private async find(typeName: string, schema: string | undefined): Promise<number> {
@@ -90,6 +100,7 @@ export class PoolTypes {
   }
 
   private update(): void {
+    this.version++;
     const customised = this.epoch > 0 || this.textOids.size > 0 || this.binaryOids.size > 0 || this.aliases.size > 0;
     this.settings = customised
       ? { epoch: this.epoch, textOids: [...this.textOids], binaryOids: [...this.binaryOids], aliases: [...this.aliases] }

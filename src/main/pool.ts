@@ -9,11 +9,13 @@ import type { TypeOptions } from '../codec/types/codec.js';
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import type { TypeDescription } from '../codec/types/introspected/description.js';
 import { wrap, type Endpoint } from 'comlink';
-import type { ColumnInfo, ControlMessage, QueryReply, QueryTask, SessionApi, SessionTask, StreamTask, TypeLookupReply, WorkerTask } from '../worker/pool/messages.js';
+import type { ColumnInfo, ControlMessage, QueryReply, QueryTask, SessionApi, SessionTask, StreamTask, TypeLookupReply, WorkerTask, AttachTask } from '../worker/pool/messages.js';
 import { PooledConnection, type Notification, type PinnedCursorOptions } from './pooled-connection.js';
 import type { TransactionOptions } from './transaction-options.js';
 import { packParams } from '../worker/pool/params.js';
+import { createHistogram } from 'node:perf_hooks';
 import { Admission } from './admission.js';
+import { DirectDispatcher } from './direct-dispatch.js';
 import type { Column } from './columns.js';
 import type { BuiltinCodecOptions, Row } from './connection.js';
 import { PoolTypes } from './pool-types.js';
@@ -55,7 +57,7 @@ export interface PoolStats {
   queued: number;
   capacity: number;
   completed: number;
-  /** ms waited for a slot, and ms run in a worker (piscina's histogram). */
+  /** ms waited for a slot, and ms run in a worker. */
   waitTime: HistogramSummary;
   runTime: HistogramSummary;
 }
@@ -79,6 +81,10 @@ export class Pool {
   private readonly piscina: Piscina<WorkerTask, unknown>;
   private readonly control: BroadcastChannel;
   private readonly admission: Admission;
+  private readonly direct: DirectDispatcher;
+  /** Nanoseconds each task ran in a worker. */
+  private readonly runTime = createHistogram();
+  private readonly schemas = new Map<string, ResultSchema>();
   private readonly types: TypeOptions;
   private closing: Promise<void> | undefined;
   private completedTasks = 0;
@@ -95,7 +101,8 @@ export class Pool {
       filename: workerScriptUrl(),
       minThreads: workers,
       maxThreads: workers,
-      concurrentTasksPerWorker: worker.connectionsPerWorker,
+      // One more than the connections: each worker's direct-channel task holds a slot for good.
+      concurrentTasksPerWorker: worker.connectionsPerWorker + 1,
       // Workers own sockets: their event loops must keep running between tasks (no Atomics.wait).
       atomics: 'disabled',
       idleTimeout: Number.MAX_SAFE_INTEGER,
@@ -105,6 +112,7 @@ export class Pool {
     this.control = new BroadcastChannel(worker.controlChannel);
     this.control.unref();
     this.admission = new Admission(workers * worker.connectionsPerWorker);
+    this.direct = new DirectDispatcher(this.piscina, workers);
     this.typeState = new PoolTypes(worker.types, (typeName, schema) => this.lookupType(typeName, schema));
   }
 
@@ -114,16 +122,9 @@ export class Pool {
     return this.resultOf<R>(reply, options.rowMode ?? this.options.rowMode);
   }
 
-  /**
-   * All rows as plain objects (or arrays). The result streams in: rows of each batch are built
-   * while the worker decodes the next, which overlaps the two costs.
-   */
+  /** All rows as plain objects (or arrays with rowMode 'array'). */
   async fetch<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R[]> {
-    const rows: R[] = [];
-    for await (const batch of this.stream<R>(sql, params, { ...options, highWaterMark: 4 })) {
-      for (const row of batch.toRows()) rows.push(row);
-    }
-    return rows;
+    return (await this.query<R>(sql, params, options)).rows;
   }
 
   /** The first row, or null when there is none. */
@@ -291,8 +292,6 @@ export class Pool {
   }
 
   async stats(): Promise<PoolStats> {
-    const histogram = this.piscina.histogram;
-    const runTime = histogram.runTime;
     return {
       workers: this.piscina.threads.length,
       busy: this.admission.busy,
@@ -300,7 +299,7 @@ export class Pool {
       capacity: this.options.workers * this.options.worker.connectionsPerWorker,
       completed: this.completedTasks,
       waitTime: summarise(this.admission.waitTime, 1e6),
-      runTime: { count: this.piscina.completed, min: runTime.min, mean: runTime.mean, p50: runTime.p50, p90: runTime.p90, p99: runTime.p99, max: runTime.max },
+      runTime: summarise(this.runTime, 1e6),
     };
   }
 
@@ -314,6 +313,7 @@ export class Pool {
       clearTimeout(timer);
       await this.closeConnections(Math.min(5_000, timeout));
       this.control.close();
+      this.direct.close();
       await this.piscina.destroy();
     })();
     return this.closing;
@@ -324,6 +324,7 @@ export class Pool {
     this.closing ??= (async () => {
       this.admission.failAll(new InterfaceError('the pool was terminated'));
       this.control.close();
+      this.direct.close();
       await this.piscina.destroy();
     })();
     return this.closing;
@@ -357,7 +358,7 @@ export class Pool {
 
   /** Queue a task for a free slot, run it in a worker, and honour abort and timeout throughout. */
   private dispatch(
-    task: WorkerTask,
+    task: Exclude<WorkerTask, AttachTask>,
     options: Pick<CallOptions, 'signal' | 'timeout'>,
     transferList: readonly TransferListItem[] = [],
     onAdmitted?: () => void,
@@ -391,7 +392,8 @@ export class Pool {
     return outcome;
   }
 
-  private runInWorker(task: WorkerTask, signal: AbortSignal | undefined, deadline: number | undefined, transferList: readonly TransferListItem[]): Promise<unknown> {
+  private runInWorker(task: Exclude<WorkerTask, AttachTask>, signal: AbortSignal | undefined, deadline: number | undefined, transferList: readonly TransferListItem[]): Promise<unknown> {
+    const started = process.hrtime.bigint();
     return new Promise((resolve, reject) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
@@ -410,8 +412,11 @@ export class Pool {
       const onAbort = () => giveUp('abort');
       signal?.addEventListener('abort', onAbort, { once: true });
       if (deadline !== undefined) timer = setTimeout(() => giveUp('timeout'), Math.max(0, deadline - Date.now()));
-      this.piscina.run(task, { transferList: transferList as never }).then(
+      // One-shot queries take the workers' direct channels; long tasks are piscina tasks.
+      const running = task.kind === 'query' ? this.direct.run(task) : this.piscina.run(task, { transferList: transferList as never });
+      running.then(
         (reply) => {
+          this.runTime.record(Math.max(1, Number(process.hrtime.bigint() - started)));
           if (settled) return;
           finish();
           resolve(reply);
@@ -419,6 +424,7 @@ export class Pool {
         (error: unknown) => {
           if (settled) return;
           finish();
+          if (error instanceof WorkerCrashedError) return reject(error);
           reject(new WorkerCrashedError(`the worker thread running this query stopped (${error instanceof Error ? error.message : String(error)}); the pool replaced it, but whether the query ran is unknown`));
         },
       );
@@ -437,7 +443,21 @@ export class Pool {
     return reply;
   }
 
+  /** The decoding plan for a result's columns, cached by their shape: small queries repeat. */
   private schemaOf(columns: readonly ColumnInfo[], rowMode: 'object' | 'array'): ResultSchema {
+    this.typeState.learnFrom(columns);
+    let key = `${this.typeState.version}|${rowMode}`;
+    for (const c of columns) key += `|${c.name}\u0000${c.typeOid}:${c.format}:${c.tableOid}:${c.columnAttr}:${c.typeModifier}`;
+    let schema = this.schemas.get(key);
+    if (schema === undefined) {
+      if (this.schemas.size >= 256) this.schemas.clear();
+      schema = this.buildSchema(columns, rowMode);
+      this.schemas.set(key, schema);
+    }
+    return schema;
+  }
+
+  private buildSchema(columns: readonly ColumnInfo[], rowMode: 'object' | 'array'): ResultSchema {
     const codecs = this.typeState.codecsOf(columns);
     const described: Column[] = columns.map((c) => ({
       name: c.name,

@@ -94,7 +94,29 @@ export interface TypeLookupTask {
 
 export type TypeLookupReply = { ok: true; oid: number; types: TypeDescription[] } | TaskFailure;
 
-export type WorkerTask = QueryTask | StreamTask | SessionTask | TypeLookupTask;
+/**
+ * Gives a worker its direct channel: one-shot queries then go main ⇄ worker on this port, many to
+ * a message, without a piscina task each. A long task; it ends when the port closes.
+ */
+export interface AttachTask {
+  kind: 'attach';
+  port: MessagePort;
+}
+
+/** How an attach task ended: 'duplicate' when its worker already had a channel (try again). */
+export type AttachOutcome = 'closed' | 'duplicate';
+
+export type WorkerTask = QueryTask | StreamTask | SessionTask | TypeLookupTask | AttachTask;
+
+/** Main → worker on a direct channel. */
+export interface DirectRequest {
+  tasks: QueryTask[];
+}
+
+/** Worker → main on a direct channel: 'ready' once attached, then replies, several to a message. */
+export type DirectMessage =
+  | { type: 'ready' }
+  | { type: 'replies'; replies: { id: number; reply: QueryReply }[] };
 
 export interface QuerySuccess {
   ok: true;

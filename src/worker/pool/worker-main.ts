@@ -4,6 +4,7 @@
 import { workerData } from 'piscina';
 import { ConnectionSlots } from './connection-slots.js';
 import type { WorkerConfig, WorkerTask } from './messages.js';
+import { serveDirectChannel } from './direct-channel.js';
 import { runQueryTask } from './query-task.js';
 import { runSessionTask } from './session-task.js';
 import { runStreamTask } from './stream-task.js';
@@ -25,6 +26,8 @@ export default async function handleTask(task: WorkerTask): Promise<unknown> {
       return runSessionTask(task, config, slots);
     case 'lookup-type':
       return runTypeLookupTask(task, slots);
+    case 'attach':
+      return serveDirectChannel(task, (query) => runQueryTask(query, config, slots, registry));
     default:
       throw new Error(`unknown pool task kind ${(task as { kind: string }).kind}`);
   }
