@@ -5,20 +5,28 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { WorkerCrashedError } from '../codec/errors/client-errors.js';
-import type { AttachOutcome, DirectMessage, DirectRequest, QueryReply, QueryTask, WorkerTask } from '../worker/pool/messages.js';
+import type { BatchData } from '../codec/batch/index.js';
+import type { AttachOutcome, ColumnInfo, DirectMessage, DirectRequest, QueryReply, QueryTask, WorkerTask } from '../worker/pool/messages.js';
 
 interface Pending {
   resolve: (reply: QueryReply) => void;
   reject: (error: Error) => void;
 }
 
+/** Where full batches sent ahead of their reply go (queries with `early`). */
+export type EarlyBatchHandler = (taskId: number, columns: ColumnInfo[], batch: BatchData) => void;
+
 class WorkerChannel {
   readonly pending = new Map<number, Pending>();
   private outbox: QueryTask[] = [];
   private flushScheduled = false;
 
-  constructor(readonly port: MessagePort) {
+  constructor(
+    readonly port: MessagePort,
+    onEarlyBatch: EarlyBatchHandler,
+  ) {
     port.on('message', (message: DirectMessage) => {
+      if (message.type === 'batch') return onEarlyBatch(message.id, message.columns, message.batch);
       if (message.type !== 'replies') return;
       for (const { id, reply } of message.replies) {
         const pending = this.pending.get(id);
@@ -62,6 +70,7 @@ export class DirectDispatcher {
   constructor(
     private readonly piscina: Piscina<WorkerTask, unknown>,
     workers: number,
+    private readonly onEarlyBatch: EarlyBatchHandler,
   ) {
     for (let i = 0; i < workers; i++) this.attach();
   }
@@ -90,7 +99,7 @@ export class DirectDispatcher {
     let channel: WorkerChannel | undefined;
     port1.once('message', (message: DirectMessage) => {
       if (message.type !== 'ready' || this.closing) return;
-      channel = new WorkerChannel(port1);
+      channel = new WorkerChannel(port1, this.onEarlyBatch);
       this.channels.add(channel);
       for (const wake of this.waitingForChannel.splice(0)) wake();
     });

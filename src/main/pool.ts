@@ -21,6 +21,8 @@ import type { BuiltinCodecOptions, Row } from './connection.js';
 import { PoolTypes } from './pool-types.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
 import { RecordBatch, type ResultSchema } from './record-batch.js';
+import { RowCollector } from './row-collector.js';
+import type { BatchData } from '../codec/batch/index.js';
 import { Result } from './result.js';
 import { BatchStream } from './batch-stream.js';
 import { workerScriptUrl } from './worker-script.js';
@@ -85,6 +87,8 @@ export class Pool {
   /** Nanoseconds each task ran in a worker. */
   private readonly runTime = createHistogram();
   private readonly schemas = new Map<string, ResultSchema>();
+  /** fetch() calls building rows from batches that arrive ahead of their reply. */
+  private readonly earlyBatchHandlers = new Map<number, (columns: ColumnInfo[], batch: BatchData) => void>();
   private readonly types: TypeOptions;
   private closing: Promise<void> | undefined;
   private completedTasks = 0;
@@ -112,7 +116,7 @@ export class Pool {
     this.control = new BroadcastChannel(worker.controlChannel);
     this.control.unref();
     this.admission = new Admission(workers * worker.connectionsPerWorker);
-    this.direct = new DirectDispatcher(this.piscina, workers);
+    this.direct = new DirectDispatcher(this.piscina, workers, (id, columns, batch) => this.earlyBatchHandlers.get(id)?.(columns, batch));
     this.typeState = new PoolTypes(worker.types, (typeName, schema) => this.lookupType(typeName, schema));
   }
 
@@ -122,25 +126,35 @@ export class Pool {
     return this.resultOf<R>(reply, options.rowMode ?? this.options.rowMode);
   }
 
-  /** All rows as plain objects (or arrays with rowMode 'array'). */
+  /**
+   * All rows as plain objects (or arrays with rowMode 'array'). A large result's full batches
+   * arrive ahead of its end, and their rows are built while the worker decodes the next.
+   */
   async fetch<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R[]> {
-    return (await this.query<R>(sql, params, options)).rows;
+    const rowMode = options.rowMode ?? this.options.rowMode;
+    const collector = new RowCollector<R>();
+    const task: QueryTask = { kind: 'query', id: nextTaskId++, sql, paramSets: [packParams(checkParams(params))], results: 'batches', types: this.typeState.wire, early: true };
+    this.earlyBatchHandlers.set(task.id, (columns, batch) => collector.add(new RecordBatch<R>(batch, this.schemaOf(columns, rowMode))));
+    try {
+      const reply = await this.runQuery(task, options);
+      const result = this.resultOf<R>(reply, rowMode);
+      // A result that fit in one batch (most) is built here, without waiting a turn.
+      if (collector.empty) return result.rows;
+      for (const batch of result.batches) collector.add(batch);
+      return await collector.finish();
+    } finally {
+      this.earlyBatchHandlers.delete(task.id);
+    }
   }
 
   /** The first row, or null when there is none. */
   async fetchrow<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R | null> {
-    const result = await this.query<R>(sql, params, options);
-    return result.batches.length === 0 ? null : result.batches[0].row(0);
+    return (await this.query<R>(sql, params, options)).firstRow();
   }
 
   /** One value of the first row: column by index (default 0) or name; null when there is no row. */
   async fetchval<V = unknown>(sql: string, params: readonly unknown[] = [], column: number | string = 0, options: CallOptions = {}): Promise<V | null> {
-    const result = await this.query(sql, params, options);
-    const index = typeof column === 'number' ? column : result.columns.findIndex((c) => c.name === column);
-    if (index < 0 || index >= result.columns.length) {
-      throw new InterfaceError(`fetchval: the result has no column ${JSON.stringify(column)}; its columns are ${JSON.stringify(result.columns.map((c) => c.name))}`);
-    }
-    return result.batches.length === 0 ? null : (result.batches[0].value(index, 0) as V);
+    return (await this.query(sql, params, options)).firstValue<V>(column);
   }
 
   /**

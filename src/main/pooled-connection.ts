@@ -86,17 +86,11 @@ export class PooledConnection {
   }
 
   async fetchrow<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R | null> {
-    const result = await this.query<R>(sql, params, options);
-    return result.batches.length === 0 ? null : result.batches[0].row(0);
+    return (await this.query<R>(sql, params, options)).firstRow();
   }
 
   async fetchval<V = unknown>(sql: string, params: readonly unknown[] = [], column: number | string = 0, options: CallOptions = {}): Promise<V | null> {
-    const result = await this.query(sql, params, options);
-    const index = typeof column === 'number' ? column : result.columns.findIndex((c) => c.name === column);
-    if (index < 0 || index >= result.columns.length) {
-      throw new InterfaceError(`fetchval: the result has no column ${JSON.stringify(column)}; its columns are ${JSON.stringify(result.columns.map((c) => c.name))}`);
-    }
-    return result.batches.length === 0 ? null : (result.batches[0].value(index, 0) as V);
+    return (await this.query(sql, params, options)).firstValue<V>(column);
   }
 
   async execute(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<string> {

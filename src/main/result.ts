@@ -4,6 +4,7 @@
 import { Layout, layoutFor, type FixedValues } from '../codec/batch/index.js';
 import type { Column } from './columns.js';
 import type * as ArrowModule from 'apache-arrow';
+import { InterfaceError } from '../codec/errors/client-errors.js';
 import { batchesToArrow } from './arrow.js';
 import type { RecordBatch, ResultSchema } from './record-batch.js';
 
@@ -40,6 +41,20 @@ export class Result<R = Record<string, unknown>> {
    */
   toArrow(): ArrowModule.Table {
     return batchesToArrow(this.schema, this.batches as readonly RecordBatch<unknown>[], this.formats);
+  }
+
+  /** The first row, or null when there is none (what fetchrow returns). */
+  firstRow(): R | null {
+    return this.batches.length === 0 ? null : this.batches[0].row(0);
+  }
+
+  /** One value of the first row, column by index or name; null when there is no row (fetchval). */
+  firstValue<V = unknown>(column: number | string): V | null {
+    const index = typeof column === 'number' ? column : this.columns.findIndex((c) => c.name === column);
+    if (!Number.isInteger(index) || index < 0 || index >= this.columns.length) {
+      throw new InterfaceError(`fetchval: the result has no column ${JSON.stringify(column)}; its columns are ${JSON.stringify(this.columns.map((c) => c.name))}`);
+    }
+    return this.batches.length === 0 ? null : (this.batches[0].value(index, 0) as V);
   }
 
   /** Number of rows fetched (0 for commands that return none). */

@@ -37,6 +37,14 @@ describe('pool.stream and large results', () => {
     expect(result.rows[999_999]).toEqual(rows[999_999]);
   });
 
+  it('fetch builds rows from batches sent ahead of the reply, in order, equal to connect()', async () => {
+    const sql = "select i, case when i % 5 = 0 then null else 'v' || i end as label, i::int8 * 11 as big from generate_series(1, 150000) as i";
+    const [pooled, inline] = await Promise.all([pool.fetch(sql), direct.fetch(sql)]);
+    expect(pooled).toHaveLength(150_000);
+    expect(pooled).toEqual(inline);
+    expect(await pool.fetch(sql, [], { rowMode: 'array' })).toEqual(await direct.fetch(sql, [], { rowMode: 'array' }));
+  });
+
   it('streams batches in order and ends with every row', async () => {
     let next = 1;
     let batches = 0;

@@ -12,7 +12,8 @@ import { ProtocolError } from '../../codec/errors/client-errors.js';
 import type { TypeDescription } from '../../codec/types/introspected/description.js';
 import type { PgConnection } from '../connection.js';
 import { writeBind } from '../bind.js';
-import { parseTypeRow, writeIntrospection } from '../introspection.js';
+import { writeIntrospection } from '../introspection.js';
+import { readIntrospectionMessage } from './introspect.js';
 import { decodeRowArray, decodeRowObject } from '../row-decoder.js';
 import { StatementDescription, type ColumnDescription } from '../statement.js';
 import { Operation, Progress } from './operation.js';
@@ -130,20 +131,7 @@ export class ExtendedQuery extends Operation {
   }
 
   private onIntrospectionMessage(type: number, bytes: Uint8Array, view: DataView, start: number, end: number): void {
-    switch (type) {
-      case BackendMessage.DataRow:
-        this.found.push(parseTypeRow(bytes, view, start, end));
-        return;
-      case BackendMessage.ErrorResponse:
-        this.noteError(postgresErrorFrom(parseErrorFields(bytes, start, end)));
-        return;
-      case BackendMessage.ParseComplete:
-      case BackendMessage.BindComplete:
-      case BackendMessage.CommandComplete:
-        return;
-      default:
-        throw new ProtocolError(`unexpected message '${String.fromCharCode(type)}' during type introspection`);
-    }
+    readIntrospectionMessage(type, bytes, view, start, end, this.found, (error) => this.noteError(error));
   }
 
   /** Bind + Execute for every parameter set, then Sync. False if a parameter was rejected (nothing written). */

@@ -10,6 +10,27 @@ import type { PgConnection } from '../connection.js';
 import { parseTypeRow, writeIntrospection } from '../introspection.js';
 import { Operation, Progress } from './operation.js';
 
+/** One message of the introspection query's response: rows go to `found`, an error to `onError`. */
+export function readIntrospectionMessage(
+  type: number, bytes: Uint8Array, view: DataView, start: number, end: number,
+  found: TypeDescription[], onError: (error: Error) => void,
+): void {
+  switch (type) {
+    case BackendMessage.DataRow:
+      found.push(parseTypeRow(bytes, view, start, end));
+      return;
+    case BackendMessage.ErrorResponse:
+      onError(postgresErrorFrom(parseErrorFields(bytes, start, end)));
+      return;
+    case BackendMessage.ParseComplete:
+    case BackendMessage.BindComplete:
+    case BackendMessage.CommandComplete:
+      return;
+    default:
+      throw new ProtocolError(`unexpected message '${String.fromCharCode(type)}' during type introspection`);
+  }
+}
+
 export class Introspect extends Operation {
   private readonly found: TypeDescription[] = [];
 
@@ -27,20 +48,7 @@ export class Introspect extends Operation {
   }
 
   onMessage(type: number, bytes: Uint8Array, view: DataView, start: number, end: number): void {
-    switch (type) {
-      case BackendMessage.DataRow:
-        this.found.push(parseTypeRow(bytes, view, start, end));
-        return;
-      case BackendMessage.ErrorResponse:
-        this.noteError(postgresErrorFrom(parseErrorFields(bytes, start, end)));
-        return;
-      case BackendMessage.ParseComplete:
-      case BackendMessage.BindComplete:
-      case BackendMessage.CommandComplete:
-        return;
-      default:
-        throw new ProtocolError(`unexpected message '${String.fromCharCode(type)}' during type introspection`);
-    }
+    readIntrospectionMessage(type, bytes, view, start, end, this.found, (error) => this.noteError(error));
   }
 
   onReady(connection: PgConnection): Progress {

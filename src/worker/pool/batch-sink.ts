@@ -25,7 +25,12 @@ export class BatchSink implements RowSink {
 
   /** Hand over the last, partial batch. */
   flush(): void {
-    if (this.builder !== undefined && this.builder.numRows > 0) this.onBatch(this.builder.finish());
+    this.flushTo(this.onBatch);
+  }
+
+  /** Hand over the last, partial batch to `receive` rather than onBatch. */
+  flushTo(receive: (batch: BatchData) => void): void {
+    if (this.builder !== undefined && this.builder.numRows > 0) receive(this.builder.finish());
   }
 }
 

@@ -4,7 +4,9 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import { transferableSymbol, valueSymbol } from 'piscina';
+import { buffersOf } from '../../codec/batch/index.js';
 import type { AttachOutcome, AttachTask, DirectMessage, DirectRequest, QueryReply, QueryTask } from './messages.js';
+import type { EarlyBatches } from './query-task.js';
 
 type Movable = { [key: symbol]: unknown };
 
@@ -19,7 +21,7 @@ function unwrap(result: unknown): { reply: QueryReply; transfer: ArrayBuffer[] }
   return { reply: result as QueryReply, transfer: [] };
 }
 
-export function serveDirectChannel(task: AttachTask, run: (query: QueryTask) => Promise<unknown>): Promise<AttachOutcome> {
+export function serveDirectChannel(task: AttachTask, run: (query: QueryTask, early: EarlyBatches) => Promise<unknown>): Promise<AttachOutcome> {
   const port: MessagePort = task.port;
   if (attached) {
     port.close();
@@ -39,7 +41,9 @@ export function serveDirectChannel(task: AttachTask, run: (query: QueryTask) => 
   };
   port.on('message', (request: DirectRequest) => {
     for (const query of request.tasks) {
-      void run(query).then((result) => {
+      // Full batches of a large result go at once, ahead of the reply that ends it.
+      const early: EarlyBatches = (batch, columns) => port.postMessage({ type: 'batch', id: query.id, columns, batch } satisfies DirectMessage, buffersOf(batch));
+      void run(query, early).then((result) => {
         const { reply, transfer: buffers } = unwrap(result);
         replies.push({ id: query.id, reply });
         for (const buffer of buffers) transfer.push(buffer);

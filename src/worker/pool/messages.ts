@@ -60,6 +60,8 @@ export interface QueryTask {
   results: 'batches' | 'none';
   /** Simple query protocol (no parameters; several statements allowed; the last tag is returned). */
   simple?: boolean;
+  /** Send each full batch as soon as it is built (direct channel), so the caller can start on it. */
+  early?: boolean;
   /** The main thread's type settings (custom codecs' formats, aliases, schema epoch); absent when none. */
   types?: WireTypeSettings;
 }
@@ -116,6 +118,7 @@ export interface DirectRequest {
 /** Worker → main on a direct channel: 'ready' once attached, then replies, several to a message. */
 export type DirectMessage =
   | { type: 'ready' }
+  | { type: 'batch'; id: number; columns: ColumnInfo[]; batch: BatchData }
   | { type: 'replies'; replies: { id: number; reply: QueryReply }[] };
 
 export interface QuerySuccess {

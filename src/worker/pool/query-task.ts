@@ -8,7 +8,9 @@ import { serializeError } from '../../codec/errors/transport.js';
 import { runQuery, runSimpleQuery } from '../requests.js';
 import { BatchSink, columnInfoOf } from './batch-sink.js';
 import type { ConnectionSlots, Lease } from './connection-slots.js';
-import type { QueryReply, QueryTask, WorkerConfig } from './messages.js';
+import type { ColumnInfo, QueryReply, QueryTask, WorkerConfig } from './messages.js';
+import type { RowSink } from '../operations/extended-query.js';
+import type { StatementDescription } from '../statement.js';
 import { unpackParams } from './params.js';
 import type { TaskRegistry } from './task-registry.js';
 
@@ -18,7 +20,10 @@ export function abortError(reason: 'abort' | 'timeout'): Error {
     : new QueryAbortedError('the query was aborted by its AbortSignal and cancelled on the server');
 }
 
-export async function runQueryTask(task: QueryTask, config: WorkerConfig, slots: ConnectionSlots, registry: TaskRegistry): Promise<unknown> {
+/** Receives each full batch as soon as it is built (with the columns), instead of the reply. */
+export type EarlyBatches = (batch: BatchData, columns: ColumnInfo[]) => void;
+
+export async function runQueryTask(task: QueryTask, config: WorkerConfig, slots: ConnectionSlots, registry: TaskRegistry, onEarlyBatch?: EarlyBatches): Promise<unknown> {
   const early = registry.start(task.id);
   if (early !== undefined) return failure(abortError(early));
   let lease: Lease | undefined;
@@ -32,9 +37,21 @@ export async function runQueryTask(task: QueryTask, config: WorkerConfig, slots:
       return { ok: true, command, rowCount: null, columns: [], batches: [], notices: lease.notices } satisfies QueryReply;
     }
     const batches: BatchData[] = [];
-    const sink = task.results === 'batches' ? new BatchSink({ maxRows: config.batchRows, maxBytes: config.batchBytes }, (batch) => batches.push(batch)) : undefined;
-    const outcome = await runQuery(lease.connection, { sql: task.sql, paramSets: task.paramSets.map(unpackParams), rowMode: 'none', sink });
-    sink?.flush();
+    let statement: StatementDescription | undefined;
+    const sendEarly = onEarlyBatch !== undefined && task.early === true;
+    const sink = task.results === 'batches'
+      ? new BatchSink({ maxRows: config.batchRows, maxBytes: config.batchBytes }, (batch) => (sendEarly ? onEarlyBatch(batch, columnInfoOf(statement!, slots.catalog)) : batches.push(batch)))
+      : undefined;
+    const rowSink: RowSink | undefined = sink && {
+      row(described, bytes, view, start, end) {
+        statement = described;
+        sink.row(described, bytes, view, start, end);
+      },
+    };
+    const outcome = await runQuery(lease.connection, { sql: task.sql, paramSets: task.paramSets.map(unpackParams), rowMode: 'none', sink: rowSink });
+    // The last, partial batch travels with the reply.
+    if (sendEarly) sink?.flushTo((batch) => batches.push(batch));
+    else sink?.flush();
     const reply: QueryReply = {
       ok: true,
       command: outcome.command,

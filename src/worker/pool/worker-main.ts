@@ -27,7 +27,7 @@ export default async function handleTask(task: WorkerTask): Promise<unknown> {
     case 'lookup-type':
       return runTypeLookupTask(task, slots);
     case 'attach':
-      return serveDirectChannel(task, (query) => runQueryTask(query, config, slots, registry));
+      return serveDirectChannel(task, (query, early) => runQueryTask(query, config, slots, registry, early));
     default:
       throw new Error(`unknown pool task kind ${(task as { kind: string }).kind}`);
   }
