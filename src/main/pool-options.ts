@@ -8,6 +8,7 @@ import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
 import { resolveConnectionPlan } from '../worker/config/index.js';
 import type { WorkerConfig } from '../worker/pool/messages.js';
 import type { ConnectOptions } from './connect.js';
+import type { PooledConnection } from './pooled-connection.js';
 
 export interface PoolOptions extends Omit<ConnectOptions, 'onNotification' | 'password'> {
   /** A password string (a password function cannot reach the worker threads). */
@@ -26,10 +27,17 @@ export interface PoolOptions extends Omit<ConnectOptions, 'onNotification' | 'pa
   acquireTimeout?: number;
   /** SQL run once on every new connection (e.g. SET statements). */
   init?: string;
-  /** SQL run each time a connection is pinned (acquire, transaction). */
-  setup?: string;
-  /** SQL run when a pinned connection is released; default: the asyncpg-style reset. */
-  reset?: string;
+  /**
+   * Run each time a connection is pinned (acquire, withConnection, transaction, cursor): SQL, or
+   * an async function given the pinned connection.
+   */
+  setup?: string | SessionHook;
+  /**
+   * Run when a pinned connection is released, instead of the default asyncpg-style reset
+   * (ROLLBACK if needed, then pg_advisory_unlock_all, CLOSE ALL, UNLISTEN *, RESET ALL): SQL, or an
+   * async function given the connection (if it throws, the connection is closed, not reused).
+   */
+  reset?: string | SessionHook;
   /** Rows per batch (default 65 536). */
   batchRows?: number;
   /** Wire bytes per batch before it is cut (default 4 MiB). */
@@ -46,7 +54,12 @@ function positiveInteger(value: number | undefined, name: string, fallback: numb
   return value;
 }
 
+/** A setup or reset callback: it runs on this thread, with the pinned connection. */
+export type SessionHook = (connection: PooledConnection) => Promise<void>;
+
 export interface ResolvedPoolOptions {
+  setupHook?: SessionHook;
+  resetHook?: SessionHook;
   worker: WorkerConfig;
   workers: number;
   acquireTimeout: number | undefined;
@@ -75,7 +88,12 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
     init, setup, reset, batchRows, batchBytes, onNotice, rowMode, statementCacheSize, types, ...connection
   } = options;
   resolveConnectionPlan(connection);
+  if (init !== undefined && typeof init !== 'string') {
+    throw new ConfigError('createPool: init must be SQL (a function cannot run in the worker threads that open connections); use setup for a function, or pool.setTypeCodec for codecs');
+  }
   return {
+    setupHook: typeof setup === 'function' ? setup : undefined,
+    resetHook: typeof reset === 'function' ? reset : undefined,
     workers,
     acquireTimeout,
     rowMode: rowMode ?? 'object',
@@ -91,8 +109,9 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
       batchRows: positiveInteger(batchRows, 'batchRows', 65_536),
       batchBytes: positiveInteger(batchBytes, 'batchBytes', 4 * 1024 * 1024),
       init,
-      setup,
-      reset,
+      setup: typeof setup === 'string' ? setup : undefined,
+      // With a reset function the worker runs no reset SQL of its own (only ROLLBACK if needed).
+      reset: typeof reset === 'function' ? '' : reset,
       controlChannel: `pgloom-pool-${randomUUID()}`,
     },
   };

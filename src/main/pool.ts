@@ -216,13 +216,23 @@ export class Pool {
       port1.close();
       throw opened === undefined ? new InterfaceError('the pinned session ended before it opened') : deserializeError(opened.error);
     }
-    return new PooledConnection(remote, port1, opened, {
+    const connection = new PooledConnection(remote, port1, opened, {
       toResult: (reply, rowMode) => this.resultOf(reply, rowMode),
       ended,
+      resetHook: this.options.resetHook,
       rowMode: this.options.rowMode,
       onNotice: this.options.onNotice,
       wireTypes: () => this.typeState.wire,
     });
+    if (this.options.setupHook !== undefined) {
+      try {
+        await this.options.setupHook(connection);
+      } catch (error) {
+        await connection.release().catch(() => undefined);
+        throw error;
+      }
+    }
+    return connection;
   }
 
   /** Run `fn` with a pinned connection, released afterwards whatever happens. */

@@ -28,6 +28,8 @@ export interface SessionHooks {
   toResult<R>(reply: Extract<SessionReply, { ok: true }>, rowMode: 'object' | 'array'): Result<R>;
   /** Settles when the worker task ends: rejects if the worker died. */
   ended: Promise<unknown>;
+  /** The pool's reset callback, run before the connection goes back. */
+  resetHook?: (connection: PooledConnection) => Promise<void>;
   rowMode: 'object' | 'array';
   onNotice?: (notice: PostgresErrorFields) => void;
   /** The pool's type settings for the worker (custom codecs' formats, schema epoch). */
@@ -179,15 +181,27 @@ export class PooledConnection {
   /** Give the connection back to the pool (after a reset); this object is then unusable. */
   async release(): Promise<void> {
     if (this.isReleased) return;
+    let discard = false;
+    let resetError: unknown;
+    if (this.hooks.resetHook !== undefined && this.lost === undefined) {
+      try {
+        await this.hooks.resetHook(this);
+      } catch (error) {
+        // A connection the user's reset could not clean is closed rather than handed on.
+        discard = true;
+        resetError = error;
+      }
+    }
     this.isReleased = true;
     this.listeners.clear();
     try {
-      if (this.lost === undefined) await Promise.race([this.remote.release(), this.hooks.ended]);
+      if (this.lost === undefined) await Promise.race([this.remote.release(discard), this.hooks.ended]);
     } catch {
       // A worker that died took the connection with it: nothing to give back.
     } finally {
       this.port.close();
     }
+    if (discard) throw resetError;
   }
 
   private get usable(): boolean {

@@ -110,3 +110,47 @@ describe('connect({ worker: true })', () => {
     }
   });
 });
+
+describe('setup and reset callbacks', () => {
+  it('run on this thread with the pinned connection; a failing reset closes the connection', async () => {
+    const calls: string[] = [];
+    let failReset = false;
+    const pool = createPool(testDsn(), {
+      workers: 1,
+      connectionsPerWorker: 1,
+      setup: async (connection) => {
+        calls.push(`setup ${connection.processId}`);
+        await connection.execute("SET application_name = 'set-up'");
+      },
+      reset: async (connection) => {
+        calls.push(`reset ${connection.processId}`);
+        if (failReset) throw new Error('reset failed');
+        await connection.execute('RESET ALL');
+      },
+    });
+    try {
+      const first = await pool.acquire();
+      const pid = first.processId;
+      expect(await first.fetchval("select current_setting('application_name')")).toBe('set-up');
+      await first.release();
+      expect(calls).toEqual([`setup ${pid}`, `reset ${pid}`]);
+      // The reset ran: one-shot queries on the same backend see the default again.
+      expect(await pool.fetchval("select current_setting('application_name') || ' ' || pg_backend_pid()")).toBe(` ${pid}`);
+
+      failReset = true;
+      const second = await pool.acquire();
+      expect(second.processId).toBe(pid);
+      await expect(second.release()).rejects.toThrow('reset failed');
+      const third = await pool.acquire();
+      expect(third.processId).not.toBe(pid);
+      failReset = false;
+      await third.release();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('init must be SQL', () => {
+    expect(() => createPool(testDsn(), { init: (async () => undefined) as never })).toThrow(/init must be SQL/);
+  });
+});

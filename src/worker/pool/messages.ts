@@ -29,7 +29,7 @@ export interface WorkerConfig {
   init?: string;
   /** SQL run each time a connection is taken for a pinned session. */
   setup?: string;
-  /** SQL run when a pinned session gives its connection back; undefined = the default reset. */
+  /** SQL run when a pinned session gives its connection back; undefined = the default reset, '' = none. */
   reset?: string;
   /** BroadcastChannel name on which the main thread asks for cancellations. */
   controlChannel: string;
@@ -198,5 +198,6 @@ export interface SessionApi {
   /** Deliver NOTIFYs to `onNotification` (a comlink proxy on the main thread). */
   setNotificationHandler(onNotification: ((notification: SessionNotification) => void) | undefined): Promise<void>;
   /** Reset the session and give the connection back to the worker's slots. */
-  release(): Promise<void>;
+  /** `discard`: close the connection instead (a reset callback on the main thread failed). */
+  release(discard?: boolean): Promise<void>;
 }

@@ -126,13 +126,15 @@ export async function runSessionTask(task: SessionTask, config: WorkerConfig, sl
         : (notification) => void onNotification({ processId: notification.processId, channel: notification.channel, payload: notification.payload });
     },
 
-    async release() {
+    async release(discard?: boolean) {
       const engine = lease?.connection;
-      if (engine !== undefined && !engine.broken) {
+      if (engine !== undefined && discard) engine.destroy();
+      else if (engine !== undefined && !engine.broken) {
         engine.options.onNotification = undefined;
         try {
           if (engine.transactionStatus !== 'idle') await runSimpleQuery(engine, 'ROLLBACK');
-          await runSimpleQuery(engine, config.reset ?? DEFAULT_RESET);
+          const reset = config.reset ?? DEFAULT_RESET;
+          if (reset !== '') await runSimpleQuery(engine, reset);
         } catch {
           // A session that cannot be reset is not handed to anyone else.
           engine.destroy();
