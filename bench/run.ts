@@ -11,8 +11,9 @@ import { startCluster } from '../scripts/local-postgres.js';
 import type { ChildFigures } from './child.js';
 import { clientNames, type ClientName } from './clients.js';
 import { runJsonChild } from './measure.js';
-import { median, summarise, type ClientSummary } from './stats.js';
+import { loop, median, summarise, type ClientSummary } from './stats.js';
 import { runCallsSuite, type CallSummary } from './calls-suite.js';
+import { asyncpgAvailable, runAsyncpg } from './asyncpg.js';
 import { writeBenchReadme, type RunResults } from './readme.js';
 import { workloadSql, type WorkloadName } from './workloads.js';
 
@@ -22,8 +23,11 @@ interface Settings {
   quick: boolean;
   suites: ('rows' | 'calls')[];
   workloads: WorkloadName[];
-  clients: ClientName[];
+  clients: BenchClientName[];
 }
+
+/** pgloom and the Node peers, plus asyncpg (a Python child) when it can run here. */
+type BenchClientName = ClientName | 'asyncpg';
 
 function parseArgs(argv: string[]): Settings {
   const quick = argv.includes('--quick');
@@ -37,13 +41,14 @@ function parseArgs(argv: string[]): Settings {
     quick,
     suites: (value('--suites')?.split(',') ?? ['rows', 'calls']) as ('rows' | 'calls')[],
     workloads: (value('--workloads')?.split(',') ?? ['mixed', 'numeric']) as WorkloadName[],
-    clients: (value('--clients')?.split(',') ?? [...clientNames]) as ClientName[],
+    clients: (value('--clients')?.split(',') ?? [...clientNames]) as BenchClientName[],
   };
 }
 
 const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
 
-function runChild(client: ClientName, workload: WorkloadName, rows: number, dsn: string): Promise<ChildFigures> {
+function runChild(client: BenchClientName, workload: WorkloadName, rows: number, dsn: string): Promise<ChildFigures> {
+  if (client === 'asyncpg') return runAsyncpg<ChildFigures>(['rows', workload, String(rows), dsn, workloadSql(workload, rows), workloadSql(workload, Math.max(1, Math.floor(rows / 10)))]);
   return runJsonChild<ChildFigures>(childScript, [client, workload, String(rows), dsn]);
 }
 
@@ -62,11 +67,11 @@ function ratio(a: number, b: number | undefined): string {
 function printTable(workload: WorkloadName, rows: number, summaries: ClientSummary[], floorMs: number | undefined): void {
   const by = (name: string) => summaries.find((s) => s.client === name)?.wallMs;
   console.log(`\n${workload}, ${rows.toLocaleString('en')} rows${floorMs === undefined ? '' : ` — psql binary COPY floor ${floorMs.toFixed(0)} ms`}`);
-  console.log(`${'client'.padEnd(22)}${'median ms'.padStart(11)}${'vs pg'.padStart(8)}${'vs pjs'.padStart(8)}${'vs bare'.padStart(9)}${'vs psql'.padStart(9)}${'loop p99'.padStart(10)}${'loop max'.padStart(10)}${'RSS MB'.padStart(8)}`);
+  console.log(`${'client'.padEnd(22)}${'median ms'.padStart(11)}${'vs pg'.padStart(8)}${'vs pjs'.padStart(8)}${'vs apg'.padStart(8)}${'vs bare'.padStart(9)}${'vs psql'.padStart(9)}${'loop p99'.padStart(10)}${'loop max'.padStart(10)}${'RSS MB'.padStart(8)}`);
   for (const s of summaries) {
     console.log(
-      `${s.client.padEnd(22)}${s.wallMs.toFixed(0).padStart(11)}${ratio(s.wallMs, by('pg')).padStart(8)}${ratio(s.wallMs, by('postgres.js')).padStart(8)}` +
-        `${ratio(s.wallMs, by('pgloom-bare')).padStart(9)}${ratio(s.wallMs, floorMs).padStart(9)}${s.loopP99Ms.toFixed(1).padStart(10)}${s.loopMaxMs.toFixed(1).padStart(10)}${s.peakRssMb.toFixed(0).padStart(8)}`,
+      `${s.client.padEnd(22)}${s.wallMs.toFixed(0).padStart(11)}${ratio(s.wallMs, by('pg')).padStart(8)}${ratio(s.wallMs, by('postgres.js')).padStart(8)}${ratio(s.wallMs, by('asyncpg')).padStart(8)}` +
+        `${ratio(s.wallMs, by('pgloom-bare')).padStart(9)}${ratio(s.wallMs, floorMs).padStart(9)}${loop(s.loopP99Ms).padStart(10)}${loop(s.loopMaxMs).padStart(10)}${s.peakRssMb.toFixed(0).padStart(8)}`,
     );
   }
 }
@@ -82,9 +87,12 @@ async function main(): Promise<void> {
   }
   const results: Record<string, { floorMs?: number; clients: ClientSummary[] }> = {};
   let calls: Record<string, CallSummary[]> = {};
+  // The asyncpg column joins full runs (the quick smoke run installs nothing).
+  const withAsyncpg = !settings.quick && !process.argv.includes('--no-asyncpg') && asyncpgAvailable(true);
+  if (withAsyncpg && !settings.clients.includes('asyncpg')) settings.clients.push('asyncpg');
   try {
     for (const workload of settings.suites.includes('rows') ? settings.workloads : []) {
-      const runs = new Map<ClientName, ChildFigures[]>();
+      const runs = new Map<BenchClientName, ChildFigures[]>();
       const floors: number[] = [];
       for (let round = 0; round < settings.rounds; round++) {
         // Rotate the order each round so no client always runs first (or last) on a warm server.
@@ -101,7 +109,7 @@ async function main(): Promise<void> {
       printTable(workload, settings.rows, summaries, floorMs);
       results[workload] = { floorMs, clients: summaries };
     }
-    if (settings.suites.includes('calls')) calls = await runCallsSuite(dsn, settings.rounds, settings.quick);
+    if (settings.suites.includes('calls')) calls = await runCallsSuite(dsn, settings.rounds, settings.quick, withAsyncpg);
   } finally {
     await stop?.();
   }
@@ -112,7 +120,7 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   console.log(`\nwritten to ${file}`);
   // Only a full run of both suites speaks for pgloom in bench/README.md.
-  if (!settings.quick && settings.suites.length === 2 && settings.clients.length === clientNames.length) {
+  if (!settings.quick && settings.suites.length === 2 && clientNames.every((name) => settings.clients.includes(name))) {
     writeBenchReadme(run);
     console.log('bench/README.md and bench/results/latest.svg updated');
   }

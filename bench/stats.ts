@@ -29,3 +29,8 @@ export function summarise(runs: readonly ChildFigures[]): ClientSummary {
     peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
   };
 }
+
+/** Event-loop delay; asyncpg has no Node event loop to measure (reported as -1). */
+export function loop(ms: number): string {
+  return ms < 0 ? '—' : ms.toFixed(1);
+}
