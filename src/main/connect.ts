@@ -33,10 +33,13 @@ export interface ConnectOptions extends ConnectionOptions {
 async function connectInWorker(options: ConnectOptions): Promise<PooledConnection> {
   const { worker: _worker, onNotification, ...rest } = options;
   if (onNotification !== undefined) throw new ConfigError('connect({ worker: true }) takes no onNotification: use connection.listen(channel, handler)');
-  const pool = createPool({ ...(rest as PoolOptions), workers: 1, connectionsPerWorker: 1 });
+  // A second connection, opened only if needed, serves type lookups (setTypeCodec) while the
+  // first is pinned.
+  const pool = createPool({ ...(rest as PoolOptions), workers: 1, connectionsPerWorker: 2 });
   try {
     const connection = await pool.acquire();
     connection.onClose = () => pool.close();
+    connection.ownTypes = pool;
     return connection;
   } catch (error) {
     await pool.terminate();

@@ -20,6 +20,7 @@ export class PoolTypes {
   private readonly binaryOids = new Set<number>();
   private readonly aliases = new Map<number, string>();
   private settings: WireTypeSettings | undefined;
+  private customised = false;
   /** Bumped whenever a column could now decode differently: cached result schemas expire. */
   version = 0;
 
@@ -101,7 +102,10 @@ export class PoolTypes {
 
   private update(): void {
     this.version++;
-    const customised = this.epoch > 0 || this.textOids.size > 0 || this.binaryOids.size > 0 || this.aliases.size > 0;
+    // Once anything was customised, workers must keep hearing the settings: an empty set after a
+    // reset is news to them too.
+    this.customised ||= this.epoch > 0 || this.textOids.size > 0 || this.binaryOids.size > 0 || this.aliases.size > 0;
+    const customised = this.customised;
     this.settings = customised
       ? { epoch: this.epoch, textOids: [...this.textOids], binaryOids: [...this.binaryOids], aliases: [...this.aliases] }
       : undefined;

@@ -9,13 +9,22 @@ import { deserializeError } from '../codec/errors/transport.js';
 import type { SessionApi, SessionNotification, SessionQuery, SessionReply, SessionState } from '../worker/pool/messages.js';
 import { packParams } from '../worker/pool/params.js';
 import type { WireTypeSettings } from '../codec/types/introspected/catalog.js';
-import type { Row } from './connection.js';
+import type { BuiltinCodecOptions, Row } from './connection.js';
+import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import type { Result } from './result.js';
 import type { CallOptions } from './pool.js';
 import type { TransactionOptions } from './transaction-options.js';
 import { runInTransaction, type TransactionHost } from './transaction-runner.js';
 
 export type Notification = SessionNotification;
+
+/** The codec settings a connect({ worker: true }) connection forwards to its own pool. */
+export interface TypeSettings {
+  reloadSchemaState(): Promise<void>;
+  setTypeCodec<T>(typeName: string, spec: TypeCodecSpec<T>): Promise<void>;
+  setBuiltinTypeCodec(typeName: string, options: BuiltinCodecOptions): Promise<void>;
+  resetTypeCodec(typeName: string, options?: { schema?: string }): Promise<void>;
+}
 
 export interface PinnedCursorOptions {
   /** Rows fetched per round trip (default 50, as asyncpg). */
@@ -171,6 +180,34 @@ export class PooledConnection {
 
   /** @internal For connect({ worker: true }): close() also stops the connection's own worker. */
   onClose: (() => Promise<void>) | undefined;
+
+  /** @internal For connect({ worker: true }): the one-connection pool whose codecs are this connection's. */
+  ownTypes: TypeSettings | undefined;
+
+  /** Forget introspected types (after ALTER TYPE), as Connection.reloadSchemaState. */
+  async reloadSchemaState(): Promise<void> {
+    return this.typeSettings().reloadSchemaState();
+  }
+
+  /** A custom codec for `typeName` (decode-only in a worker: see Pool.setTypeCodec). */
+  async setTypeCodec<T>(typeName: string, spec: TypeCodecSpec<T>): Promise<void> {
+    return this.typeSettings().setTypeCodec(typeName, spec);
+  }
+
+  async setBuiltinTypeCodec(typeName: string, options: BuiltinCodecOptions): Promise<void> {
+    return this.typeSettings().setBuiltinTypeCodec(typeName, options);
+  }
+
+  async resetTypeCodec(typeName: string, options: { schema?: string } = {}): Promise<void> {
+    return this.typeSettings().resetTypeCodec(typeName, options);
+  }
+
+  private typeSettings(): TypeSettings {
+    if (this.ownTypes === undefined) {
+      throw new InterfaceError("a connection acquired from a pool uses its pool's codecs: call pool.setTypeCodec / pool.reloadSchemaState instead");
+    }
+    return this.ownTypes;
+  }
 
   /** Release the connection; for connect({ worker: true }) also stop its worker thread. */
   async close(): Promise<void> {

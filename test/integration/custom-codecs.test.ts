@@ -137,6 +137,9 @@ describe('pool custom codecs (decode-only)', () => {
     expect(await pool.fetchval(`select ($1::${S}.amount).cents::text`, [{ cents: 9n, currency: 'x' }])).toBe('9');
     for (const type of ['amount', 'mood']) await pool.resetTypeCodec(type, { schema: S });
     await pool.resetTypeCodec('int4');
+    // Workers hear about the reset too: int4 comes back in binary, as a number.
+    expect(await pool.fetchval('select 258::int4')).toBe(258);
+    expect(await pool.withConnection((c) => c.fetchval('select 258::int4'))).toBe(258);
     expect(await pool.fetchrow(sql)).toEqual({ a: { cents: 7n, currency: 'EUR' }, m: 'ok', i: 258, nothing: null });
   });
 

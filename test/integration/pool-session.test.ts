@@ -105,8 +105,25 @@ describe('connect({ worker: true })', () => {
       await db.transaction(async (tx) => {
         expect(tx.transactionStatus).toBe('transaction');
       });
+      // Its codecs are its own pool's.
+      await db.setTypeCodec('int4', { format: 'text', encoder: String, decoder: (text) => `int4 ${text}` });
+      expect(await db.fetchval('select 5::int4')).toBe('int4 5');
+      await db.resetTypeCodec('int4');
+      expect(await db.fetchval('select 5::int4')).toBe(5);
+      await db.reloadSchemaState();
     } finally {
       await db.close();
+    }
+  });
+
+  it("a connection acquired from a pool points to the pool's codecs", async () => {
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1 });
+    try {
+      await pool.withConnection(async (connection) => {
+        await expect(connection.setTypeCodec('int4', { format: 'text', encoder: String, decoder: String })).rejects.toThrow(/pool\.setTypeCodec/);
+      });
+    } finally {
+      await pool.close();
     }
   });
 });
