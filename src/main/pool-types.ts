@@ -2,7 +2,7 @@
 // types get their codecs (from the descriptions workers send with each result's columns) and where
 // custom codecs live; workers only learn, as plain data with every task, which types to request
 // in text or binary and which built-in codec aliases to use. Custom encoders cannot run in a
-// worker, so pool parameters are encoded with the types' default codecs (decode-only customs).
+// worker either: parameters of such types are encoded here too (ParamEncoder).
 
 import type { TypeCodec, TypeOptions } from '../codec/types/codec.js';
 import { TypeCatalog, type WireTypeSettings } from '../codec/types/introspected/catalog.js';

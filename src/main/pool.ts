@@ -22,6 +22,7 @@ import { PoolTypes } from './pool-types.js';
 import { resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './pool-options.js';
 import { RecordBatch, type ResultSchema } from './record-batch.js';
 import { RowCollector } from './row-collector.js';
+import { ParamEncoder } from './param-encoder.js';
 import type { BatchData } from '../codec/batch/index.js';
 import { Result } from './result.js';
 import { BatchStream } from './batch-stream.js';
@@ -87,6 +88,7 @@ export class Pool {
   /** Nanoseconds each task ran in a worker. */
   private readonly runTime = createHistogram();
   private readonly schemas = new Map<string, ResultSchema>();
+  private readonly encoder: ParamEncoder;
   /** fetch() calls building rows from batches that arrive ahead of their reply. */
   private readonly earlyBatchHandlers = new Map<number, (columns: ColumnInfo[], batch: BatchData) => void>();
   private readonly types: TypeOptions;
@@ -118,11 +120,12 @@ export class Pool {
     this.admission = new Admission(workers * worker.connectionsPerWorker);
     this.direct = new DirectDispatcher(this.piscina, workers, (id, columns, batch) => this.earlyBatchHandlers.get(id)?.(columns, batch));
     this.typeState = new PoolTypes(worker.types, (typeName, schema) => this.lookupType(typeName, schema));
+    this.encoder = new ParamEncoder(this.typeState.catalog, () => this.typeState.version);
   }
 
   /** Run a query; rows arrive as columnar batches (see Result). */
   async query<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<Result<R>> {
-    const reply = await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: [packParams(checkParams(params))], results: 'batches', types: this.typeState.wire }, options);
+    const reply = await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: [], results: 'batches', types: this.typeState.wire }, options, [checkParams(params)]);
     return this.resultOf<R>(reply, options.rowMode ?? this.options.rowMode);
   }
 
@@ -133,10 +136,11 @@ export class Pool {
   async fetch<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R[]> {
     const rowMode = options.rowMode ?? this.options.rowMode;
     const collector = new RowCollector<R>();
-    const task: QueryTask = { kind: 'query', id: nextTaskId++, sql, paramSets: [packParams(checkParams(params))], results: 'batches', types: this.typeState.wire, early: true };
+    const task: QueryTask = { kind: 'query', id: nextTaskId++, sql, paramSets: [], results: 'batches', types: this.typeState.wire, early: true };
+    const paramSets = [checkParams(params)];
     this.earlyBatchHandlers.set(task.id, (columns, batch) => collector.add(new RecordBatch<R>(batch, this.schemaOf(columns, rowMode))));
     try {
-      const reply = await this.runQuery(task, options);
+      const reply = await this.runQuery(task, options, paramSets);
       const result = this.resultOf<R>(reply, rowMode);
       // A result that fit in one batch (most) is built here, without waiting a turn.
       if (collector.empty) return result.rows;
@@ -164,7 +168,7 @@ export class Pool {
   async execute(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<string> {
     checkParams(params);
     const simple = params.length === 0;
-    const reply = await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: simple ? [] : [packParams(params)], results: 'none', simple, types: this.typeState.wire }, options);
+    const reply = await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: [], results: 'none', simple, types: this.typeState.wire }, options, simple ? [] : [params]);
     return reply.command;
   }
 
@@ -172,7 +176,7 @@ export class Pool {
   async executemany(sql: string, paramRows: readonly (readonly unknown[])[], options: CallOptions = {}): Promise<void> {
     if (!Array.isArray(paramRows)) throw new InterfaceError('executemany takes an array of parameter arrays');
     if (paramRows.length === 0) return;
-    await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: paramRows.map((row) => packParams(checkParams(row))), results: 'none', types: this.typeState.wire }, options);
+    await this.runQuery({ kind: 'query', id: nextTaskId++, sql, paramSets: [], results: 'none', types: this.typeState.wire }, options, paramRows.map((row) => checkParams(row)));
   }
 
   /**
@@ -184,12 +188,32 @@ export class Pool {
     const highWaterMark = options.highWaterMark ?? 2;
     if (!Number.isInteger(highWaterMark) || highWaterMark < 1) throw new InterfaceError(`highWaterMark must be a positive integer, got ${String(highWaterMark)}`);
     const rowMode = options.rowMode ?? this.options.rowMode;
-    return {
+    const open = (): AsyncIterable<RecordBatch<R>> => ({
       [Symbol.asyncIterator]: () => {
         const { port1, port2 } = new MessageChannel();
-        const task: StreamTask = { kind: 'stream', id: nextTaskId++, sql, params: packParams(params), port: port2, highWaterMark, types: this.typeState.wire };
+        const encoded = this.encoder.apply(sql, [params])[0];
+        const task: StreamTask = { kind: 'stream', id: nextTaskId++, sql, params: packParams(encoded), port: port2, highWaterMark, types: this.typeState.wire };
         const started = this.dispatch(task, options, [port2]);
         return new BatchStream<R>(port1, started, (columns) => this.schemaOf(columns, rowMode), this.options.onNotice)[Symbol.asyncIterator]();
+      },
+    });
+    const encoder = this.encoder;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          let yielded = false;
+          try {
+            for await (const batch of open()) {
+              yielded = true;
+              yield batch;
+            }
+            return;
+          } catch (error) {
+            // A parameter to encode on this thread: nothing ran yet, so start again.
+            if (!yielded && encoder.learn(sql, error)) continue;
+            throw error;
+          }
+        }
       },
     };
   }
@@ -223,6 +247,7 @@ export class Pool {
       rowMode: this.options.rowMode,
       onNotice: this.options.onNotice,
       wireTypes: () => this.typeState.wire,
+      encoder: this.encoder,
     });
     if (this.options.setupHook !== undefined) {
       try {
@@ -297,9 +322,9 @@ export class Pool {
   }
 
   /**
-   * A custom codec for `typeName`, as Connection.setTypeCodec, but DECODE-ONLY: functions cannot
-   * reach the worker threads, so results are decoded with it on this thread (workers request the
-   * type in the codec's format) while parameters are still encoded by the type's default codec.
+   * A custom codec for `typeName`, as Connection.setTypeCodec. Functions cannot reach the worker
+   * threads, so both directions run on this thread: results are decoded here (workers request the
+   * type in the codec's format) and parameters of the type are encoded here (see ParamEncoder).
    */
   async setTypeCodec<T>(typeName: string, spec: TypeCodecSpec<T>): Promise<void> {
     await this.typeState.setTypeCodec(typeName, spec);
@@ -373,11 +398,20 @@ export class Pool {
     });
   }
 
-  private async runQuery(task: QueryTask, options: CallOptions): Promise<Extract<QueryReply, { ok: true }>> {
-    const reply = (await this.dispatch(task, options)) as QueryReply;
-    if (!reply.ok) throw deserializeError(reply.error);
-    if (this.options.onNotice) for (const notice of reply.notices) this.options.onNotice(notice);
-    return reply;
+  /** Run a one-shot query; parameters of custom-encoded types are encoded here (see ParamEncoder). */
+  private async runQuery(task: QueryTask, options: CallOptions, paramSets: readonly (readonly unknown[])[]): Promise<Extract<QueryReply, { ok: true }>> {
+    for (;;) {
+      task.paramSets = this.encoder.apply(task.sql, paramSets).map(packParams);
+      const reply = (await this.dispatch(task, options)) as QueryReply;
+      if (!reply.ok) {
+        const error = deserializeError(reply.error);
+        // Nothing reached the server: send it again with that parameter encoded here.
+        if (this.encoder.learn(task.sql, error)) continue;
+        throw error;
+      }
+      if (this.options.onNotice) for (const notice of reply.notices) this.options.onNotice(notice);
+      return reply;
+    }
   }
 
   /** Queue a task for a free slot, run it in a worker, and honour abort and timeout throughout. */

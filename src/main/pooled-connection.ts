@@ -15,6 +15,7 @@ import type { Result } from './result.js';
 import type { CallOptions } from './pool.js';
 import type { TransactionOptions } from './transaction-options.js';
 import { runInTransaction, type TransactionHost } from './transaction-runner.js';
+import type { ParamEncoder } from './param-encoder.js';
 
 export type Notification = SessionNotification;
 
@@ -43,6 +44,8 @@ export interface SessionHooks {
   onNotice?: (notice: PostgresErrorFields) => void;
   /** The pool's type settings for the worker (custom codecs' formats, schema epoch). */
   wireTypes(): WireTypeSettings | undefined;
+  /** Encodes parameters whose type has a custom encoder (it lives on this thread). */
+  encoder: ParamEncoder;
 }
 
 export class PooledConnection {
@@ -88,7 +91,7 @@ export class PooledConnection {
   }
 
   async query<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<Result<R>> {
-    const reply = await this.call((remote) => remote.query({ sql, paramSets: [packParams(checkParams(params))], results: 'batches', types: this.hooks.wireTypes() }), options);
+    const reply = await this.request({ sql, results: 'batches' }, [checkParams(params)], options);
     return this.hooks.toResult<R>(reply, options.rowMode ?? this.hooks.rowMode);
   }
 
@@ -106,15 +109,14 @@ export class PooledConnection {
 
   async execute(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<string> {
     checkParams(params);
-    const request: SessionQuery = params.length === 0
-      ? { sql, paramSets: [], results: 'none', simple: true }
-      : { sql, paramSets: [packParams(params)], results: 'none', types: this.hooks.wireTypes() };
-    return (await this.call((remote) => remote.query(request), options)).command;
+    // Without parameters, the simple protocol: several statements may run.
+    if (params.length === 0) return (await this.call((remote) => remote.query({ sql, paramSets: [], results: 'none', simple: true }), options)).command;
+    return (await this.request({ sql, results: 'none' }, [params], options)).command;
   }
 
   async executemany(sql: string, paramRows: readonly (readonly unknown[])[], options: CallOptions = {}): Promise<void> {
     if (paramRows.length === 0) return;
-    await this.call((remote) => remote.query({ sql, paramSets: paramRows.map((row) => packParams(checkParams(row))), results: 'none', types: this.hooks.wireTypes() }), options);
+    await this.request({ sql, results: 'none' }, paramRows.map((row) => checkParams(row)), options);
   }
 
   /** COMMIT when `fn` returns, ROLLBACK when it throws; nested calls use savepoints. */
@@ -138,7 +140,7 @@ export class PooledConnection {
     return {
       async *[Symbol.asyncIterator]() {
         if (session.transactionStatus !== 'transaction') throw new InterfaceError('a cursor needs a transaction: iterate it inside transaction(…)');
-        let reply = await session.call((remote) => remote.query({ sql, paramSets: [packParams(params)], results: 'batches', portal, maxRows: prefetch, types: session.hooks.wireTypes() }), {});
+        let reply = await session.request({ sql, results: 'batches', portal, maxRows: prefetch }, [params], {});
         let finished = false;
         try {
           for (;;) {
@@ -189,7 +191,7 @@ export class PooledConnection {
     return this.typeSettings().reloadSchemaState();
   }
 
-  /** A custom codec for `typeName` (decode-only in a worker: see Pool.setTypeCodec). */
+  /** A custom codec for `typeName` (run on this thread: see Pool.setTypeCodec). */
   async setTypeCodec<T>(typeName: string, spec: TypeCodecSpec<T>): Promise<void> {
     return this.typeSettings().setTypeCodec(typeName, spec);
   }
@@ -247,6 +249,20 @@ export class PooledConnection {
 
   private deliver(notification: Notification): void {
     for (const handler of this.listeners.get(notification.channel) ?? []) handler(notification);
+  }
+
+  /** A query with parameters; those of custom-encoded types are encoded on this thread. */
+  private async request(query: Omit<SessionQuery, 'paramSets' | 'types'>, paramSets: readonly (readonly unknown[])[], options: CallOptions): Promise<Extract<SessionReply, { ok: true }>> {
+    for (;;) {
+      const packed = this.hooks.encoder.apply(query.sql, paramSets).map(packParams);
+      try {
+        return await this.call((remote) => remote.query({ ...query, paramSets: packed, types: this.hooks.wireTypes() }), options);
+      } catch (error) {
+        // Nothing reached the server: send it again with that parameter encoded here.
+        if (this.hooks.encoder.learn(query.sql, error)) continue;
+        throw error;
+      }
+    }
   }
 
   private async call(send: (remote: Remote<SessionApi>) => Promise<SessionReply>, options: CallOptions): Promise<Extract<SessionReply, { ok: true }>> {

@@ -4,6 +4,7 @@
 import type { BufferWriter } from '../codec/buffer/writer.js';
 import { beginBind, beginParam, endBind, endParam, writeNullParam } from '../codec/protocol/index.js';
 import { ParameterError } from '../codec/errors/client-errors.js';
+import { MainEncodingNeeded, PreEncoded } from '../codec/types/introspected/pre-encoded.js';
 import type { StatementDescription } from './statement.js';
 
 export function checkParameterCount(statement: StatementDescription, params: readonly unknown[]): void {
@@ -20,7 +21,12 @@ export function writeBind(out: BufferWriter, statement: StatementDescription, pa
   const codecs = statement.paramCodecs;
   const mark = out.length;
   // Custom text codecs and types without a codec travel as text (0); the rest in binary (1).
-  const formats = codecs.map((codec) => (codec !== undefined && codec.format !== 'text' ? 1 : 0));
+  const formats = codecs.map((codec, i) => {
+    const value = params[i];
+    // A value the main thread encoded (a custom encoder) travels in the format it was encoded in.
+    if (value instanceof PreEncoded) return value.format;
+    return codec !== undefined && codec.format !== 'text' ? 1 : 0;
+  });
   const slot = beginBind(out, portal, statement.name, formats, params.length);
   for (let i = 0; i < params.length; i++) {
     const value = params[i];
@@ -35,10 +41,12 @@ export function writeBind(out: BufferWriter, statement: StatementDescription, pa
     const codec = codecs[i];
     const param = beginParam(out);
     try {
-      if (codec) codec.encode(value, out);
+      if (value instanceof PreEncoded) out.raw(value.bytes);
+      else if (codec) codec.encode(value, out);
       else out.utf8(textParameter(value, i));
     } catch (error) {
       out.length = mark;
+      if (error instanceof MainEncodingNeeded) throw new MainEncodingNeeded(statement.paramOids, i);
       if (error instanceof ParameterError) {
         throw new ParameterError(`parameter $${i + 1} (${codec?.name ?? `type oid ${statement.paramOids[i]}`}): ${error.message}`, { cause: error });
       }

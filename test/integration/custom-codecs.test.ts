@@ -112,7 +112,7 @@ describe('Connection custom codecs', () => {
   });
 });
 
-describe('pool custom codecs (decode-only)', () => {
+describe('pool custom codecs', () => {
   let pool: Pool;
   beforeAll(() => {
     pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2 });
@@ -121,7 +121,38 @@ describe('pool custom codecs (decode-only)', () => {
     await pool?.close();
   });
 
-  it("decode results on the main thread with 'text', 'binary' and 'tuple' codecs; parameters keep the default codec", async () => {
+  it('encode parameters on the main thread: one-shot, executemany, streams, pinned connections and cursors', async () => {
+    // The encoder is only a function of this thread; the worker's default codec would send 'OK',
+    // which is not a label of the enum.
+    await pool.setTypeCodec<string>('mood', { schema: S, format: 'text', encoder: (v) => v.toLowerCase(), decoder: (text) => text.toUpperCase() });
+    await pool.setTypeCodec<Money2>('amount', { schema: S, format: 'tuple', encoder: (m) => [m.cents * 100n, m.currency], decoder: ([c, cur]) => new Money2(c as bigint, cur as string) });
+    try {
+      expect(await pool.fetchval(`select $1::${S}.mood::text`, ['OK'])).toBe('ok');
+      expect(await pool.fetchval(`select ($2::${S}.amount).cents + $1::int8`, [1n, new Money2(3n, 'EUR')])).toBe(301n);
+      expect(await pool.fetchval(`select $1::${S}.mood::text`, ['SAD'])).toBe('sad');
+      const table = `${S}.pool_moods`;
+      await pool.execute(`create table if not exists ${table} (m ${S}.mood, a ${S}.amount)`);
+      await pool.executemany(`insert into ${table} values ($1, $2)`, [['OK', new Money2(1n, 'x')], ['SAD', null]]);
+      expect(await pool.fetchval(`select string_agg(m::text || coalesce((a).cents::text, '-'), ',' order by m) from ${table}`)).toBe('sad-,ok100');
+      const streamed: unknown[] = [];
+      for await (const batch of pool.stream(`select m from ${table} where m = $1`, ['OK'])) streamed.push(...batch.toRows());
+      expect(streamed).toEqual([{ m: 'OK' }]);
+      await pool.withConnection(async (connection) => {
+        expect(await connection.fetchval(`select $1::${S}.mood::text`, ['OK'])).toBe('ok');
+        await connection.transaction(async () => {
+          const seen: unknown[] = [];
+          for await (const row of connection.cursor(`select m from ${table} where m = $1`, ['SAD'])) seen.push(row);
+          expect(seen).toEqual([{ m: 'SAD' }]);
+        });
+      });
+      await pool.execute(`drop table ${table}`);
+    } finally {
+      await pool.resetTypeCodec('mood', { schema: S });
+      await pool.resetTypeCodec('amount', { schema: S });
+    }
+  });
+
+  it("decode results on the main thread with 'text', 'binary' and 'tuple' codecs", async () => {
     await pool.setTypeCodec<Money2>('amount', { schema: S, format: 'tuple', encoder: (m) => [m.cents, m.currency], decoder: ([c, cur]) => new Money2(c as bigint, cur as string) });
     await pool.setTypeCodec('mood', { schema: S, format: 'text', encoder: String, decoder: (text) => text.toUpperCase() });
     await pool.setTypeCodec<unknown>('int4', { format: 'binary', encoder: (v) => v as Uint8Array, decoder: (bytes) => `int4:${Buffer.from(bytes).toString('hex')}` });
@@ -133,8 +164,8 @@ describe('pool custom codecs (decode-only)', () => {
     for await (const batch of pool.stream(sql)) streamed.push(...batch.toRows());
     expect(streamed).toEqual([expected, expected]);
     expect(await pool.withConnection((c) => c.fetch(sql))).toEqual([expected, expected]);
-    // Parameters are encoded in the worker by the default codecs.
-    expect(await pool.fetchval(`select ($1::${S}.amount).cents::text`, [{ cents: 9n, currency: 'x' }])).toBe('9');
+    // Parameters go through the custom encoder, on this thread.
+    expect(await pool.fetchval(`select ($1::${S}.amount).cents::text`, [new Money2(9n, 'x')])).toBe('9');
     for (const type of ['amount', 'mood']) await pool.resetTypeCodec(type, { schema: S });
     await pool.resetTypeCodec('int4');
     // Workers hear about the reset too: int4 comes back in binary, as a number.

@@ -7,10 +7,12 @@ import {
 } from './client-errors.js';
 import { PostgresError, type PostgresErrorFields } from './postgres-error.js';
 import { postgresErrorFrom } from './index.js';
+import { MainEncodingNeeded } from '../types/introspected/pre-encoded.js';
 
 export type SerializedError =
   | { kind: 'postgres'; fields: PostgresErrorFields }
-  | { kind: 'client'; name: string; message: string };
+  | { kind: 'client'; name: string; message: string }
+  | { kind: 'main-encoding'; paramOids: number[]; paramIndex: number };
 
 const clientErrorClasses: Record<string, new (message: string) => PgloomError> = {
   ProtocolError, DecodeError, ParameterError, ConfigError, ConnectionError, AuthenticationError, InterfaceError,
@@ -19,12 +21,14 @@ const clientErrorClasses: Record<string, new (message: string) => PgloomError> =
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof PostgresError) return { kind: 'postgres', fields: error.toFields() };
+  if (error instanceof MainEncodingNeeded) return { kind: 'main-encoding', paramOids: [...error.paramOids], paramIndex: error.paramIndex };
   if (error instanceof Error) return { kind: 'client', name: error.name, message: error.message };
   return { kind: 'client', name: 'Error', message: String(error) };
 }
 
 export function deserializeError(serialized: SerializedError): Error {
   if (serialized.kind === 'postgres') return postgresErrorFrom(serialized.fields);
+  if (serialized.kind === 'main-encoding') return new MainEncodingNeeded(serialized.paramOids, serialized.paramIndex);
   const ErrorClass = clientErrorClasses[serialized.name];
   if (ErrorClass !== undefined) return new ErrorClass(serialized.message);
   const error = new Error(serialized.message);

@@ -5,8 +5,10 @@
 
 import { arrayLowerBounds, withArrayLowerBounds } from '../../codec/types/containers/index.js';
 import { JsonText } from '../../codec/types/json.js';
+import { PreEncoded } from '../../codec/types/introspected/pre-encoded.js';
 
 const JSON_TEXT_TAG = '$pgloom:JsonText';
+const PRE_ENCODED_TAG = '$pgloom:PreEncoded';
 const BOUNDED_ARRAY_TAG = '$pgloom:BoundedArray';
 
 interface TaggedJsonText {
@@ -27,8 +29,14 @@ function needsPacking(value: unknown): boolean {
   return value instanceof JsonText || (Array.isArray(value) && (arrayLowerBounds(value) !== undefined || value.some(needsPacking)));
 }
 
+interface TaggedPreEncoded {
+  [PRE_ENCODED_TAG]: Uint8Array;
+  format: 0 | 1;
+}
+
 function pack(value: unknown): unknown {
   if (value instanceof JsonText) return { [JSON_TEXT_TAG]: value.text } satisfies TaggedJsonText;
+  if (value instanceof PreEncoded) return { [PRE_ENCODED_TAG]: value.bytes, format: value.format } satisfies TaggedPreEncoded;
   if (!Array.isArray(value) || !needsPacking(value)) return value;
   const elements = value.map(pack);
   const bounds = arrayLowerBounds(value);
@@ -37,6 +45,7 @@ function pack(value: unknown): unknown {
 
 function unpack(value: unknown): unknown {
   if (tagged(value, JSON_TEXT_TAG)) return new JsonText((value as TaggedJsonText)[JSON_TEXT_TAG]);
+  if (tagged(value, PRE_ENCODED_TAG)) return new PreEncoded((value as TaggedPreEncoded)[PRE_ENCODED_TAG], (value as TaggedPreEncoded).format);
   if (tagged(value, BOUNDED_ARRAY_TAG)) {
     const bounded = value as TaggedBoundedArray;
     return withArrayLowerBounds(bounded[BOUNDED_ARRAY_TAG].map(unpack), bounded.lowerBounds);

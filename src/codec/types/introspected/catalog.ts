@@ -4,6 +4,7 @@
 // have changed, so prepared statements know to pick their codecs again.
 
 import { InterfaceError } from '../../errors/client-errors.js';
+import { mainEncodedCodec } from './pre-encoded.js';
 import type { TypeCodec, TypeOptions } from '../codec.js';
 import { arrayCodec } from '../containers/array.js';
 import { builtinValuesMayBeArrays } from '../containers/register.js';
@@ -161,6 +162,8 @@ export class TypeCatalog {
     for (const oid of settings.textOids) this.wireFormats.set(oid, 0);
     for (const oid of settings.binaryOids) this.wireFormats.set(oid, 1);
     this.customs.clear();
+    // Their encoders are the main thread's functions: parameters of these types arrive encoded.
+    for (const [oid, format] of this.wireFormats) this.customs.set(oid, mainEncodedCodec(oid, this.nameOf(oid) ?? `type ${oid}`, format === 0 ? 'text' : 'binary'));
     for (const [oid, codecName] of settings.aliases) {
       const builtin = codecName === 'hstore' ? hstoreCodec(oid, codecName, this.options.hstore ?? 'object') : builtinCodecNamed(codecName, this.options);
       if (builtin !== undefined) this.customs.set(oid, rebrand(builtin, oid, this.nameOf(oid) ?? codecName));
