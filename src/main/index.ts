@@ -12,6 +12,10 @@ export { Layout, type BatchData, type ColumnData, type FixedValues } from '../co
 export { JsonText } from '../codec/types/json.js';
 export type { Interval } from '../codec/types/datetime/interval.js';
 export type { TimeTz } from '../codec/types/datetime/time.js';
+export * from '../codec/types/containers/index.js';
+export type { Point, Line, LineSegment, Box, Path, Polygon, Circle } from '../codec/types/geometric.js';
+export type { Tid } from '../codec/types/tid.js';
+export { formatTsQuery, parseTsQuery, type TsQuery, type TsQueryNode, type TsQueryLexeme } from '../codec/types/text-search.js';
 export type { Column } from './columns.js';
 export type { TransactionOptions } from './transaction-options.js';
 export type { TransactionStatus } from '../worker/connection.js';

@@ -2,7 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createPool, ConnectionError, Layout, ParameterError, QueryAbortedError, QueryTimeoutError, UniqueViolationError,
+  arrayLowerBounds, createPool, ConnectionError, JsonText, Layout, ParameterError, QueryAbortedError, QueryTimeoutError, UniqueViolationError, withArrayLowerBounds,
   type Connection, type Pool,
 } from '../../src/main/index.js';
 import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
@@ -107,6 +107,24 @@ describe('createPool', () => {
     await expect(pool.executemany(`insert into ${table} values ($1)`, [[2], [1], [3]])).rejects.toThrow(UniqueViolationError);
     expect(await pool.fetchval(`select count(*)::int4 from ${table}`)).toBe(1);
     await pool.execute(`drop table ${table}`);
+  });
+
+  it('carries JsonText, array lower bounds and notices across the thread boundary', async () => {
+    expect(await pool.fetchval('select $1::jsonb', [new JsonText('{"a": [1, 2]}')])).toEqual({ a: [1, 2] });
+    // A plain string is a JSON string, not JSON text: the class survived the trip.
+    expect(await pool.fetchval('select $1::jsonb', ['{"a": 1}'])).toBe('{"a": 1}');
+    expect(await pool.fetchval('select array_lower($1::int4[], 1)', [withArrayLowerBounds([7, 8], [0])])).toBe(0);
+    const decoded = await pool.fetchval<number[]>("select '[0:1]={7,8}'::int4[]");
+    expect(arrayLowerBounds(decoded!)).toEqual([0]);
+    const notices: string[] = [];
+    const noisy = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, onNotice: (n) => notices.push(n.message) });
+    try {
+      await noisy.execute("do $$ begin raise notice 'from a pool worker'; end $$");
+      await noisy.withConnection((c) => c.execute("do $$ begin raise notice 'from a pinned connection'; end $$"));
+      expect(notices).toEqual(['from a pool worker', 'from a pinned connection']);
+    } finally {
+      await noisy.close();
+    }
   });
 
   it('serves 200 concurrent callers on 8 connections', async () => {
