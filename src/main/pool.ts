@@ -59,6 +59,8 @@ export interface PoolStats {
   /** Calls waiting for a free slot. */
   queued: number;
   capacity: number;
+  /** The workers' connections: open (or opening), and idle among them (asked of each worker). */
+  connections: { open: number; idle: number };
   completed: number;
   /** ms waited for a slot, and ms run in a worker. */
   waitTime: HistogramSummary;
@@ -346,6 +348,7 @@ export class Pool {
       busy: this.admission.busy,
       queued: this.admission.waiting,
       capacity: this.options.workers * this.options.worker.connectionsPerWorker,
+      connections: await this.countConnections(),
       completed: this.completedTasks,
       waitTime: summarise(this.admission.waitTime, 1e6),
       runTime: summarise(this.runTime, 1e6),
@@ -377,6 +380,32 @@ export class Pool {
       await this.piscina.destroy();
     })();
     return this.closing;
+  }
+
+  /** Ask every worker for its connection counts (answers within 500 ms are counted). */
+  private countConnections(): Promise<{ open: number; idle: number }> {
+    if (this.closing) return Promise.resolve({ open: 0, idle: 0 });
+    const requestId = nextTaskId++;
+    return new Promise((resolve) => {
+      const total = { open: 0, idle: 0 };
+      let pending = this.piscina.threads.length;
+      const listener = new BroadcastChannel(this.options.worker.controlChannel);
+      const done = () => {
+        clearTimeout(timer);
+        listener.close();
+        resolve(total);
+      };
+      const timer = setTimeout(done, 500);
+      listener.onmessage = (event) => {
+        const message = (event as { data: ControlMessage }).data;
+        if (message.type !== 'connections' || message.requestId !== requestId) return;
+        total.open += message.open;
+        total.idle += message.idle;
+        if (--pending <= 0) done();
+      };
+      if (pending === 0) return done();
+      this.control.postMessage({ type: 'count-connections', requestId } satisfies ControlMessage);
+    });
   }
 
   private closeConnections(timeout: number): Promise<void> {

@@ -136,6 +136,10 @@ describe('createPool', () => {
     const stats = await pool.stats();
     expect(stats.workers).toBe(2);
     expect(stats.capacity).toBe(8);
+    // Asked of each worker: at least the connections the burst used, at most the limit, all idle again.
+    expect(stats.connections.open).toBeGreaterThanOrEqual(backends.size);
+    expect(stats.connections.open).toBeLessThanOrEqual(8);
+    expect(stats.connections.idle).toBe(stats.connections.open);
     expect(stats.busy).toBe(0);
     expect(stats.waitTime.count).toBeGreaterThanOrEqual(200);
   });

@@ -154,7 +154,10 @@ export type StreamControl = { type: 'credit'; batches: number } | { type: 'cance
 export type ControlMessage =
   | { type: 'cancel'; taskId: number; reason: 'abort' | 'timeout' }
   | { type: 'close' }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  /** Main → workers: report your connections; each answers with 'connections'. */
+  | { type: 'count-connections'; requestId: number }
+  | { type: 'connections'; requestId: number; open: number; idle: number };
 
 /** What a pinned session's worker side answers about its connection. */
 export interface SessionState {

@@ -26,6 +26,8 @@ export class TaskRegistry {
     channelName: string,
     /** Close this worker's connections (the pool is closing). */
     private readonly onClose: () => Promise<void>,
+    /** This worker's connections: open (or opening) and idle. */
+    private readonly countConnections: () => { open: number; idle: number },
   ) {
     this.channel = new BroadcastChannel(channelName);
     this.channel.onmessage = (event) => this.onControl((event as { data: ControlMessage }).data);
@@ -73,6 +75,10 @@ export class TaskRegistry {
   private onControl(message: ControlMessage): void {
     if (message.type === 'close') {
       void this.onClose().then(() => this.channel.postMessage({ type: 'closed' } satisfies ControlMessage));
+      return;
+    }
+    if (message.type === 'count-connections') {
+      this.channel.postMessage({ type: 'connections', requestId: message.requestId, ...this.countConnections() } satisfies ControlMessage);
       return;
     }
     if (message.type === 'cancel') this.cancel(message.taskId, message.reason);

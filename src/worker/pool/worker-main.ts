@@ -13,7 +13,7 @@ import { runTypeLookupTask } from './type-lookup-task.js';
 
 const config = workerData as WorkerConfig;
 const slots = new ConnectionSlots(config);
-const registry = new TaskRegistry(config.controlChannel, () => slots.closeAll());
+const registry = new TaskRegistry(config.controlChannel, () => slots.closeAll(), () => ({ open: slots.size, idle: slots.idleCount }));
 slots.warm(config.minConnections);
 
 export default async function handleTask(task: WorkerTask): Promise<unknown> {
