@@ -12,6 +12,8 @@ const EPOCH_LO = EPOCH_US % TWO_32;
 const EPOCH_DAYS = 10_957;
 const INT32_MAX = 0x7fffffff;
 const INT32_MIN = -0x80000000;
+/** Up to this many bytes a value is copied byte by byte. */
+const SHORT_COPY = 48;
 
 function allocate(layout: Layout, capacity: number): FixedValues | undefined {
   switch (layout) {
@@ -139,7 +141,14 @@ export class ColumnBuilder {
       grown.set(this.data!.subarray(0, this.dataLength));
       this.data = grown;
     }
-    this.data!.set(bytes.subarray(pos, pos + length), this.dataLength);
+    const data = this.data!;
+    const at = this.dataLength;
+    if (length <= SHORT_COPY) {
+      // Most values are a few bytes: a loop beats creating a view (a Buffer's subarray is costly).
+      for (let i = 0; i < length; i++) data[at + i] = bytes[pos + i];
+    } else {
+      data.set(new Uint8Array(bytes.buffer, bytes.byteOffset + pos, length), at);
+    }
     this.dataLength = needed;
     this.offsets![row + 1] = needed;
   }
