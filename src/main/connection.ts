@@ -7,7 +7,8 @@ import type { PgConnection, TransactionStatus } from '../worker/connection.js';
 import type { RowMode } from '../worker/operations/extended-query.js';
 import { closeOnServer, fetchFromPortal, runQuery, runSimpleQuery } from '../worker/requests.js';
 import type { StatementDescription } from '../worker/statement.js';
-import { sendCancelRequest } from '../worker/cancel.js';
+import { cancelRunningQuery } from '../worker/cancel.js';
+import { checkParams } from './check-params.js';
 import { PreparedStatement } from './prepared-statement.js';
 import type { TransactionOptions } from './transaction-options.js';
 import { runInTransaction, type TransactionHost } from './transaction-runner.js';
@@ -181,9 +182,9 @@ export class Connection {
    * connection is idle.
    */
   async cancel(): Promise<void> {
-    const route = this.engine.cancelRoute;
-    if (this.closed || route === undefined) throw new InterfaceError('cancel(): the connection is closed');
-    await sendCancelRequest(route, this.engine.processId, this.engine.secretKey);
+    const sent = this.closed ? undefined : cancelRunningQuery(this.engine);
+    if (sent === undefined) throw new InterfaceError('cancel(): the connection is closed');
+    await sent;
   }
 
   /**
@@ -230,7 +231,7 @@ export class Connection {
   }
 
   private run(sql: string, params: readonly unknown[], rowMode: RowMode) {
-    if (!Array.isArray(params)) throw new InterfaceError('query parameters must be an array, e.g. fetch(sql, [a, b]) for $1 and $2');
+    checkParams(params);
     return runQuery(this.engine, { sql, paramSets: [params], rowMode });
   }
 

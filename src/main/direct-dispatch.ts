@@ -13,6 +13,11 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** The error of a query whose worker thread died under it (piscina's error is the cause). */
+export function workerCrashed(cause: unknown): WorkerCrashedError {
+  return new WorkerCrashedError(`the worker thread running this query stopped (${cause instanceof Error ? cause.message : String(cause)}); the pool replaced it, but whether the query ran is unknown`);
+}
+
 /** Where full batches sent ahead of their reply go (queries with `early`). */
 export type EarlyBatchHandler = (taskId: number, columns: ColumnInfo[], batch: BatchData) => void;
 
@@ -113,7 +118,7 @@ export class DirectDispatcher {
         port1.close();
         if (channel !== undefined) {
           this.channels.delete(channel);
-          channel.failAll(new WorkerCrashedError(`the worker thread running this query stopped (${error instanceof Error ? error.message : String(error)}); the pool replaced it, but whether the query ran is unknown`));
+          channel.failAll(workerCrashed(error));
         }
         this.attach();
       },

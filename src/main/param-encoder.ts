@@ -17,18 +17,15 @@ const MAX_REMEMBERED = 1000;
 
 export class ParamEncoder {
   private readonly needs = new Map<string, Needs>();
-  private seenVersion = -1;
+  private seenGeneration = -1;
 
-  constructor(
-    private readonly catalog: TypeCatalog,
-    /** Changes whenever codecs change: what was learnt may no longer hold. */
-    private readonly version: () => number,
-  ) {}
+  constructor(private readonly catalog: TypeCatalog) {}
 
   /** The parameter sets with every parameter known to need it encoded here. */
   apply(sql: string, paramSets: readonly (readonly unknown[])[]): unknown[][] {
-    if (this.version() !== this.seenVersion) {
-      this.seenVersion = this.version();
+    // Codecs changed: what was learnt may no longer hold.
+    if (this.catalog.generation !== this.seenGeneration) {
+      this.seenGeneration = this.catalog.generation;
       this.needs.clear();
     }
     const needs = this.needs.get(sql);

@@ -21,8 +21,6 @@ export class PoolTypes {
   private readonly aliases = new Map<number, string>();
   private settings: WireTypeSettings | undefined;
   private customised = false;
-  /** Bumped whenever a column could now decode differently: cached result schemas expire. */
-  version = 0;
 
   constructor(options: TypeOptions, private readonly lookup: TypeLookup) {
     this.catalog = new TypeCatalog(options);
@@ -63,9 +61,8 @@ export class PoolTypes {
     this.update();
   }
 
-  /** The codec to read each column's cells with, learning the descriptions the worker sent. */
+  /** The codec to read each column's cells with (after learnFrom took in their descriptions). */
   codecsOf(columns: readonly ColumnInfo[]): (TypeCodec | undefined)[] {
-    this.learnFrom(columns);
     return columns.map((column) => {
       if (column.format === 1) return this.catalog.binaryCodecFor(column.typeOid);
       // A text column goes through a codec only when it is the user's text codec.
@@ -82,10 +79,7 @@ export class PoolTypes {
   private learn(types: readonly TypeDescription[]): void {
     // Known types are skipped: adding rebuilds codecs, and results would pay for it every time.
     const fresh = types.filter((type) => this.catalog.description(type.oid) === undefined);
-    if (fresh.length > 0) {
-      this.catalog.add(fresh);
-      this.version++;
-    }
+    if (fresh.length > 0) this.catalog.add(fresh);
   }
 
   private async find(typeName: string, schema: string | undefined): Promise<number> {
@@ -101,7 +95,6 @@ export class PoolTypes {
   }
 
   private update(): void {
-    this.version++;
     // Once anything was customised, workers must keep hearing the settings: an empty set after a
     // reset is news to them too.
     this.customised ||= this.epoch > 0 || this.textOids.size > 0 || this.binaryOids.size > 0 || this.aliases.size > 0;

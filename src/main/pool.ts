@@ -15,7 +15,8 @@ import type { TransactionOptions } from './transaction-options.js';
 import { packParams } from '../worker/pool/params.js';
 import { createHistogram } from 'node:perf_hooks';
 import { Admission } from './admission.js';
-import { DirectDispatcher } from './direct-dispatch.js';
+import { checkParams } from './check-params.js';
+import { DirectDispatcher, workerCrashed } from './direct-dispatch.js';
 import type { Column } from './columns.js';
 import type { BuiltinCodecOptions, Row } from './connection.js';
 import { PoolTypes } from './pool-types.js';
@@ -122,7 +123,7 @@ export class Pool {
     this.admission = new Admission(workers * worker.connectionsPerWorker);
     this.direct = new DirectDispatcher(this.piscina, workers, (id, columns, batch) => this.earlyBatchHandlers.get(id)?.(columns, batch));
     this.typeState = new PoolTypes(worker.types, (typeName, schema) => this.lookupType(typeName, schema));
-    this.encoder = new ParamEncoder(this.typeState.catalog, () => this.typeState.version);
+    this.encoder = new ParamEncoder(this.typeState.catalog);
   }
 
   /** Run a query; rows arrive as columnar batches (see Result). */
@@ -383,35 +384,32 @@ export class Pool {
   }
 
   /** Ask every worker for its connection counts (answers within 500 ms are counted). */
-  private countConnections(): Promise<{ open: number; idle: number }> {
-    if (this.closing) return Promise.resolve({ open: 0, idle: 0 });
+  private async countConnections(): Promise<{ open: number; idle: number }> {
+    if (this.closing) return { open: 0, idle: 0 };
     const requestId = nextTaskId++;
-    return new Promise((resolve) => {
-      const total = { open: 0, idle: 0 };
-      let pending = this.piscina.threads.length;
-      const listener = new BroadcastChannel(this.options.worker.controlChannel);
-      const done = () => {
-        clearTimeout(timer);
-        listener.close();
-        resolve(total);
-      };
-      const timer = setTimeout(done, 500);
-      listener.onmessage = (event) => {
-        const message = (event as { data: ControlMessage }).data;
-        if (message.type !== 'connections' || message.requestId !== requestId) return;
-        total.open += message.open;
-        total.idle += message.idle;
-        if (--pending <= 0) done();
-      };
-      if (pending === 0) return done();
-      this.control.postMessage({ type: 'count-connections', requestId } satisfies ControlMessage);
+    const total = { open: 0, idle: 0 };
+    await this.askWorkers({ type: 'count-connections', requestId }, 500, (message) => {
+      if (message.type !== 'connections' || message.requestId !== requestId) return false;
+      total.open += message.open;
+      total.idle += message.idle;
+      return true;
     });
+    return total;
   }
 
   private closeConnections(timeout: number): Promise<void> {
     // Each worker closes its connections (Terminate, so the server logs no lost client) and says so.
+    return this.askWorkers({ type: 'close' }, timeout, (message) => message.type === 'closed');
+  }
+
+  /**
+   * Broadcast `request` to the workers; resolves once each has answered (`take` returns true for
+   * an answer) or after `timeout` ms.
+   */
+  private askWorkers(request: ControlMessage, timeout: number, take: (message: ControlMessage) => boolean): Promise<void> {
     return new Promise((resolve) => {
       let pending = this.piscina.threads.length;
+      if (pending === 0) return resolve();
       const listener = new BroadcastChannel(this.options.worker.controlChannel);
       const done = () => {
         clearTimeout(timer);
@@ -420,10 +418,9 @@ export class Pool {
       };
       const timer = setTimeout(done, timeout);
       listener.onmessage = (event) => {
-        if ((event as { data: ControlMessage }).data.type === 'closed' && --pending <= 0) done();
+        if (take((event as { data: ControlMessage }).data) && --pending <= 0) done();
       };
-      if (pending === 0) return done();
-      this.control.postMessage({ type: 'close' } satisfies ControlMessage);
+      this.control.postMessage(request);
     });
   }
 
@@ -512,7 +509,7 @@ export class Pool {
           if (settled) return;
           finish();
           if (error instanceof WorkerCrashedError) return reject(error);
-          reject(new WorkerCrashedError(`the worker thread running this query stopped (${error instanceof Error ? error.message : String(error)}); the pool replaced it, but whether the query ran is unknown`));
+          reject(workerCrashed(error));
         },
       );
     });
@@ -533,7 +530,8 @@ export class Pool {
   /** The decoding plan for a result's columns, cached by their shape: small queries repeat. */
   private schemaOf(columns: readonly ColumnInfo[], rowMode: 'object' | 'array'): ResultSchema {
     this.typeState.learnFrom(columns);
-    let key = `${this.typeState.version}|${rowMode}`;
+    // The catalog's generation changes whenever a column could decode differently.
+    let key = `${this.typeState.catalog.generation}|${rowMode}`;
     for (const c of columns) key += `|${c.name}\u0000${c.typeOid}:${c.format}:${c.tableOid}:${c.columnAttr}:${c.typeModifier}`;
     let schema = this.schemas.get(key);
     if (schema === undefined) {
@@ -567,11 +565,6 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Math.min(a, b);
-}
-
-function checkParams<T>(params: T): T {
-  if (!Array.isArray(params)) throw new InterfaceError('query parameters must be an array, e.g. fetch(sql, [a, b]) for $1 and $2');
-  return params;
 }
 
 /** Create a pool of worker threads, each owning up to `connectionsPerWorker` connections. */

@@ -15,6 +15,7 @@ import type { Result } from './result.js';
 import type { CallOptions } from './pool.js';
 import type { TransactionOptions } from './transaction-options.js';
 import { runInTransaction, type TransactionHost } from './transaction-runner.js';
+import { checkParams } from './check-params.js';
 import type { ParamEncoder } from './param-encoder.js';
 
 export type Notification = SessionNotification;
@@ -292,11 +293,6 @@ export class PooledConnection {
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
-}
-
-function checkParams<T>(params: T): T {
-  if (!Array.isArray(params)) throw new InterfaceError('query parameters must be an array, e.g. fetch(sql, [a, b]) for $1 and $2');
-  return params;
 }
 
 function quoteIdentifier(name: string): string {

@@ -1,7 +1,7 @@
 // The result of pool.query(): the command tag, the columns, and the rows as columnar batches —
 // with plain-object rows built from them on first access.
 
-import { Layout, layoutFor, type FixedValues } from '../codec/batch/index.js';
+import { layoutFor, newFixedValues, type FixedValues } from '../codec/batch/index.js';
 import type { Column } from './columns.js';
 import type * as ArrowModule from 'apache-arrow';
 import { InterfaceError } from '../codec/errors/client-errors.js';
@@ -9,16 +9,6 @@ import { batchesToArrow } from './arrow.js';
 import type { RecordBatch, ResultSchema } from './record-batch.js';
 
 type TypedArrayConstructor = { new (length: number): FixedValues };
-
-function emptyValues(layout: Layout): FixedValues | unknown[] {
-  const constructors: Partial<Record<Layout, TypedArrayConstructor>> = {
-    [Layout.Int16]: Int16Array, [Layout.Int32]: Int32Array, [Layout.Uint32]: Uint32Array, [Layout.Int64]: BigInt64Array,
-    [Layout.Float32]: Float32Array, [Layout.Float64]: Float64Array, [Layout.Bool]: Uint8Array, [Layout.Date32]: Int32Array,
-    [Layout.Timestamp64]: BigInt64Array, [Layout.Time64]: BigInt64Array,
-  };
-  const Make = constructors[layout];
-  return Make ? new Make(0) : [];
-}
 
 export class Result<R = Record<string, unknown>> {
   private rowsCache: R[] | undefined;
@@ -87,7 +77,7 @@ export class Result<R = Record<string, unknown>> {
     const column = this.columns[index];
     if (this.batches.length === 0) {
       if (column === undefined) throw new RangeError(`the result has no column ${JSON.stringify(nameOrIndex)}`);
-      return emptyValues(layoutFor(column.typeOid, this.formats[index] === 1));
+      return newFixedValues(layoutFor(column.typeOid, this.formats[index] === 1), 0) ?? [];
     }
     const parts = this.batches.map((batch) => batch.column(nameOrIndex));
     // A batch may carry a column as raw values where it did not fit its typed layout (timestamps

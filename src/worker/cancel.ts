@@ -5,6 +5,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { BufferWriter } from '../codec/buffer/writer.js';
 import { writeCancelRequest } from '../codec/protocol/index.js';
 import { ConnectionError } from '../codec/errors/client-errors.js';
+import type { PgConnection } from './connection.js';
 import { openTransport, type SslMode, type TransportTarget } from './transport.js';
 
 /** Where and how a connection was opened, so that a cancel request reaches the same server. */
@@ -29,4 +30,13 @@ export async function sendCancelRequest(route: CancelRoute, processId: number, s
     socket.on('data', () => undefined);
     socket.end(out.toBytes());
   });
+}
+
+/**
+ * Ask the server to cancel what `connection` runs now; undefined when it cannot be asked (the
+ * connection is lost, or was never fully opened).
+ */
+export function cancelRunningQuery(connection: PgConnection): Promise<void> | undefined {
+  if (connection.cancelRoute === undefined || connection.broken) return undefined;
+  return sendCancelRequest(connection.cancelRoute, connection.processId, connection.secretKey);
 }

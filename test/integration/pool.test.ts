@@ -5,14 +5,7 @@ import {
   arrayLowerBounds, createPool, ConnectionError, JsonText, Layout, ParameterError, QueryAbortedError, QueryTimeoutError, UniqueViolationError, withArrayLowerBounds,
   type Connection, type Pool,
 } from '../../src/main/index.js';
-import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
-
-async function waitUntilActive(watcher: Connection, sqlFragment: string): Promise<number> {
-  for (;;) {
-    const pid = await watcher.fetchval<number>("select pid from pg_stat_activity where state = 'active' and query like $1 and pid <> pg_backend_pid()", [`%${sqlFragment}%`]);
-    if (pid !== null) return pid;
-  }
-}
+import { connectToTestServer, testDsn, uniqueTable, waitUntilActive } from '../support/server.js';
 
 describe('createPool', () => {
   let pool: Pool;

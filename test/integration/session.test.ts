@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { connect, ConnectionError, InterfaceError, QueryCanceledError, type PostgresErrorFields } from '../../src/main/index.js';
-import { connectToTestServer, testDsn, withConnection } from '../support/server.js';
+import { connectToTestServer, testDsn, waitUntilBackendActive, withConnection } from '../support/server.js';
 
 describe('session state from the server', () => {
   it('surfaces notices through onNotice with their fields', async () => {
@@ -49,7 +49,7 @@ describe('session state from the server', () => {
     try {
       const running = victim.fetch('select pg_sleep(30)').catch((e: unknown) => e);
       // Wait until the victim's query is really running before terminating its backend.
-      while ((await killer.fetchval(`select state from pg_stat_activity where pid = $1`, [victim.processId])) !== 'active') { /* poll the server */ }
+      await waitUntilBackendActive(killer, victim.processId);
       await killer.fetchval('select pg_terminate_backend($1)', [victim.processId]);
       const error = await running;
       expect(error).toBeInstanceOf(Error);
@@ -67,7 +67,7 @@ describe('session state from the server', () => {
       const watcher = await connectToTestServer();
       try {
         const running = db.fetch('select pg_sleep(30)').catch((e: unknown) => e);
-        while ((await watcher.fetchval(`select state from pg_stat_activity where pid = $1`, [db.processId])) !== 'active') { /* poll the server */ }
+        await waitUntilBackendActive(watcher, db.processId);
         const started = Date.now();
         await db.cancel();
         const error = await running;

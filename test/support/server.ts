@@ -30,3 +30,16 @@ export async function withConnection<T>(fn: (db: Connection) => Promise<T>, opti
 export function uniqueTable(prefix: string): string {
   return `${prefix}_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
 }
+
+/** Poll `watcher` until a backend runs a statement containing `sqlFragment`; its pid. */
+export async function waitUntilActive(watcher: Connection, sqlFragment: string): Promise<number> {
+  for (;;) {
+    const pid = await watcher.fetchval<number>("select pid from pg_stat_activity where state = 'active' and query like $1 and pid <> pg_backend_pid()", [`%${sqlFragment}%`]);
+    if (pid !== null) return pid;
+  }
+}
+
+/** Poll `watcher` until backend `pid` runs a statement. */
+export async function waitUntilBackendActive(watcher: Connection, pid: number): Promise<void> {
+  while ((await watcher.fetchval('select state from pg_stat_activity where pid = $1', [pid])) !== 'active') { /* poll the server */ }
+}

@@ -1,7 +1,7 @@
 // One column of a batch under construction. Fixed-width values are copied from the wire with
 // 32-bit word moves (no BigInt per cell); variable-width values are copied as raw bytes.
 
-import { Layout, type ColumnData, type FixedValues } from './layout.js';
+import { Layout, newFixedValues, type ColumnData, type FixedValues } from './layout.js';
 
 const TWO_32 = 4294967296;
 /** µs between 1970-01-01 and PostgreSQL's epoch 2000-01-01, split into 32-bit words. */
@@ -14,22 +14,6 @@ const INT32_MAX = 0x7fffffff;
 const INT32_MIN = -0x80000000;
 /** Up to this many bytes a value is copied byte by byte. */
 const SHORT_COPY = 48;
-
-function allocate(layout: Layout, capacity: number): FixedValues | undefined {
-  switch (layout) {
-    case Layout.Int16: return new Int16Array(capacity);
-    case Layout.Int32:
-    case Layout.Date32: return new Int32Array(capacity);
-    case Layout.Uint32: return new Uint32Array(capacity);
-    case Layout.Int64:
-    case Layout.Timestamp64:
-    case Layout.Time64: return new BigInt64Array(capacity);
-    case Layout.Float32: return new Float32Array(capacity);
-    case Layout.Float64: return new Float64Array(capacity);
-    case Layout.Bool: return new Uint8Array(capacity);
-    default: return undefined;
-  }
-}
 
 export class ColumnBuilder {
   layout: Layout;
@@ -56,7 +40,7 @@ export class ColumnBuilder {
   reset(capacity: number): void {
     this.layout = this.preferredLayout;
     this.capacity = capacity;
-    this.values = allocate(this.layout, capacity);
+    this.values = newFixedValues(this.layout, capacity);
     this.words = this.values instanceof BigInt64Array ? new Int32Array(this.values.buffer) : undefined;
     this.offsets = this.layout === Layout.Variable ? new Int32Array(capacity + 1) : undefined;
     this.data = this.layout === Layout.Variable ? new Uint8Array(Math.max(256, capacity * 16)) : undefined;
@@ -67,7 +51,7 @@ export class ColumnBuilder {
 
   grow(capacity: number): void {
     if (this.values !== undefined) {
-      const grown = allocate(this.layout, capacity)!;
+      const grown = newFixedValues(this.layout, capacity)!;
       (grown as Uint8Array).set(this.values as Uint8Array);
       this.values = grown;
       this.words = grown instanceof BigInt64Array ? new Int32Array(grown.buffer) : undefined;

@@ -64,6 +64,23 @@ export function layoutFor(typeOid: number, binary: boolean): Layout {
   }
 }
 
+/** The typed array of a fixed-width layout with room for `length` values; undefined for Variable. */
+export function newFixedValues(layout: Layout, length: number): FixedValues | undefined {
+  switch (layout) {
+    case Layout.Int16: return new Int16Array(length);
+    case Layout.Int32:
+    case Layout.Date32: return new Int32Array(length);
+    case Layout.Uint32: return new Uint32Array(length);
+    case Layout.Int64:
+    case Layout.Timestamp64:
+    case Layout.Time64: return new BigInt64Array(length);
+    case Layout.Float32: return new Float32Array(length);
+    case Layout.Float64: return new Float64Array(length);
+    case Layout.Bool: return new Uint8Array(length);
+    default: return undefined;
+  }
+}
+
 /** Every ArrayBuffer of a batch, for a postMessage transfer list (each once). */
 export function buffersOf(batch: BatchData): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();

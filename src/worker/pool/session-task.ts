@@ -5,7 +5,7 @@ import { expose, transfer, type Endpoint } from 'comlink';
 import { buffersOf, type BatchData } from '../../codec/batch/index.js';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
 import { serializeError } from '../../codec/errors/transport.js';
-import { sendCancelRequest } from '../cancel.js';
+import { cancelRunningQuery } from '../cancel.js';
 import { fetchFromPortal, closeOnServer, runQuery, runSimpleQuery } from '../requests.js';
 import type { QueryOutcome } from '../operations/extended-query.js';
 import type { StatementDescription } from '../statement.js';
@@ -114,9 +114,7 @@ export async function runSessionTask(task: SessionTask, config: WorkerConfig, sl
     },
 
     async cancel() {
-      const engine = lease?.connection;
-      if (engine?.cancelRoute === undefined || engine.broken) return;
-      await sendCancelRequest(engine.cancelRoute, engine.processId, engine.secretKey).catch(() => undefined);
+      if (lease !== undefined) await cancelRunningQuery(lease.connection)?.catch(() => undefined);
     },
 
     async setNotificationHandler(onNotification) {

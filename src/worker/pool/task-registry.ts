@@ -2,7 +2,7 @@
 // thread (broadcast to every worker) reaches the right backend.
 
 import { BroadcastChannel } from 'node:worker_threads';
-import { sendCancelRequest } from '../cancel.js';
+import { cancelRunningQuery } from '../cancel.js';
 import type { PgConnection } from '../connection.js';
 import type { ControlMessage } from './messages.js';
 
@@ -95,11 +95,8 @@ export class TaskRegistry {
     }
     if (task.abortedFor !== undefined) return;
     task.abortedFor = reason;
-    const connection = task.connection;
-    if (connection?.cancelRoute !== undefined && !connection.broken) {
-      // A failed cancel leaves the query to finish on its own; its reply is then discarded.
-      task.cancelSent = sendCancelRequest(connection.cancelRoute, connection.processId, connection.secretKey).catch(() => undefined);
-    }
+    // A failed cancel leaves the query to finish on its own; its reply is then discarded.
+    if (task.connection !== undefined) task.cancelSent = cancelRunningQuery(task.connection)?.catch(() => undefined);
   }
 
   private forgetOldCancels(): void {

@@ -1,0 +1,9 @@
+// The one check every query method makes of its parameters before anything else.
+
+import { InterfaceError } from '../codec/errors/client-errors.js';
+
+/** `params` itself, if it is an array (what $1…$n are taken from). */
+export function checkParams<T>(params: T): T {
+  if (!Array.isArray(params)) throw new InterfaceError('query parameters must be an array, e.g. fetch(sql, [a, b]) for $1 and $2');
+  return params;
+}
