@@ -37,7 +37,8 @@ select t.oid, t.typname::text, n.nspname::text, t.typtype::text, t.typcategory::
   ${rangeOf},
   array(select a.attname::text ${attributes} order by a.attnum),
   array(select a.atttypid ${attributes} order by a.attnum),
-  array(select e.enumlabel::text from pg_catalog.pg_enum e where e.enumtypid = t.oid order by e.enumsortorder)
+  array(select e.enumlabel::text from pg_catalog.pg_enum e where e.enumtypid = t.oid order by e.enumsortorder),
+  t.typdelim::text
 from wanted w
   join pg_catalog.pg_type t on t.oid = w.oid
   join pg_catalog.pg_namespace n on n.oid = t.typnamespace
@@ -47,7 +48,7 @@ from wanted w
 const KINDS: Record<string, TypeKind> = { b: 'base', c: 'composite', d: 'domain', e: 'enum', r: 'range', m: 'multirange', p: 'pseudo' };
 const COLUMN_TYPES = [
   oids.OID, oids.TEXT, oids.TEXT, oids.TEXT, oids.TEXT, oids.INT2, oids.OID, oids.OID, oids.BOOL, oids.TEXT, oids.OID, oids.OID,
-  oids.TEXT_ARRAY, oids.OID_ARRAY, oids.TEXT_ARRAY,
+  oids.TEXT_ARRAY, oids.OID_ARRAY, oids.TEXT_ARRAY, oids.TEXT,
 ] as const;
 const COLUMN_CODECS = COLUMN_TYPES.map((oid) => codecFor(oid, defaultTypeOptions)!);
 const OID_ARRAY_CODEC = codecFor(oids.OID_ARRAY, defaultTypeOptions)!;
@@ -86,12 +87,13 @@ export function parseTypeRow(bytes: Uint8Array, view: DataView, start: number, e
     values.push(COLUMN_CODECS[i].decode(bytes, view, pos, length));
     pos += length;
   }
-  const [oid, name, schema, typtype, category, typlen, elem, base, binary, send, subtype, range, attnames, atttypes, labels] = values as [
-    number, string, string, string, string, number, number, number, boolean, string, number | null, number | null, string[], number[], string[],
+  const [oid, name, schema, typtype, category, typlen, elem, base, binary, send, subtype, range, attnames, atttypes, labels, delimiter] = values as [
+    number, string, string, string, string, number, number, number, boolean, string, number | null, number | null, string[], number[], string[], string,
   ];
   const isArray = typtype === 'b' && category === 'A' && elem !== 0 && typlen === -1;
   const kind: TypeKind = isArray ? 'array' : (KINDS[typtype] ?? 'pseudo');
   const description: TypeDescription = { oid, name, schema, kind, binary, send };
+  if (delimiter !== ',') description.delimiter = delimiter;
   if (isArray) description.elementOid = elem;
   if (kind === 'domain') description.baseOid = base;
   if (kind === 'range' && subtype !== null) description.subtypeOid = subtype;

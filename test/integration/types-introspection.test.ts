@@ -213,7 +213,13 @@ describe('text fallback', () => {
       create type ${S}.holder as (t ${S}.textish, n int4);
     `);
     const [row] = await everywhere(`select 'plain 🦄'::${S}.textish as t, 'bin'::${S}.binish as b, row('in', 1)::${S}.holder as h, array['x']::${S}.binish[] as bs`);
-    expect(row).toEqual({ t: 'plain 🦄', b: 'bin', h: '(in,1)', bs: '{x}' });
+    // An array of a type read as text is an array of its elements' texts.
+    expect(row).toEqual({ t: 'plain 🦄', b: 'bin', h: '(in,1)', bs: ['x'] });
+    const tricky = ['', 'NULL', 'a "q" \\ {b}, c', ' padded '];
+    expect(await everywhere(`select $1::${S}.binish[] as bs, array[null, 'y']::${S}.textish[] as ts`, [[...tricky, null]])).toEqual([{ bs: [...tricky, null], ts: [null, 'y'] }]);
+    // The server renders the elements as it renders the same strings sent as text[].
+    expect(await db.fetchval(`select $1::${S}.binish[]::text = $2::text[]::text`, [tricky, tricky])).toBe(true);
+    expect(await db.fetchval(`select $1::${S}.binish[]::text`, [tricky])).toBe(await db.fetchval(`select $1::text[]::text`, [tricky]));
     expect(await db.fetchval(`select $1::${S}.textish::text`, ['from a string'])).toBe('from a string');
     expect(await pool.fetchval(`select $1::${S}.binish::text`, ['from a string'])).toBe('from a string');
     await expect(db.fetchval(`select $1::${S}.textish::text`, [{}])).rejects.toThrow(/no binary codec: pass its text form as a string/);

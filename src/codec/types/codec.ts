@@ -21,8 +21,20 @@ export interface TypeCodec<T = unknown> {
    * column is requested, and its parameter sent, as text. Absent means binary.
    */
   readonly format?: 'text';
+  /**
+   * Text-format codecs: the conversion between a value and its text itself, so that arrays of
+   * the type can be exchanged as array literals whose elements go through it.
+   */
+  readonly text?: TextForm<T>;
   /** A user's codec: batch readers must pass every value through decode, fixed-width columns too. */
   readonly custom?: boolean;
+}
+
+/** A value ⇄ its PostgreSQL text (what a text-format codec does without the bytes around it). */
+export interface TextForm<T = unknown> {
+  parse(text: string): T;
+  /** Throws ParameterError for a value it cannot write. */
+  format(value: unknown): string;
 }
 
 /** How decoded values are represented in JS. See docs/types.md. */

@@ -243,8 +243,11 @@ describe('custom codecs', () => {
     expect(c.resultFormat(PAIR)).toBe(0);
     expect(decode(pair, utf8('(1,x)'))).toEqual({ text: '(1,x)' });
     expect(encode(pair, { a: 3 })).toEqual(utf8('(3,)'));
-    // Arrays and composites holding the type keep its binary default.
-    expect(decode(codec(c, PAIR_ARRAY), [...be32(1), ...be32(0), ...be32(PAIR), ...be32(1), ...be32(1), ...be32(-1)])).toEqual([null]);
+    // Arrays of the type travel as array literals, their elements through the codec.
+    const pairs = codec(c, PAIR_ARRAY);
+    expect(pairs.format).toBe('text');
+    expect(decode(pairs, utf8('{"(1,x)",NULL}'))).toEqual([{ text: '(1,x)' }, null]);
+    expect(encode(pairs, [{ a: 3 }, null])).toEqual(utf8('{"(3,)",NULL}'));
   });
 
   it("'binary' codecs get a copy of the bytes and return bytes", () => {

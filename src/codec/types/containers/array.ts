@@ -5,59 +5,11 @@
 // Decoded to nested JS arrays; lower bounds other than 1 ride along as a non-enumerable property.
 
 import type { BufferWriter } from '../../buffer/writer.js';
-import { DecodeError, ParameterError } from '../../errors/client-errors.js';
+import { DecodeError } from '../../errors/client-errors.js';
 import type { TypeCodec } from '../codec.js';
-import { describeValue } from '../describe.js';
+import { arrayShape, checkElement, encodingElement, MAX_ARRAY_DIMENSIONS, recordLowerBounds } from './array-shape.js';
 
-/** PostgreSQL's MAXDIM: the server refuses arrays with more dimensions. */
-export const MAX_ARRAY_DIMENSIONS = 6;
-
-// Symbol.for, so two copies of the package (e.g. a CJS and an ESM build) agree on the key.
-const LOWER_BOUNDS = Symbol.for('pgloom.arrayLowerBounds');
-
-type WithBounds = { [LOWER_BOUNDS]?: readonly number[] };
-
-/**
- * The lower bound of each dimension recorded on an array decoded by pgloom (or tagged with
- * `withArrayLowerBounds`), outermost first; undefined when none is recorded, which means every
- * dimension starts at 1 (PostgreSQL's default).
- */
-export function arrayLowerBounds(array: readonly unknown[]): readonly number[] | undefined {
-  return typeof array === 'object' && array !== null ? (array as WithBounds)[LOWER_BOUNDS] : undefined;
-}
-
-/**
- * Tags `array` (in place; it is also returned) with the lower bound of each dimension, outermost
- * first, for sending as a parameter: `withArrayLowerBounds([1, 2, 3], [0])` is `'[0:2]={1,2,3}'`.
- * The number of bounds is the number of dimensions, which also settles how deep nested JS arrays
- * are taken as dimensions (needed for element types whose values are JS arrays, such as json).
- */
-export function withArrayLowerBounds<A extends readonly unknown[]>(array: A, lowerBounds: readonly number[]): A {
-  if (!Array.isArray(array)) throw new ParameterError(`withArrayLowerBounds: expected an array, got ${describeValue(array)}`);
-  Object.defineProperty(array, LOWER_BOUNDS, { value: checkBounds(lowerBounds), enumerable: false, configurable: true, writable: false });
-  return array;
-}
-
-function checkBounds(bounds: unknown): readonly number[] {
-  if (!Array.isArray(bounds) || bounds.length < 1 || bounds.length > MAX_ARRAY_DIMENSIONS) {
-    throw new ParameterError(`array lower bounds must be an array of 1 to ${MAX_ARRAY_DIMENSIONS} integers (one per dimension), got ${describeValue(bounds)}`);
-  }
-  for (const bound of bounds) {
-    if (!Number.isInteger(bound) || bound < -2147483648 || bound > 2147483647) {
-      throw new ParameterError(`array lower bounds must be int32 integers, got ${describeValue(bound)}`);
-    }
-  }
-  return Object.freeze([...(bounds as number[])]);
-}
-
-/** Typed arrays (not DataView) stand for 1-D arrays of numbers when the element type is numeric. */
-function isTypedArray(value: unknown): value is ArrayLike<unknown> {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView);
-}
-
-function indexPath(path: readonly number[]): string {
-  return path.map((i) => `[${i}]`).join('');
-}
+export { arrayLowerBounds, withArrayLowerBounds, MAX_ARRAY_DIMENSIONS } from './array-shape.js';
 
 export interface ArrayCodecSpec {
   /** The array type's OID and name (typname, e.g. '_int4'). */
@@ -75,9 +27,7 @@ export interface ArrayCodecSpec {
 }
 
 export function arrayCodec(spec: ArrayCodecSpec): TypeCodec<unknown[]> {
-  const { oid, name, element, elementsMayBeArrays, acceptsTypedArrays } = spec;
-  const isSequence = (value: unknown): value is ArrayLike<unknown> =>
-    Array.isArray(value) || (acceptsTypedArrays && isTypedArray(value));
+  const { oid, name, element, elementsMayBeArrays } = spec;
 
   function decode(bytes: Uint8Array, view: DataView, start: number, length: number): unknown[] {
     const end = start + length;
@@ -132,69 +82,13 @@ export function arrayCodec(spec: ArrayCodecSpec): TypeCodec<unknown[]> {
     const result = ndim === 0 ? [] : readLevel(0);
     if (pos !== end) throw new DecodeError(`${name}: ${end - pos} bytes left over after the last array element`);
     if (!defaultBounds || (elementsMayBeArrays && ndim > 1)) {
-      Object.defineProperty(result, LOWER_BOUNDS, { value: Object.freeze(bounds), enumerable: false, configurable: true, writable: false });
+      recordLowerBounds(result, bounds);
     }
     return result;
   }
 
-  /** The length of each dimension, from the value's first elements (or its recorded bounds' count). */
-  function shapeOf(value: ArrayLike<unknown>, ndimFromBounds: number | undefined): number[] {
-    const dims: number[] = [];
-    let probe: unknown = value;
-    const maxDepth = ndimFromBounds ?? (elementsMayBeArrays ? 1 : Infinity);
-    while (dims.length < maxDepth && isSequence(probe)) {
-      dims.push(probe.length);
-      if (probe.length === 0) break;
-      probe = probe[0];
-    }
-    if (ndimFromBounds !== undefined) {
-      // Pad with zero lengths where the first elements ran out early ([] tagged as 2-D).
-      while (dims.length < ndimFromBounds && dims.at(-1) === 0) dims.push(0);
-    }
-    if (dims.length > MAX_ARRAY_DIMENSIONS) {
-      throw new ParameterError(`arrays have at most ${MAX_ARRAY_DIMENSIONS} dimensions in PostgreSQL, this one is nested ${dims.length} deep`);
-    }
-    return dims;
-  }
-
-  /** Throws unless every sub-array at every level has the length of the first one. */
-  function checkRectangular(value: ArrayLike<unknown>, dims: readonly number[], level: number, path: number[]): void {
-    if (value.length !== dims[level]) {
-      const first = indexPath(path.map(() => 0));
-      throw new ParameterError(
-        `multi-dimensional arrays must be rectangular: sub-array ${indexPath(path)} has ${value.length} element(s) but ${first} has ${dims[level]}`,
-      );
-    }
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      if (level < dims.length - 1) {
-        if (!isSequence(item)) {
-          throw new ParameterError(
-            `multi-dimensional arrays must be rectangular: ${indexPath([...path, i])} is ${describeValue(item)} where an array of ${dims[level + 1]} element(s) is expected (a NULL sub-array cannot be sent; use an array of nulls)`,
-          );
-        }
-        checkRectangular(item, dims, level + 1, [...path, i]);
-      } else if (!elementsMayBeArrays && isSequence(item)) {
-        throw new ParameterError(
-          `multi-dimensional arrays must be rectangular: ${indexPath([...path, i])} is an array, but the first elements make this array ${dims.length}-dimensional`,
-        );
-      }
-    }
-  }
-
   function encode(value: unknown, out: BufferWriter): void {
-    if (!isSequence(value)) {
-      const accepted = acceptsTypedArrays ? 'a JS array (nested for more dimensions) or a typed array' : 'a JS array (nested for more dimensions)';
-      throw new ParameterError(`expected ${accepted}, got ${describeValue(value)}`);
-    }
-    const recorded = Array.isArray(value) ? arrayLowerBounds(value) : undefined;
-    const bounds = recorded === undefined ? undefined : checkBounds(recorded);
-    const dims = shapeOf(value, bounds?.length);
-    if (bounds !== undefined && dims.length !== bounds.length) {
-      throw new ParameterError(`the array's lower bounds give ${bounds.length} dimension(s) but it is nested only ${dims.length} deep`);
-    }
-    checkRectangular(value, dims, 0, []);
-    const items = dims.reduce((product, size) => product * size, dims.length === 0 ? 0 : 1);
+    const { dims, bounds, items } = arrayShape(value, spec);
     if (items === 0) {
       // PostgreSQL has a single empty array, without dimensions.
       out.i32(0).i32(0).u32(element.oid);
@@ -217,23 +111,14 @@ export function arrayCodec(spec: ArrayCodecSpec): TypeCodec<unknown[]> {
           out.i32(-1);
           continue;
         }
-        if (item === undefined) {
-          throw new ParameterError(`array element ${indexPath([...path, i])} is undefined: use null for a NULL element`);
-        }
+        checkElement(item, [...path, i]);
         const slot = out.length;
         out.i32(0);
-        try {
-          element.encode(item, out);
-        } catch (error) {
-          if (error instanceof ParameterError) {
-            throw new ParameterError(`array element ${indexPath([...path, i])}: ${error.message}`, { cause: error });
-          }
-          throw error;
-        }
+        encodingElement([...path, i], () => element.encode(item, out));
         out.view.setInt32(slot, out.length - slot - 4);
       }
     };
-    writeLevel(value, 0, []);
+    writeLevel(value as ArrayLike<unknown>, 0, []);
     if (hasNulls) out.view.setInt32(flagsSlot, 1);
   }
 

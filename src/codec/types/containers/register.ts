@@ -20,6 +20,15 @@ const RANGES: readonly (readonly [number, string, number, number, string])[] = [
   [oids.INT8RANGE, 'int8range', oids.INT8, oids.INT8MULTIRANGE, 'int8multirange'],
 ];
 
+/** The built-in range or multirange `oid`: its subtype, and (for a multirange) its range type. */
+export function builtinRangeParts(oid: number): { name: string; subtypeOid: number; rangeOid?: number } | undefined {
+  for (const [rangeOid, name, subtypeOid, multirangeOid, multirangeName] of RANGES) {
+    if (oid === rangeOid) return { name, subtypeOid };
+    if (oid === multirangeOid) return { name: multirangeName, subtypeOid, rangeOid };
+  }
+  return undefined;
+}
+
 /** Element types whose values JS typed arrays can hold. */
 const NUMERIC_ELEMENTS = new Set([oids.INT2, oids.INT4, oids.INT8, oids.FLOAT4, oids.FLOAT8, oids.NUMERIC, oids.OID, oids.XID, oids.CID]);
 

@@ -7,14 +7,22 @@ import { InterfaceError } from '../../errors/client-errors.js';
 import { mainEncodedCodec } from './pre-encoded.js';
 import type { TypeCodec, TypeOptions } from '../codec.js';
 import { arrayCodec } from '../containers/array.js';
-import { builtinValuesMayBeArrays } from '../containers/register.js';
-import { ARRAY_TYPE_OF, RECORD, RECORD_ARRAY } from '../oids.js';
+import { multirangeCodec } from '../containers/multirange.js';
+import { rangeCodec, type Range } from '../containers/range.js';
+import { boundFromTextFor, builtinRangeParts, builtinValuesMayBeArrays } from '../containers/register.js';
+import { plainTextForm, textArrayCodec } from '../containers/text-array.js';
+import { ARRAY_TYPE_OF, BOX, BPCHAR, JSON as JSON_OID, NAME, RECORD, RECORD_ARRAY, TEXT, UNKNOWN, VARCHAR } from '../oids.js';
 import { builtinCodecNamed, codecFor as builtinCodecFor, typeNameFor } from '../registry.js';
 import { buildCodec, rebrand, type BuildContext } from './build.js';
 import { compositeCodec, recordCodec } from './composite.js';
 import { customCodec, rangeTupleForm, type TupleForm, type TypeCodecSpec } from './custom.js';
 import { dependenciesOf, FIRST_INTROSPECTED_OID, type TypeDescription } from './description.js';
 import { hstoreCodec } from './hstore.js';
+
+/** Built-in types whose binary form is their UTF-8 text. */
+const BINARY_IS_TEXT_BUILTINS = new Set([TEXT, VARCHAR, BPCHAR, NAME, JSON_OID, UNKNOWN]);
+/** Send functions of extension types that send their text (citext), besides enums. */
+const BINARY_IS_TEXT_SENDS = new Set(['textsend', 'varcharsend', 'bpcharsend', 'namesend', 'citextsend', 'enum_send']);
 
 /** Array type OID → element type OID of the built-in arrays. */
 const ELEMENT_OF = new Map([...ARRAY_TYPE_OF].map(([element, array]) => [array, element]));
@@ -36,6 +44,10 @@ export class TypeCatalog {
   private readonly descriptions = new Map<number, TypeDescription>();
   /** Codecs built from descriptions; null = built, and the type has none (text). */
   private readonly built = new Map<number, TypeCodec | null>();
+  /** Text-format arrays (see textArrayOf); null = the array is exchanged in binary. */
+  private readonly builtText = new Map<number, TypeCodec | null>();
+  /** Users' text codecs of types whose binary form is text, as binary codecs (see partCodec). */
+  private readonly binaryParts = new Map<number, TypeCodec>();
   private readonly customs = new Map<number, TypeCodec>();
   /** Result format forced per type (pool workers, from the main thread's codecs). */
   private readonly wireFormats = new Map<number, 0 | 1>();
@@ -173,26 +185,79 @@ export class TypeCatalog {
 
   private changed(): void {
     this.built.clear();
+    this.builtText.clear();
+    this.binaryParts.clear();
     this.generationCount++;
   }
 
-  /** The binary codec of `oid`: the user's unless it is a text codec, else the default one. */
+  /** The binary codec of `oid` (undefined: the type has none, it travels as text). */
   binaryCodecFor(oid: number): TypeCodec | undefined {
     return this.partCodec(oid);
   }
 
-  /** A codec for `oid` as part of another type (array element, attribute, bound): binary only. */
+  /**
+   * A codec for `oid` inside another type (array element, attribute, bound), which PostgreSQL
+   * sends in binary: the user's binary codec; the user's text codec when the type's binary form is
+   * its text (enums, text-like types); else the default binary codec.
+   */
   private partCodec(oid: number): TypeCodec | undefined {
     const custom = this.customs.get(oid);
-    return custom !== undefined && custom.format !== 'text' ? custom : this.defaultCodec(oid);
+    if (custom === undefined || custom.format !== 'text') return custom ?? this.defaultBinaryCodec(oid);
+    if (!this.binaryIsText(oid)) return this.defaultBinaryCodec(oid);
+    let part = this.binaryParts.get(oid);
+    if (part === undefined) {
+      const { format: _format, text: _text, ...binary } = custom;
+      part = binary;
+      this.binaryParts.set(oid, part);
+    }
+    return part;
   }
 
+  /** Whether the binary form of `oid` is its UTF-8 text, so a text codec can read it in binary. */
+  private binaryIsText(oid: number): boolean {
+    if (BINARY_IS_TEXT_BUILTINS.has(oid)) return true;
+    const description = this.descriptions.get(oid);
+    return description !== undefined && (description.kind === 'enum' || BINARY_IS_TEXT_SENDS.has(description.send));
+  }
+
+  /** A result column's or parameter's codec when the user set none for the type itself. */
   private defaultCodec(oid: number): TypeCodec | undefined {
+    return this.textArrayOf(oid) ?? this.defaultBinaryCodec(oid);
+  }
+
+  /**
+   * Arrays whose element can only be exchanged as text (a user's text codec on a type whose binary
+   * form is not text, or a type without binary I/O) are exchanged as array literals.
+   */
+  private textArrayOf(oid: number): TypeCodec | undefined {
+    const description = this.descriptions.get(oid);
+    const elementOid = ELEMENT_OF.get(oid) ?? (description?.kind === 'array' ? description.elementOid : undefined);
+    if (elementOid === undefined) return undefined;
+    if (this.builtText.has(oid)) return this.builtText.get(oid) ?? undefined;
+    const custom = this.customs.get(elementOid);
+    let codec: TypeCodec | undefined;
+    const spec = { oid, name: description?.name ?? typeNameFor(oid) ?? `_${this.nameOf(elementOid) ?? elementOid}`, delimiter: this.delimiterOf(elementOid) };
+    if (custom?.text !== undefined && !this.binaryIsText(elementOid)) {
+      codec = textArrayCodec({ ...spec, element: custom.text, elementsMayBeArrays: true });
+    } else if (description !== undefined && this.defaultBinaryCodec(oid) === undefined) {
+      codec = textArrayCodec({ ...spec, element: plainTextForm, elementsMayBeArrays: false });
+    }
+    this.builtText.set(oid, codec ?? null);
+    return codec;
+  }
+
+  private delimiterOf(elementOid: number): string {
+    return elementOid === BOX ? ';' : (this.descriptions.get(elementOid)?.delimiter ?? ',');
+  }
+
+  private defaultBinaryCodec(oid: number): TypeCodec | undefined {
     if (oid === RECORD) return this.record;
     if (oid === RECORD_ARRAY) return this.recordArray;
     const element = ELEMENT_OF.get(oid);
-    // A built-in array whose element has a user codec: arrays of it use that codec too.
-    if (element === undefined || !this.customs.has(element)) {
+    const range = builtinRangeParts(oid);
+    // A built-in array or range whose element or subtype has a user codec: it uses that codec too.
+    const customised = (element !== undefined && this.customs.has(element)) || (range !== undefined && this.customs.has(range.subtypeOid));
+    if (!customised) {
       const builtin = builtinCodecFor(oid, this.options);
       if (builtin !== undefined || oid < FIRST_INTROSPECTED_OID) return builtin;
     }
@@ -200,7 +265,10 @@ export class TypeCatalog {
     if (cached !== undefined) return cached ?? undefined;
     // Marked before building, so a type that (wrongly) contains itself ends instead of recursing.
     this.built.set(oid, null);
-    const codec = element !== undefined ? this.builtinArrayOf(oid, element) : this.buildIntrospected(oid);
+    let codec: TypeCodec | undefined;
+    if (element !== undefined) codec = this.builtinArrayOf(oid, element);
+    else if (range !== undefined) codec = this.builtinRangeOf(oid, range);
+    else codec = this.buildIntrospected(oid);
     this.built.set(oid, codec ?? null);
     return codec;
   }
@@ -212,6 +280,17 @@ export class TypeCatalog {
     // A user's element codec may produce JS arrays: nesting cannot then tell dimensions apart.
     const mayBeArrays = builtinValuesMayBeArrays(elementOid, this.options) || element.custom === true;
     return arrayCodec({ oid, name: builtin?.name ?? `_${element.name}`, element, elementsMayBeArrays: mayBeArrays, acceptsTypedArrays: false });
+  }
+
+  private builtinRangeOf(oid: number, parts: { name: string; subtypeOid: number; rangeOid?: number }): TypeCodec | undefined {
+    if (parts.rangeOid !== undefined) {
+      const range = this.defaultBinaryCodec(parts.rangeOid);
+      return range && multirangeCodec({ oid, name: parts.name, range: range as TypeCodec<Range> });
+    }
+    const subtype = this.partCodec(parts.subtypeOid);
+    if (subtype === undefined) return undefined;
+    const boundFromText = subtype.custom === true ? this.customs.get(parts.subtypeOid)?.text?.parse : boundFromTextFor(parts.subtypeOid);
+    return rangeCodec({ oid, name: parts.name, subtype, boundFromText });
   }
 
   private buildIntrospected(oid: number): TypeCodec | undefined {

@@ -4,7 +4,7 @@
 
 import type { BufferWriter } from '../../buffer/writer.js';
 import { DecodeError, ParameterError } from '../../errors/client-errors.js';
-import type { TypeCodec } from '../codec.js';
+import type { TextForm, TypeCodec } from '../codec.js';
 import { describeValue } from '../describe.js';
 import { emptyRange, makeRange, type Range, type RangeBounds } from '../containers/range.js';
 import { checkText, decodeText } from '../text.js';
@@ -68,17 +68,23 @@ function encoded<T>(name: string, run: () => T): T {
 export function customCodec<T>(oid: number, name: string, spec: TypeCodecSpec<T>, tuple: TupleForm | undefined): TypeCodec<T> {
   const common = { oid, name, custom: true } as const;
   switch (spec.format) {
-    case 'text':
+    case 'text': {
+      const text: TextForm<T> = {
+        parse: (source) => decoded(name, () => spec.decoder(source)),
+        format(value) {
+          const result = encoded(name, () => spec.encoder(value as T));
+          if (typeof result !== 'string') throw new ParameterError(`the custom text encoder of type ${name} must return a string, it returned ${describeValue(result)}`);
+          return result;
+        },
+      };
       return {
         ...common,
         format: 'text',
-        decode: (bytes, _view, start, length) => decoded(name, () => spec.decoder(decodeText(bytes, start, length))),
-        encode(value: unknown, out: BufferWriter) {
-          const text = encoded(name, () => spec.encoder(value as T));
-          if (typeof text !== 'string') throw new ParameterError(`the custom text encoder of type ${name} must return a string, it returned ${describeValue(text)}`);
-          out.utf8(checkText(text));
-        },
+        text,
+        decode: (bytes, _view, start, length) => text.parse(decodeText(bytes, start, length)),
+        encode: (value: unknown, out: BufferWriter) => out.utf8(checkText(text.format(value))),
       };
+    }
     case 'binary':
       return {
         ...common,

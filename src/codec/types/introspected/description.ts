@@ -21,6 +21,8 @@ export interface TypeDescription {
   binary: boolean;
   /** Name of the binary send function (pg_proc.proname), '' when none: tells extension types apart (hstore_send). */
   send: string;
+  /** pg_type.typdelim, the element delimiter in array literals of this type, when not ','. */
+  delimiter?: string;
   /** array: the element type. */
   elementOid?: number;
   /** domain: the base type. */

@@ -30,13 +30,21 @@ export class MainEncodingNeeded extends PgloomError {
 
 /** The worker's codec for such a type: binds PreEncoded bytes, asks for everything else. */
 export function mainEncodedCodec(oid: number, name: string, format: 'text' | 'binary'): TypeCodec {
+  const decode = (): never => {
+    throw new DecodeError(`${name} values are decoded on the main thread, by its custom codec`);
+  };
+  // As an array element: the main thread writes the whole array literal.
+  const text = {
+    parse: decode,
+    format: (): never => {
+      throw new MainEncodingNeeded();
+    },
+  };
   return {
     oid,
     name,
-    ...(format === 'text' ? { format: 'text' as const } : {}),
-    decode(): never {
-      throw new DecodeError(`${name} values are decoded on the main thread, by its custom codec`);
-    },
+    ...(format === 'text' ? { format: 'text' as const, text } : {}),
+    decode,
     encode(value: unknown, out: BufferWriter): void {
       if (!(value instanceof PreEncoded)) throw new MainEncodingNeeded();
       out.raw(value.bytes);
