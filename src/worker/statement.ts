@@ -6,6 +6,7 @@
 import type { TypeCodec } from '../codec/types/codec.js';
 import type { TypeCatalog } from '../codec/types/introspected/catalog.js';
 import type { ColumnDescription } from '../codec/protocol/index.js';
+import type { BatchHint } from '../codec/batch/index.js';
 
 export type { ColumnDescription };
 
@@ -21,6 +22,8 @@ export class StatementDescription {
   readonly generation: number;
   /** Types the catalog must introspect before this statement runs (usually none); fixed per generation. */
   readonly unknownTypes: readonly number[];
+  /** The size of the last result's first batch, so the next one starts with room for it (pool workers). */
+  batchHint: BatchHint | undefined;
 
   constructor(
     /** '' for the unnamed statement. */

@@ -14,6 +14,18 @@ export interface BatchLimits {
 
 /** Small results stay small; a large one grows by doubling, and its next batches start full size. */
 const INITIAL_CAPACITY = 64;
+/** A hint never makes a column start with more data room than this. */
+const MAX_HINTED_BYTES = 1024 * 1024;
+
+/**
+ * The size of a statement's last batch: its next execution starts with room for as much, so a
+ * repeated query does not grow (and copy, and collect) its buffers from small each time.
+ */
+export interface BatchHint {
+  rows: number;
+  /** Variable-width data bytes per column (0 for fixed-width columns). */
+  dataBytes: number[];
+}
 
 export class BatchBuilder {
   private readonly columns: ColumnBuilder[];
@@ -23,11 +35,21 @@ export class BatchBuilder {
   readonly maxRows: number;
   readonly maxBytes: number;
 
-  constructor(layouts: readonly Layout[], limits: BatchLimits = {}) {
+  /** finish() handed the buffers over: the next row starts new ones (none are made for a last batch). */
+  private handedOver = false;
+  private lastHint: BatchHint | undefined;
+
+  constructor(layouts: readonly Layout[], limits: BatchLimits = {}, hint?: BatchHint) {
     this.maxRows = limits.maxRows ?? 65_536;
     this.maxBytes = limits.maxBytes ?? 4 * 1024 * 1024;
-    this.capacity = Math.min(INITIAL_CAPACITY, this.maxRows);
-    this.columns = layouts.map((layout) => new ColumnBuilder(layout, this.capacity));
+    const hinted = hint !== undefined && hint.dataBytes.length === layouts.length;
+    this.capacity = Math.min(Math.max(INITIAL_CAPACITY, hinted ? hint.rows : 0), this.maxRows);
+    this.columns = layouts.map((layout, i) => new ColumnBuilder(layout, this.capacity, hinted ? Math.min(hint.dataBytes[i], MAX_HINTED_BYTES) : 0));
+  }
+
+  /** The size of the first batch finished, for the statement's next execution. */
+  get hint(): BatchHint | undefined {
+    return this.lastHint;
   }
 
   get numRows(): number {
@@ -44,6 +66,7 @@ export class BatchBuilder {
     const columns = this.columns;
     const count = view.getInt16(start);
     if (count !== columns.length) throw new ProtocolError(`DataRow has ${count} fields but RowDescription declared ${columns.length}`);
+    if (this.handedOver) this.startBatch();
     const row = this.rows;
     if (row === this.capacity) this.growTo(this.capacity * 2);
     let pos = start + 2;
@@ -66,12 +89,19 @@ export class BatchBuilder {
 
   /** Hand over the batch built so far and start an empty one. */
   finish(): BatchData {
+    this.lastHint ??= { rows: this.rows, dataBytes: this.columns.map((column) => column.dataLength) };
     const batch: BatchData = { numRows: this.rows, columns: this.columns.map((column) => column.finish(this.rows)) };
-    this.capacity = Math.min(this.capacity, this.maxRows);
-    for (const column of this.columns) column.reset(this.capacity);
+    this.handedOver = true;
     this.rows = 0;
     this.bytes = 0;
     return batch;
+  }
+
+  /** New buffers after a batch was handed over: full size, as the result is evidently large. */
+  private startBatch(): void {
+    this.handedOver = false;
+    this.capacity = Math.min(this.capacity, this.maxRows);
+    for (const column of this.columns) column.reset(this.capacity);
   }
 
   private growTo(capacity: number): void {

@@ -30,20 +30,21 @@ export class ColumnBuilder {
   constructor(
     private readonly preferredLayout: Layout,
     initialCapacity: number,
+    initialDataBytes = 0,
   ) {
     this.layout = preferredLayout;
     this.capacity = initialCapacity;
-    this.reset(initialCapacity);
+    this.reset(initialCapacity, initialDataBytes);
   }
 
   /** Start a new batch: fresh buffers (the previous ones were handed over). */
-  reset(capacity: number): void {
+  reset(capacity: number, dataBytes = 0): void {
     this.layout = this.preferredLayout;
     this.capacity = capacity;
     this.values = newFixedValues(this.layout, capacity);
     this.words = this.values instanceof BigInt64Array ? new Int32Array(this.values.buffer) : undefined;
     this.offsets = this.layout === Layout.Variable ? new Int32Array(capacity + 1) : undefined;
-    this.data = this.layout === Layout.Variable ? new Uint8Array(Math.max(256, capacity * 16)) : undefined;
+    this.data = this.layout === Layout.Variable ? new Uint8Array(Math.max(256, capacity * 16, dataBytes)) : undefined;
     this.dataLength = 0;
     this.validity = undefined;
     this.nullCount = 0;

@@ -18,10 +18,22 @@ export class BatchSink implements RowSink {
   ) {}
 
   row(statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number): void {
-    this.builder ??= new BatchBuilder(statement.columns.map((c, i) => layoutFor(c.typeOid, statement.resultFormats[i] === 1)), this.limits);
-    this.builder.addRow(bytes, view, start, end);
-    if (this.builder.full) this.onBatch(this.builder.finish());
+    if (this.builder === undefined) this.start(statement);
+    this.builder!.addRow(bytes, view, start, end);
+    if (this.builder!.full) this.onBatch(this.builder!.finish());
   }
+
+  private start(statement: StatementDescription): void {
+    const layouts = statement.columns.map((c, i) => layoutFor(c.typeOid, statement.resultFormats[i] === 1));
+    const builder = new BatchBuilder(layouts, this.limits, statement.batchHint);
+    this.builder = builder;
+    // The first batch's size is the next execution's starting size.
+    this.recordHint = () => {
+      if (builder.hint !== undefined) statement.batchHint = builder.hint;
+    };
+  }
+
+  private recordHint = (): void => undefined;
 
   /** Hand over the last, partial batch. */
   flush(): void {
@@ -31,6 +43,7 @@ export class BatchSink implements RowSink {
   /** Hand over the last, partial batch to `receive` rather than onBatch. */
   flushTo(receive: (batch: BatchData) => void): void {
     if (this.builder !== undefined && this.builder.numRows > 0) receive(this.builder.finish());
+    this.recordHint();
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BufferWriter } from '../../../src/codec/buffer/writer.js';
-import { BatchBuilder, buffersOf, cellReader, Layout, layoutFor } from '../../../src/codec/batch/index.js';
+import { BatchBuilder, buffersOf, cellReader, Layout, layoutFor, type BatchHint } from '../../../src/codec/batch/index.js';
 import { columnValues } from '../../../src/codec/batch/column-values.js';
 import type { TypeCodec, TypeOptions } from '../../../src/codec/types/codec.js';
 import { codecFor } from '../../../src/codec/types/registry.js';
@@ -152,6 +152,38 @@ describe('BatchBuilder', () => {
     const letters = cellReader(last.columns[1], undefined, false);
     expect(letters(2)).toBe(null); // row 10 002: divisible by 3
     expect(letters(1)).toBe(String.fromCharCode(65 + (10_001 % 26)));
+  });
+
+  it("reports its first batch's size, and a builder given it as a hint starts with that room", () => {
+    const rows = Array.from({ length: 300 }, (_, i) => dataRow([[0, 0, 0, i & 255], i % 7 === 0 ? null : new Array(100 + (i % 5)).fill(97 + (i % 26))]));
+    const build = (hint?: BatchHint) => {
+      const builder = new BatchBuilder([Layout.Int32, Layout.Variable], { maxRows: 200 }, hint);
+      const batches = [];
+      for (const row of rows) {
+        builder.addRow(row.bytes, row.view, row.start, row.end);
+        if (builder.full) batches.push(builder.finish());
+      }
+      batches.push(builder.finish());
+      return { builder, batches };
+    };
+    const plain = build();
+    expect(plain.batches.map((b) => b.numRows)).toEqual([200, 100]);
+    const hint = plain.builder.hint!;
+    expect(hint.rows).toBe(200);
+    expect(hint.dataBytes[0]).toBe(0);
+    expect(hint.dataBytes[1]).toBe(plain.batches[0].columns[1].data!.length);
+    const hinted = build(hint);
+    // The hinted builder never grew: its first batch's buffers are the ones it started with.
+    expect(hinted.batches[0].columns[1].data!.buffer.byteLength).toBe(hint.dataBytes[1]);
+    expect(hinted.batches[0].columns[0].values!.buffer.byteLength).toBe(200 * 4);
+    // …and the batches hold the same values.
+    for (let b = 0; b < 2; b++) {
+      for (let c = 0; c < 2; c++) {
+        const expected = cellReader(plain.batches[b].columns[c], undefined, false);
+        const actual = cellReader(hinted.batches[b].columns[c], undefined, false);
+        for (let r = 0; r < plain.batches[b].numRows; r++) expect(actual(r)).toEqual(expected(r));
+      }
+    }
   });
 
   it('cuts at maxBytes and lists each buffer once for the transfer', () => {
