@@ -48,7 +48,7 @@ describe.each(clients)('%s', (_label, client) => {
       expect(await c.fetchval(`select array['ok', null, 'a "quoted", {odd} one']::${S}.mood[]`)).toEqual(['mood:ok', null, 'mood:a "quoted", {odd} one']);
       const matrix = await c.fetchval<unknown[]>(`select '[0:1][1:1]={{ok},{sad}}'::${S}.mood[]`);
       expect(matrix).toEqual([['mood:ok'], ['mood:sad']]);
-      expect(arrayLowerBounds(matrix)).toEqual([0, 1]);
+      expect(arrayLowerBounds(matrix!)).toEqual([0, 1]);
       expect(await c.fetchval(`select row('ok', 1)::${S}.pair`)).toEqual({ m: 'mood:ok', n: 1 });
       expect(await c.fetchval(`select ${S}.moodrange('sad', 'ok', '[]')`)).toEqual(makeRange('mood:sad', 'mood:ok', '[]'));
       // Parameters go through the encoder; the server confirms what it received.
@@ -70,7 +70,7 @@ describe.each(clients)('%s', (_label, client) => {
       expect(await c.fetchval('select array[point(1, 2), null, point(3.5, -4)]')).toEqual(['P(1,2)', null, 'P(3.5,-4)']);
       const bounded = await c.fetchval<unknown[]>(`select '[2:3]={"(1,2)","(3,4)"}'::point[]`);
       expect(bounded).toEqual(['P(1,2)', 'P(3,4)']);
-      expect(arrayLowerBounds(bounded)).toEqual([2]);
+      expect(arrayLowerBounds(bounded!)).toEqual([2]);
       expect(await c.fetchval(`select '{}'::point[]`)).toEqual([]);
       expect(await c.fetchval('select array[array[point(0, 0)], array[point(1, 1)]]')).toEqual([['P(0,0)'], ['P(1,1)']]);
       // box separates its elements with ';' in array literals.
