@@ -6,7 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const PYTHON = '/usr/bin/python3';
-const script = fileURLToPath(new URL('../../bench/asyncpg_child.py', import.meta.url));
+/** A Python script in bench/ (the sources, not the build: tsc does not copy .py files). */
+const scriptPath = (name: string) => fileURLToPath(new URL(`../../bench/${name}`, import.meta.url));
 
 function importable(): boolean {
   return spawnSync(PYTHON, ['-c', 'import asyncpg, uvloop'], { stdio: 'ignore' }).status === 0;
@@ -24,12 +25,12 @@ export function asyncpgAvailable(install: boolean): boolean {
   return false;
 }
 
-/** Run the Python child; resolves with its JSON figures. */
-export function runAsyncpg<T>(args: string[]): Promise<T> {
+/** Run the Python child (asyncpg_child.py unless another script is named); resolves with its JSON figures. */
+export function runAsyncpg<T>(args: string[], script = 'asyncpg_child.py'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(PYTHON, [scriptPath(script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as T) : reject(new Error(`asyncpg on ${args[1]} exited with ${code}`))));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as T) : reject(new Error(`asyncpg ${script} exited with ${code}`))));
   });
 }

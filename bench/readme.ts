@@ -5,6 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CallSummary } from './calls-suite.js';
 import { barChartSvg, type ChartGroup } from './chart.js';
+import { warmup, type PgbenchSummary } from './pgbench-suite.js';
+import { pgbenchTable } from './pgbench-table.js';
 import { loop, type ClientSummary } from './stats.js';
 
 export interface RunResults {
@@ -14,6 +16,7 @@ export interface RunResults {
   settings: { rows: number; rounds: number };
   results: Record<string, { floorMs?: number; clients: ClientSummary[] }>;
   calls: Record<string, CallSummary[]>;
+  pgbench?: PgbenchSummary;
 }
 
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
@@ -24,7 +27,8 @@ export function writeBenchReadme(run: RunResults): void {
     '',
     '`npm run bench` runs every client in a process of its own, alternating the order round by round, against one',
     'PostgreSQL (DATABASE_URL, or an embedded PostgreSQL 18 it starts), and writes `bench/results/<date>-<host>.json`.',
-    '`npm run bench -- --quick` is the 10K-row smoke run. Workloads and targets: `shared/BENCHMARKS.md`.',
+    '`npm run bench -- --quick` is the smoke run (10K rows, 0.3 s per pgbench query); `--suites rows,calls,pgbench` picks',
+    'suites (all by default). Workloads and targets: `shared/BENCHMARKS.md`.',
     'Clients: `pgloom-pool-columnar` (`pool.query`, batches only), `pgloom-pool-rows` (`pool.fetch`, row objects),',
     '`pgloom-connect` (one inline connection, rows), `pgloom-bare` (pgloom\'s engine with decoding off: the floor of a',
     'Node client), `pg` 8.x and `postgres` 3.x (rows), `asyncpg` 0.27 with uvloop (Debian\'s, rows as Records); the psql',
@@ -56,7 +60,37 @@ export function writeBenchReadme(run: RunResults): void {
     lines.push('');
     groups.push({ title: workload, unit: 'queries/s, higher is better', bars: clients.map((c) => ({ label: c.client, value: c.queriesPerSecond })) });
   }
-  lines.push('Pending: the pgbench suite and copy-in (COPY is a later issue).', '');
+  if (run.pgbench !== undefined) {
+    const { pgbench } = run;
+    const { header, rows } = pgbenchTable(pgbench);
+    lines.push('## pgbench', '');
+    lines.push(
+      `The seven queries of asyncpg's own benchmark (MagicStack/pgbench), each run for ${pgbench.seconds} s after ${warmup(pgbench)} by`,
+      `${pgbench.connections} callers in a closed loop, each on a connection of its own (pgloom's: a pool of ${pgbench.connections}); rows/s (returned, or written`,
+      `for COPY and the batch), ${pgbench.rounds === 1 ? 'one round' : `medians of ${pgbench.rounds} rounds`}, higher is better. \`pgloom-pool-1w\` is one worker thread with ${pgbench.connections} connections (like for like with`,
+      `the single-threaded peers); \`pgloom-pool\` is the default pool (a worker per core) with ${pgbench.connections} connections in all. pg and postgres.js`,
+      'have no executemany: pg runs the 1,000 INSERTs one after another, postgres.js pipelines them, each in a transaction',
+      '(executemany is atomic in pgloom and asyncpg); both write COPY text by hand (pg through pg-copy-streams). A client',
+      'with no API for a query has a `pending` cell, never a figure: the first geometric mean is over the queries every client',
+      'ran, the second over all of them for the clients that ran them all. The rows written are counted in the table after each run.',
+      '',
+    );
+    lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+    for (const cells of rows) lines.push(`| ${cells.join(' | ')} |`);
+    lines.push('');
+    groups.push({
+      title: `pgbench geomean, ${pgbench.commonQueries.length} queries`,
+      unit: 'rows/s, higher is better',
+      bars: pgbench.clients.map((c) => ({ label: c.client, value: c.geomeanCommon })),
+    });
+  }
+  // What has no figure yet, and why: the pgbench cells say so themselves.
+  const reasons = [...new Set(run.pgbench?.clients.flatMap((c) => Object.values(c.pending)) ?? [])];
+  const pending = [
+    ...(run.pgbench === undefined ? ['the pgbench suite (not in this run)'] : reasons.map((reason) => `the pgbench cells marked pending (${reason})`)),
+    'copy-in (pgloom has no COPY yet: a later issue)',
+  ];
+  lines.push(`Pending: ${pending.join('; ')}.`, '');
   writeFileSync(fileURLToPath(new URL('../../bench/README.md', import.meta.url)), lines.join('\n'));
   writeFileSync(fileURLToPath(new URL('../../bench/results/latest.svg', import.meta.url)), barChartSvg(groups));
 }

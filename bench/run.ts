@@ -1,6 +1,8 @@
 // `npm run bench`: every client in its own process, alternating clients round by round, against
-// one PostgreSQL (DATABASE_URL, or an embedded one started here). Prints a table of medians and
-// ratios, and writes bench/results/<date>-<host>.json. Times are reported, never asserted.
+// one PostgreSQL (DATABASE_URL, or an embedded one started here). Three suites (`--suites`, all by
+// default): rows (large results), calls (query rates) and pgbench (asyncpg's benchmark queries).
+// Prints a table of medians and ratios, and writes bench/results/<date>-<host>.json. Times are
+// reported, never asserted.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,15 +15,21 @@ import { clientNames, type ClientName } from './clients.js';
 import { runJsonChild } from './measure.js';
 import { loop, median, summarise, type ClientSummary } from './stats.js';
 import { runCallsSuite, type CallSummary } from './calls-suite.js';
+import { runPgbenchSuite, type PgbenchSummary } from './pgbench-suite.js';
 import { asyncpgAvailable, runAsyncpg } from './asyncpg.js';
 import { writeBenchReadme, type RunResults } from './readme.js';
 import { workloadSql, type WorkloadName } from './workloads.js';
+
+const suiteNames = ['rows', 'calls', 'pgbench'] as const;
+type SuiteName = (typeof suiteNames)[number];
 
 interface Settings {
   rows: number;
   rounds: number;
   quick: boolean;
-  suites: ('rows' | 'calls')[];
+  suites: SuiteName[];
+  /** Measured seconds per pgbench query (the suite's default when absent). */
+  pgbenchSeconds?: number;
   workloads: WorkloadName[];
   clients: BenchClientName[];
 }
@@ -35,11 +43,16 @@ function parseArgs(argv: string[]): Settings {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
   };
+  const suites = value('--suites')?.split(',') ?? [...suiteNames];
+  const unknown = suites.filter((suite) => !(suiteNames as readonly string[]).includes(suite));
+  if (unknown.length > 0) throw new Error(`unknown suite ${unknown.join(', ')}: choose from ${suiteNames.join(', ')}`);
+  const pgbenchSeconds = value('--pgbench-seconds');
   return {
     rows: Number(value('--rows') ?? (quick ? 10_000 : 1_000_000)),
     rounds: Number(value('--rounds') ?? (quick ? 1 : 3)),
     quick,
-    suites: (value('--suites')?.split(',') ?? ['rows', 'calls']) as ('rows' | 'calls')[],
+    suites: suites as SuiteName[],
+    ...(pgbenchSeconds === undefined ? {} : { pgbenchSeconds: Number(pgbenchSeconds) }),
     workloads: (value('--workloads')?.split(',') ?? ['mixed', 'numeric']) as WorkloadName[],
     clients: (value('--clients')?.split(',') ?? [...clientNames]) as BenchClientName[],
   };
@@ -87,6 +100,7 @@ async function main(): Promise<void> {
   }
   const results: Record<string, { floorMs?: number; clients: ClientSummary[] }> = {};
   let calls: Record<string, CallSummary[]> = {};
+  let pgbench: PgbenchSummary | undefined;
   // The asyncpg column joins full runs (the quick smoke run installs nothing).
   const withAsyncpg = !settings.quick && !process.argv.includes('--no-asyncpg') && asyncpgAvailable(true);
   if (withAsyncpg && !settings.clients.includes('asyncpg')) settings.clients.push('asyncpg');
@@ -110,17 +124,20 @@ async function main(): Promise<void> {
       results[workload] = { floorMs, clients: summaries };
     }
     if (settings.suites.includes('calls')) calls = await runCallsSuite(dsn, settings.rounds, settings.quick, withAsyncpg);
+    if (settings.suites.includes('pgbench')) pgbench = await runPgbenchSuite(dsn, { rounds: settings.rounds, quick: settings.quick, withAsyncpg, seconds: settings.pgbenchSeconds });
   } finally {
     await stop?.();
   }
-  const suffix = settings.quick ? '-quick' : '';
+  // A run of some suites only is named for them, so that it never replaces a full run's file.
+  const allSuites = suiteNames.every((suite) => settings.suites.includes(suite));
+  const suffix = `${allSuites ? '' : `-${settings.suites.join('+')}`}${settings.quick ? '-quick' : ''}`;
   const file = fileURLToPath(new URL(`../../bench/results/${new Date().toISOString().slice(0, 10)}-${hostname()}${suffix}.json`, import.meta.url));
   mkdirSync(fileURLToPath(new URL('../../bench/results/', import.meta.url)), { recursive: true });
-  const run: RunResults = { date: new Date().toISOString(), host: hostname(), node: process.version, settings, results, calls };
+  const run: RunResults = { date: new Date().toISOString(), host: hostname(), node: process.version, settings, results, calls, ...(pgbench === undefined ? {} : { pgbench }) };
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   console.log(`\nwritten to ${file}`);
-  // Only a full run of both suites speaks for pgloom in bench/README.md.
-  if (!settings.quick && settings.suites.length === 2 && clientNames.every((name) => settings.clients.includes(name))) {
+  // Only a full run of every suite speaks for pgloom in bench/README.md.
+  if (!settings.quick && allSuites && clientNames.every((name) => settings.clients.includes(name))) {
     writeBenchReadme(run);
     console.log('bench/README.md and bench/results/latest.svg updated');
   }

@@ -34,3 +34,8 @@ export function summarise(runs: readonly ChildFigures[]): ClientSummary {
 export function loop(ms: number): string {
   return ms < 0 ? '—' : ms.toFixed(1);
 }
+
+/** The geometric mean: the average of ratios, so no one query's scale outweighs the others. */
+export function geomean(values: readonly number[]): number {
+  return Math.exp(values.reduce((sum, value) => sum + Math.log(value), 0) / values.length);
+}
