@@ -4,7 +4,7 @@
 import { cellReader, isPresent, Layout, type BatchData, type CellReader, type ColumnData, type FixedValues } from '../codec/batch/index.js';
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { TypeCodec } from '../codec/types/codec.js';
-import { columnValues } from '../codec/batch/column-values.js';
+import { columnValues, rowColumn } from '../codec/batch/column-values.js';
 import type { Column } from './columns.js';
 import { rowMaker } from './row-maker.js';
 
@@ -68,6 +68,14 @@ export class RecordBatch<R = Record<string, unknown>> {
 
   toRows(): R[] {
     return this.buildRows(0, this.numRows);
+  }
+
+  /** @internal Push every row onto `rows`: a result of many batches is built in one array, with no array per batch. */
+  appendRowsTo(rows: R[]): void {
+    const sources = this.data.columns.map((column, i) => rowColumn(column, this.numRows, this.plan.codecs[i], this.plan.directInt64));
+    const columns = sources.map((source) => source.values);
+    const make = rowMaker(this.plan, sources.map((source) => source.access));
+    for (let r = 0; r < this.numRows; r++) rows.push(make(columns, r) as R);
   }
 
   private buildRows(from: number, to: number): R[] {

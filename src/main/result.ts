@@ -60,7 +60,7 @@ export class Result<R = Record<string, unknown>> {
       if (this.batches.length === 1) this.rowsCache = this.batches[0].toRows();
       else {
         const rows: R[] = [];
-        for (const batch of this.batches) for (const row of batch.toRows()) rows.push(row);
+        for (const batch of this.batches) batch.appendRowsTo(rows);
         this.rowsCache = rows;
       }
     }

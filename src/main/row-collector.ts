@@ -30,7 +30,7 @@ export class RowCollector<R> {
 
   private buildNext(): void {
     const batch = this.queue.shift();
-    if (batch !== undefined) for (const row of batch.toRows()) this.rows.push(row);
+    batch?.appendRowsTo(this.rows);
     if (this.queue.length > 0) {
       setImmediate(() => this.buildNext());
       return;

@@ -42,6 +42,39 @@ describe('createPool', () => {
     expect(result.batches[0].isNull('ratio', 3)).toBe(true);
   });
 
+  it('rows of a many-batch result read bools and timestamps exactly, near 1970, far from it, infinite and NULL', async () => {
+    const small = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, batchRows: 97 });
+    try {
+      // Row 3k has NULLs; timestamps step by 1 ms 1 µs from 1969 (flooring below zero), then jump to years 1500 and 2300.
+      const result = await small.query(`
+        select i, i % 3 = 0 as fizz, case when i % 3 = 0 then null else i % 2 = 0 end as maybe,
+               timestamptz '1969-12-31 23:59:59.5+00' + i * interval '1 ms 1 microsecond' as near,
+               case when i % 3 = 0 then null when i % 500 = 1 then timestamptz '1500-06-01 12:00:00.000999+00'
+                    when i % 500 = 2 then 'infinity' else timestamptz '2300-01-01+00' + i * interval '1 microsecond' end as far
+        from generate_series(1, 1000) as i`);
+      expect(result.batches.length).toBeGreaterThan(5);
+      const rows = result.rows as { i: number; fizz: boolean; maybe: boolean | null; near: Date; far: Date | number | null }[];
+      expect(rows).toHaveLength(1000);
+      const epochMs = await small.fetch(`
+        select floor(extract(epoch from timestamptz '1969-12-31 23:59:59.5+00' + i * interval '1 ms 1 microsecond') * 1000)::int8::text as near,
+               floor(extract(epoch from timestamptz '2300-01-01+00' + i * interval '1 microsecond') * 1000)::int8::text as far
+        from generate_series(1, 1000) as i`);
+      for (const [index, row] of rows.entries()) {
+        const i = index + 1;
+        expect(row.i).toBe(i);
+        expect(row.fizz).toBe(i % 3 === 0);
+        expect(row.maybe).toBe(i % 3 === 0 ? null : i % 2 === 0);
+        expect((row.near).getTime()).toBe(Number(epochMs[index].near));
+        if (i % 3 === 0) expect(row.far).toBeNull();
+        else if (i % 500 === 1) expect((row.far as Date).toISOString()).toBe('1500-06-01T12:00:00.000Z');
+        else if (i % 500 === 2) expect(row.far).toBe(Infinity);
+        else expect((row.far as Date).getTime()).toBe(Number(epochMs[index].far));
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
   it('toArrow() gives an Arrow table over the batches, typed per column, NULLs kept', async () => {
     const result = await pool.query(`
       select i as id, i::int8 * 3 as big, 'r' || i as label, i % 3 = 0 as fizz, case when i % 4 = 0 then null else i * 0.5 end::float8 as half,

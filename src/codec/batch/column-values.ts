@@ -26,6 +26,39 @@ export function columnValues(column: ColumnData, numRows: number, codec: TypeCod
   return values;
 }
 
+/**
+ * How a generated row maker reads a column's cell `r`: 'value' takes values[r]; 'bool' tests the
+ * 0/1 byte values[r]; 'date' builds the Date of the µs since 1970 held as 32-bit words (low word at
+ * 2r). The last two skip a per-batch array of decoded values and write each row's value directly.
+ */
+export type CellAccess = 'value' | 'bool' | 'date';
+
+export interface RowColumn {
+  access: CellAccess;
+  values: ArrayLike<unknown>;
+}
+
+export function rowColumn(column: ColumnData, numRows: number, codec: TypeCodec | undefined, directInt64: boolean): RowColumn {
+  if (column.validity === undefined && codec?.custom !== true) {
+    if (column.layout === Layout.Bool) return { access: 'bool', values: column.values! };
+    if (column.layout === Layout.Timestamp64 && codec !== undefined && DATE_MODE_CODECS.has(codec) && allNearEpoch(column.values as BigInt64Array, numRows)) {
+      const us = column.values as BigInt64Array;
+      return { access: 'date', values: new Int32Array(us.buffer, us.byteOffset, numRows * 2) };
+    }
+  }
+  return { access: 'value', values: columnValues(column, numRows, codec, directInt64) };
+}
+
+/** Whether every value lies within ±2^52 µs of 1970 (±142 years), where a double holds µs exactly. */
+function allNearEpoch(us: BigInt64Array, numRows: number): boolean {
+  const words = new Int32Array(us.buffer, us.byteOffset, numRows * 2);
+  for (let row = 0; row < numRows; row++) {
+    const hi = words[2 * row + 1];
+    if (hi < -0x100000 || hi >= 0x100000) return false;
+  }
+  return true;
+}
+
 /** One TextDecoder call for the column; pure ASCII (as long as the byte count) is then sliced by offsets. */
 function texts(column: ColumnData, numRows: number): unknown[] {
   const data = column.data!;
