@@ -75,6 +75,34 @@ describe('createPool', () => {
     }
   });
 
+  it('bytea columns: each value its own bytes, NULL and empty kept, in both modes; changing one changes no other', async () => {
+    const sql = `select i, case when i % 5 = 0 then null when i % 7 = 0 then ''::bytea else decode(repeat(lpad(to_hex(i % 256), 2, '0'), i % 50 + 1), 'hex') end as b
+                 from generate_series(1, 300) as i`;
+    const expected = (i: number): number[] | null => (i % 5 === 0 ? null : i % 7 === 0 ? [] : new Array<number>((i % 50) + 1).fill(i % 256));
+    const buffers = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, types: { bytea: 'Buffer' } });
+    try {
+      for (const [mode, db] of [['Uint8Array', pool], ['Buffer', buffers]] as const) {
+        const result = await db.query(sql);
+        const rows = result.rows as { i: number; b: Uint8Array | null }[];
+        for (const row of rows) {
+          const want = expected(row.i);
+          if (want === null) {
+            expect(row.b).toBeNull();
+            continue;
+          }
+          expect(Buffer.isBuffer(row.b)).toBe(mode === 'Buffer');
+          expect(Array.from(row.b!)).toEqual(want);
+        }
+        rows[0].b!.fill(0xee);
+        expect(Array.from(rows[1].b!)).toEqual(expected(2));
+        const again = result.column('b') as (Uint8Array | null)[];
+        expect(Array.from(again[0]!)).toEqual(expected(1));
+      }
+    } finally {
+      await buffers.close();
+    }
+  });
+
   it('toArrow() gives an Arrow table over the batches, typed per column, NULLs kept', async () => {
     const result = await pool.query(`
       select i as id, i::int8 * 3 as big, 'r' || i as label, i % 3 = 0 as fizz, case when i % 4 = 0 then null else i * 0.5 end::float8 as half,

@@ -1,7 +1,9 @@
 // A whole column's values as rows show them, decoded column by column (one loop per column is
 // what makes building a million row objects fast): number columns without NULLs are their typed
-// array as is; text is decoded in one call when it is ASCII; Date-mode timestamps skip BigInt.
+// array as is; text is decoded in one call when it is ASCII; Date-mode timestamps skip BigInt;
+// bytea values are views into one copy of the column's bytes.
 
+import { byteaCodec } from '../types/bytea.js';
 import type { TypeCodec } from '../types/codec.js';
 import { timestampCodec, timestamptzCodec } from '../types/datetime/timestamp.js';
 import { bpcharCodec, decodeText, nameCodec, textTypeCodec, unknownCodec, varcharCodec } from '../types/text.js';
@@ -12,6 +14,8 @@ const utf8 = new TextDecoder('utf-8');
 const PLAIN_TEXT_CODECS = new Set<TypeCodec>([textTypeCodec, varcharCodec, bpcharCodec, nameCodec, unknownCodec]);
 const DATE_MODE_CODECS = new Set<TypeCodec>([timestampCodec('Date'), timestamptzCodec('Date')]);
 const TWO_32 = 4294967296;
+const BYTEA_AS_UINT8ARRAY = byteaCodec('Uint8Array');
+const BYTEA_AS_BUFFER = byteaCodec('Buffer');
 
 export function columnValues(column: ColumnData, numRows: number, codec: TypeCodec | undefined, directInt64: boolean): ArrayLike<unknown> {
   const { layout, validity } = column;
@@ -20,6 +24,7 @@ export function columnValues(column: ColumnData, numRows: number, codec: TypeCod
   if (plainNumbers && validity === undefined) return column.values!.subarray(0, numRows);
   if (layout === Layout.Timestamp64 && codec !== undefined && DATE_MODE_CODECS.has(codec)) return timestampsAsDates(column, numRows, codec);
   if (layout === Layout.Variable && (codec === undefined || PLAIN_TEXT_CODECS.has(codec))) return texts(column, numRows);
+  if (layout === Layout.Variable && (codec === BYTEA_AS_UINT8ARRAY || codec === BYTEA_AS_BUFFER)) return byteaViews(column, numRows, codec === BYTEA_AS_BUFFER);
   const read = cellReader(column, codec, directInt64);
   const values = new Array<unknown>(numRows);
   for (let row = 0; row < numRows; row++) values[row] = read(row);
@@ -69,6 +74,28 @@ function texts(column: ColumnData, numRows: number): unknown[] {
   for (let row = 0; row < numRows; row++) {
     if (!isPresent(column, row)) values[row] = null;
     else values[row] = ascii ? whole.substring(offsets[row], offsets[row + 1]) : decodeText(data, offsets[row], offsets[row + 1] - offsets[row]);
+  }
+  return values;
+}
+
+/**
+ * bytea values as views into one copy of the column's bytes: still copies (no value aliases the
+ * batch, another read of the column, or another value), but one allocation of backing memory per
+ * column rather than one per value, which made up half the main thread's time on 1 KB values.
+ */
+function byteaViews(column: ColumnData, numRows: number, asBuffer: boolean): unknown[] {
+  const offsets = column.offsets!;
+  const base = offsets[0];
+  const copy = new Uint8Array(column.data!.subarray(base, offsets[numRows])).buffer;
+  const values = new Array<unknown>(numRows);
+  for (let row = 0; row < numRows; row++) {
+    if (!isPresent(column, row)) {
+      values[row] = null;
+      continue;
+    }
+    const start = offsets[row] - base;
+    const length = offsets[row + 1] - offsets[row];
+    values[row] = asBuffer ? Buffer.from(copy, start, length) : new Uint8Array(copy, start, length);
   }
   return values;
 }
