@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import postgres from 'postgres';
-import { createPool } from '../src/main/index.js';
+import { connect, createPool } from '../src/main/index.js';
 import { copyText } from './copy-text.js';
 
 type Rows = readonly (readonly unknown[])[];
@@ -28,7 +28,7 @@ export interface PgbenchClient {
   close(): Promise<void>;
 }
 
-export const pgbenchClientNames = ['pgloom-pool-1w', 'pgloom-pool', 'pg', 'postgres.js'] as const;
+export const pgbenchClientNames = ['pgloom-pool-1w', 'pgloom-pool', 'pgloom-connect', 'pg', 'postgres.js'] as const;
 export type PgbenchClientName = (typeof pgbenchClientNames)[number];
 
 const countSql = (table: string) => `select count(*)::int4 as n from ${table}`;
@@ -54,6 +54,27 @@ function openPgloom(name: 'pgloom-pool-1w' | 'pgloom-pool', dsn: string, connect
     },
     countRows: async (table) => (await pool.fetchval<number>(countSql(table))) ?? 0,
     close: () => pool.close(),
+  };
+}
+
+/** connect(): a connection of its own per caller, decoding inline on this thread, as asyncpg's and pg's do. */
+async function openPgloomConnect(dsn: string, connections: number): Promise<PgbenchClient> {
+  const all = await Promise.all(Array.from({ length: connections }, () => connect(dsn)));
+  return {
+    sessions: all.map((db): PgbenchSession => ({
+      fetch: async (sql, args) => (await db.fetch(sql, args)).length,
+      batch: async (sql, rows) => {
+        await db.executemany(sql, rows);
+        return rows.length;
+      },
+    })),
+    execute: async (sql) => {
+      await all[0].execute(sql);
+    },
+    countRows: async (table) => (await all[0].fetchval<number>(countSql(table))) ?? 0,
+    close: async () => {
+      await Promise.all(all.map((db) => db.close()));
+    },
   };
 }
 
@@ -143,6 +164,8 @@ export async function openPgbenchClient(name: PgbenchClientName, dsn: string, co
     case 'pgloom-pool-1w':
     case 'pgloom-pool':
       return openPgloom(name, dsn, connections);
+    case 'pgloom-connect':
+      return openPgloomConnect(dsn, connections);
     case 'pg':
       return openPg(dsn, connections);
     case 'postgres.js':
