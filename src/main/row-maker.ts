@@ -3,6 +3,7 @@
 // properties, unlike keys assigned in a loop, and each cell is read without a call.
 
 import type { CellAccess } from '../codec/batch/column-values.js';
+import { propertyKey } from '../codec/rows/object-literal.js';
 import type { ResultSchema } from './record-batch.js';
 
 export type RowMaker = (columns: readonly ArrayLike<unknown>[], row: number) => unknown;
@@ -33,9 +34,7 @@ export function rowMaker(schema: ResultSchema, access?: readonly CellAccess[]): 
     const cells = schema.columns.map((_, i) => cell(i, access?.[i] ?? 'value'));
     const body = schema.rowMode === 'array'
       ? `return [${cells.join(', ')}];`
-      // JSON.stringify makes any column name a safe literal; "__proto__" as a plain key would set
-      // the prototype, so it (only) is written as a computed key.
-      : `return { ${schema.columns.map((c, i) => `${c.name === '__proto__' ? '["__proto__"]' : JSON.stringify(c.name)}: ${cells[i]}`).join(', ')} };`;
+      : `return { ${schema.columns.map((c, i) => `${propertyKey(c.name)}: ${cells[i]}`).join(', ')} };`;
     make = new Function('c', 'r', body) as RowMaker;
     bySchema.set(key, make);
   }

@@ -10,32 +10,24 @@ function fieldOverrun(): never {
 }
 
 export function decodeRowObject(statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number): Record<string, unknown> {
-  const codecs = statement.resultCodecs;
-  const names = statement.columnNames;
-  const count = view.getInt16(start);
-  if (count !== names.length) throw new ProtocolError(`DataRow has ${count} fields but RowDescription declared ${names.length}`);
-  const row: Record<string, unknown> = {};
-  let pos = start + 2;
-  for (let i = 0; i < count; i++) {
-    const length = view.getInt32(pos);
-    pos += 4;
-    if (length < 0) {
-      row[names[i]] = null;
-      continue;
-    }
-    if (pos + length > end) fieldOverrun();
-    const codec = codecs[i];
-    row[names[i]] = codec ? codec.decode(bytes, view, pos, length) : decodeText(bytes, pos, length);
-    pos += length;
-  }
+  // The fields go into the statement's scratch array, then into an object literal in one step.
+  const values = statement.scratchValues;
+  decodeFieldsInto(values, statement, bytes, view, start, end);
+  const row = statement.objectFromValues(values);
+  values.fill(undefined);
   return row;
 }
 
 export function decodeRowArray(statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number): unknown[] {
+  const row = new Array<unknown>(statement.resultCodecs.length);
+  decodeFieldsInto(row, statement, bytes, view, start, end);
+  return row;
+}
+
+function decodeFieldsInto(row: unknown[], statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number): void {
   const codecs = statement.resultCodecs;
   const count = view.getInt16(start);
   if (count !== codecs.length) throw new ProtocolError(`DataRow has ${count} fields but RowDescription declared ${codecs.length}`);
-  const row = new Array<unknown>(count);
   let pos = start + 2;
   for (let i = 0; i < count; i++) {
     const length = view.getInt32(pos);
@@ -49,5 +41,4 @@ export function decodeRowArray(statement: StatementDescription, bytes: Uint8Arra
     row[i] = codec ? codec.decode(bytes, view, pos, length) : decodeText(bytes, pos, length);
     pos += length;
   }
-  return row;
 }

@@ -7,6 +7,7 @@ import type { TypeCodec } from '../codec/types/codec.js';
 import type { TypeCatalog } from '../codec/types/introspected/catalog.js';
 import type { ColumnDescription } from '../codec/protocol/index.js';
 import type { BatchHint } from '../codec/batch/index.js';
+import { objectFromValues, type ObjectFromValues } from '../codec/rows/object-literal.js';
 
 export type { ColumnDescription };
 
@@ -22,6 +23,9 @@ export class StatementDescription {
   readonly generation: number;
   /** Types the catalog must introspect before this statement runs (usually none); fixed per generation. */
   readonly unknownTypes: readonly number[];
+  /** Where the inline row decoder puts a row's fields before they become an object. */
+  readonly scratchValues: unknown[];
+  private objectMaker: ObjectFromValues | undefined;
   /** The size of the last result's first batch, so the next one starts with room for it (pool workers). */
   batchHint: BatchHint | undefined;
 
@@ -40,6 +44,12 @@ export class StatementDescription {
     this.columnNames = columns.map((c) => c.name);
     this.typeNames = columns.map((c) => catalog.nameOf(c.typeOid));
     this.unknownTypes = catalog.missing(this.typeOids());
+    this.scratchValues = new Array<unknown>(columns.length).fill(undefined);
+  }
+
+  /** Builds a row object from the scratch values (generated on first use: many statements never make objects). */
+  get objectFromValues(): ObjectFromValues {
+    return (this.objectMaker ??= objectFromValues(this.columnNames));
   }
 
   /** This statement with codecs picked from the catalog as it is now (itself when nothing changed). */

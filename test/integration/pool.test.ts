@@ -103,6 +103,19 @@ describe('createPool', () => {
     }
   });
 
+  it('row objects from connect() and the pool agree on odd column names: a later duplicate wins, "__proto__" is an own property', async () => {
+    const sql = `select 1 as a, 2 as a, 3 as "__proto__", 'x' as "we""ird", 'y' as "constructor"`;
+    for (const rows of [await direct.fetch(sql), await pool.fetch(sql)]) {
+      const row = rows[0];
+      expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+      expect(Object.keys(row)).toEqual(['a', '__proto__', 'we"ird', 'constructor']);
+      expect(row.a).toBe(2);
+      expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe(3);
+      expect(row['we"ird']).toBe('x');
+      expect(row.constructor).toBe('y');
+    }
+  });
+
   it('toArrow() gives an Arrow table over the batches, typed per column, NULLs kept', async () => {
     const result = await pool.query(`
       select i as id, i::int8 * 3 as big, 'r' || i as label, i % 3 = 0 as fizz, case when i % 4 = 0 then null else i * 0.5 end::float8 as half,
