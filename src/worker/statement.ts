@@ -38,8 +38,12 @@ export class StatementDescription {
     catalog: TypeCatalog,
   ) {
     this.generation = catalog.generation;
-    this.resultCodecs = columns.map((c) => catalog.codecFor(c.typeOid));
     this.resultFormats = columns.map((c) => catalog.resultFormat(c.typeOid));
+    // A column requested as text is decoded by a codec only when that codec reads text.
+    this.resultCodecs = columns.map((c, i) => {
+      const codec = catalog.codecFor(c.typeOid);
+      return this.resultFormats[i] === 1 || codec?.format === 'text' ? codec : undefined;
+    });
     this.paramCodecs = paramOids.map((oid) => catalog.codecFor(oid));
     this.columnNames = columns.map((c) => c.name);
     this.typeNames = columns.map((c) => catalog.nameOf(c.typeOid));

@@ -140,8 +140,9 @@ const cases: ContainerCase[] = [
   {
     type: 'numeric[]',
     kind: 'array',
-    literals: quoted(['{0,-0,1.50,NaN,Infinity,-Infinity,1e-100,12345678901234567890.0987654321}', '[0:1]={0.0001,NULL}']).concat([
-      `array['${'9'.repeat(1000)}.${'9'.repeat(1000)}'::numeric]`,
+    // Top-level numeric columns travel as text (numeric: 'string'); elements are the binary decoder's oracle.
+    literals: quoted(['{0,-0,1.50,NaN,Infinity,-Infinity,1e-100,12345678901234567890.0987654321}', '[0:1]={0.0001,NULL}', '{0.0000,-1.5,10000,99999999.99990000,1e100}']).concat([
+      `array['${'9'.repeat(1000)}.${'9'.repeat(1000)}'::numeric, '0.${'0'.repeat(200)}1'::numeric]`,
     ]),
     element: same,
   },

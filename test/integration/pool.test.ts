@@ -40,6 +40,9 @@ describe('createPool', () => {
     expect((result.column('at') as BigInt64Array)[0]).toBe(1704067200001001n);
     expect(result.column('label').slice(0, 2)).toEqual(['row 1', 'row 2']);
     expect(result.batches[0].isNull('ratio', 3)).toBe(true);
+    // numeric: 'string' columns travel as PostgreSQL's text, which is the value itself.
+    const ratio = result.batches[0].columnData('ratio');
+    expect(new TextDecoder().decode(ratio.data!.subarray(ratio.offsets![0], ratio.offsets![1]))).toBe('0.33333333333333333333');
   });
 
   it('rows of a many-batch result read bools and timestamps exactly, near 1970, far from it, infinite and NULL', async () => {

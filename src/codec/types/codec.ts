@@ -28,6 +28,12 @@ export interface TypeCodec<T = unknown> {
   readonly text?: TextForm<T>;
   /** A user's codec: batch readers must pass every value through decode, fixed-width columns too. */
   readonly custom?: boolean;
+  /**
+   * The decoded value is exactly the text PostgreSQL prints (numeric as a string): result columns
+   * are requested as text and read as plain text, which costs the server no more and lets a batch
+   * decode a whole column in one call. Parameters still travel in binary.
+   */
+  readonly textResults?: true;
 }
 
 /** A value ⇄ its PostgreSQL text (what a text-format codec does without the bytes around it). */

@@ -154,6 +154,7 @@ export function encodeNumeric(value: unknown, out: BufferWriter): void {
 const numericAsString: TypeCodec<string> = {
   oid: NUMERIC,
   name: 'numeric',
+  textResults: true,
   decode(_bytes: Uint8Array, view: DataView, start: number, length: number): string {
     return decodeNumericText(view, start, length);
   },

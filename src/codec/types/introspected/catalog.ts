@@ -78,7 +78,7 @@ export class TypeCatalog {
     const forced = this.wireFormats.get(oid);
     if (forced !== undefined) return forced;
     const codec = this.codecFor(oid);
-    return codec !== undefined && codec.format !== 'text' ? 1 : 0;
+    return codec !== undefined && codec.format !== 'text' && codec.textResults !== true ? 1 : 0;
   }
 
   /** Whether pgloom must introspect `oid` before it can tell how to exchange its values. */
