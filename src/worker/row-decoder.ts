@@ -2,29 +2,34 @@
 // picked once for the statement. This is the per-row hot loop of the inline engine.
 
 import { ProtocolError } from '../codec/errors/client-errors.js';
+import { byteaCodec } from '../codec/types/bytea.js';
 import { decodeText } from '../codec/types/text.js';
+import type { ResultMemory } from './result-memory.js';
 import type { StatementDescription } from './statement.js';
+
+const BYTEA_AS_UINT8ARRAY = byteaCodec('Uint8Array');
+const BYTEA_AS_BUFFER = byteaCodec('Buffer');
 
 function fieldOverrun(): never {
   throw new ProtocolError('DataRow is shorter than its field lengths declare: the server stream is corrupt');
 }
 
-export function decodeRowObject(statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number): Record<string, unknown> {
+export function decodeRowObject(statement: StatementDescription, memory: ResultMemory, bytes: Uint8Array, view: DataView, start: number, end: number): Record<string, unknown> {
   // The fields go into the statement's scratch array, then into an object literal in one step.
   const values = statement.scratchValues;
-  decodeFieldsInto(values, statement, bytes, view, start, end);
+  decodeFieldsInto(values, statement, memory, bytes, view, start, end);
   const row = statement.objectFromValues(values);
   values.fill(undefined);
   return row;
 }
 
-export function decodeRowArray(statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number): unknown[] {
+export function decodeRowArray(statement: StatementDescription, memory: ResultMemory, bytes: Uint8Array, view: DataView, start: number, end: number): unknown[] {
   const row = new Array<unknown>(statement.resultCodecs.length);
-  decodeFieldsInto(row, statement, bytes, view, start, end);
+  decodeFieldsInto(row, statement, memory, bytes, view, start, end);
   return row;
 }
 
-function decodeFieldsInto(row: unknown[], statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number): void {
+function decodeFieldsInto(row: unknown[], statement: StatementDescription, memory: ResultMemory, bytes: Uint8Array, view: DataView, start: number, end: number): void {
   const codecs = statement.resultCodecs;
   const count = view.getInt16(start);
   if (count !== codecs.length) throw new ProtocolError(`DataRow has ${count} fields but RowDescription declared ${codecs.length}`);
@@ -38,7 +43,12 @@ function decodeFieldsInto(row: unknown[], statement: StatementDescription, bytes
     }
     if (pos + length > end) fieldOverrun();
     const codec = codecs[i];
-    row[i] = codec ? codec.decode(bytes, view, pos, length) : decodeText(bytes, pos, length);
+    // bytea is copied into the result's own memory (see ResultMemory), not a buffer per value.
+    if (codec === BYTEA_AS_UINT8ARRAY) row[i] = memory.copy(bytes, pos, length);
+    else if (codec === BYTEA_AS_BUFFER) {
+      const copy = memory.copy(bytes, pos, length);
+      row[i] = Buffer.from(copy.buffer, copy.byteOffset, length);
+    } else row[i] = codec ? codec.decode(bytes, view, pos, length) : decodeText(bytes, pos, length);
     pos += length;
   }
 }

@@ -27,6 +27,37 @@ describe('Connection against a real server', () => {
     expect(rows).toEqual([1, 2, 3, 4, 5].map((i) => ({ i, doubled: i * 2 })));
   });
 
+  it('bytea values: exact bytes, NULL and empty kept, large and small, both modes; no value or result sees another', async () => {
+    // Lengths from 1 byte to 100 KB: short values share their result's memory, long ones get their own.
+    const sql = `select i, case when i % 5 = 0 then null when i % 7 = 0 then ''::bytea
+                               else decode(repeat(lpad(to_hex(i % 256), 2, '0'), (i * 997) % 100000 + 1), 'hex') end as b
+                 from generate_series(1, 120) as i`;
+    const expected = (i: number): number[] | null => (i % 5 === 0 ? null : i % 7 === 0 ? [] : new Array<number>(((i * 997) % 100000) + 1).fill(i % 256));
+    const buffers = await connectToTestServer({ types: { bytea: 'Buffer' } });
+    try {
+      for (const [mode, conn] of [['Uint8Array', db], ['Buffer', buffers]] as const) {
+        for (const rows of [await conn.fetch<{ i: number; b: Uint8Array | null }>(sql), (await conn.fetch(sql, [], { rowMode: 'array' })).map(([i, b]) => ({ i: i as number, b: b as Uint8Array | null }))]) {
+          for (const row of rows) {
+            const want = expected(row.i);
+            if (want === null) {
+              expect(row.b).toBeNull();
+              continue;
+            }
+            expect(Buffer.isBuffer(row.b)).toBe(mode === 'Buffer');
+            expect(row.b!.length).toBe(want.length);
+            expect(row.b!.every((byte) => byte === (row.i % 256))).toBe(true);
+          }
+          for (const row of rows) row.b?.fill(0xee);
+          const again = await conn.fetch<{ i: number; b: Uint8Array | null }>(sql);
+          expect(again.every((row) => row.b === null || row.b.every((byte) => byte === row.i % 256))).toBe(true);
+          expect(again.some((row) => rows.some((old) => old.b !== null && row.b !== null && old.b.length > 0 && old.b.buffer === row.b.buffer))).toBe(false);
+        }
+      }
+    } finally {
+      await buffers.close();
+    }
+  });
+
   it('fetch with rowMode array returns values in column order', async () => {
     const rows = await db.fetch('select 1::int4 as a, $1::text as b', ['x'], { rowMode: 'array' });
     expect(rows).toEqual([[1, 'x']]);

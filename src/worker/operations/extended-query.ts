@@ -15,6 +15,7 @@ import { writeBind } from '../bind.js';
 import { writeIntrospection } from '../introspection.js';
 import { readIntrospectionMessage } from './introspect.js';
 import { decodeRowArray, decodeRowObject } from '../row-decoder.js';
+import { ResultMemory } from '../result-memory.js';
 import { StatementDescription, type ColumnDescription } from '../statement.js';
 import { Operation, Progress } from './operation.js';
 
@@ -66,6 +67,8 @@ export class ExtendedQuery extends Operation {
   private paramOids: number[] = [];
   private columns: ColumnDescription[] = [];
   private rows: unknown[] = [];
+  /** Where this result's bytea values are copied (see ResultMemory). */
+  private readonly memory = new ResultMemory();
   private command = '';
   private rowCount: number | null = null;
   private suspended = false;
@@ -164,8 +167,8 @@ export class ExtendedQuery extends Operation {
     switch (type) {
       case BackendMessage.DataRow:
         if (this.error) return;
-        if (this.request.rowMode === 'object') this.rows.push(decodeRowObject(this.statement!, bytes, view, start, end));
-        else if (this.request.rowMode === 'array') this.rows.push(decodeRowArray(this.statement!, bytes, view, start, end));
+        if (this.request.rowMode === 'object') this.rows.push(decodeRowObject(this.statement!, this.memory, bytes, view, start, end));
+        else if (this.request.rowMode === 'array') this.rows.push(decodeRowArray(this.statement!, this.memory, bytes, view, start, end));
         else this.request.sink?.row(this.statement!, bytes, view, start, end);
         return;
       case BackendMessage.CommandComplete: {

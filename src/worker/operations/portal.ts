@@ -6,12 +6,15 @@ import { postgresErrorFrom } from '../../codec/errors/index.js';
 import { ProtocolError } from '../../codec/errors/client-errors.js';
 import type { PgConnection } from '../connection.js';
 import { decodeRowArray, decodeRowObject } from '../row-decoder.js';
+import { ResultMemory } from '../result-memory.js';
 import type { StatementDescription } from '../statement.js';
 import type { QueryOutcome, RowMode, RowSink } from './extended-query.js';
 import { Operation, Progress } from './operation.js';
 
 export class PortalFetch extends Operation {
   private rows: unknown[] = [];
+  /** Where this result's bytea values are copied (see ResultMemory). */
+  private readonly memory = new ResultMemory();
   private suspended = false;
   private command = '';
   private rowCount: number | null = null;
@@ -40,8 +43,8 @@ export class PortalFetch extends Operation {
         if (this.error) return;
         if (this.rowMode === 'none') return this.sink?.row(this.statement, bytes, view, start, end);
         this.rows.push(this.rowMode === 'array'
-          ? decodeRowArray(this.statement, bytes, view, start, end)
-          : decodeRowObject(this.statement, bytes, view, start, end));
+          ? decodeRowArray(this.statement, this.memory, bytes, view, start, end)
+          : decodeRowObject(this.statement, this.memory, bytes, view, start, end));
         return;
       case BackendMessage.PortalSuspended:
         this.suspended = true;

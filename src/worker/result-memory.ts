@@ -1,0 +1,32 @@
+// Where the inline engine copies a result's bytea values: slabs owned by that one result, each
+// value a view of its own range. A copy per value cost an ArrayBuffer allocation (~1 µs) each, the
+// largest part of reading 1 KB values; a slab serves many. Values of different results never share
+// a slab, so one query's bytes cannot be read through another's `value.buffer`.
+
+/** The first slab is small (a result may hold one short value); later ones double up to this. */
+const FIRST_SLAB_BYTES = 4096;
+const MAX_SLAB_BYTES = 256 * 1024;
+/** A value this long gets a buffer of its own: copying it dwarfs the allocation anyway. */
+const OWN_BUFFER_BYTES = 32 * 1024;
+
+export class ResultMemory {
+  private slab: ArrayBuffer | undefined;
+  private used = 0;
+  private nextSlabBytes = FIRST_SLAB_BYTES;
+
+  /** A copy of bytes[start, start + length) as a view into this result's memory. */
+  copy(bytes: Uint8Array, start: number, length: number): Uint8Array {
+    if (length === 0) return new Uint8Array(0);
+    const source = new Uint8Array(bytes.buffer, bytes.byteOffset + start, length);
+    if (length >= OWN_BUFFER_BYTES) return new Uint8Array(source);
+    if (this.slab === undefined || this.used + length > this.slab.byteLength) {
+      this.slab = new ArrayBuffer(this.nextSlabBytes);
+      this.used = 0;
+      this.nextSlabBytes = Math.min(this.nextSlabBytes * 2, MAX_SLAB_BYTES);
+    }
+    const value = new Uint8Array(this.slab, this.used, length);
+    value.set(source);
+    this.used += length;
+    return value;
+  }
+}
