@@ -36,7 +36,7 @@ describe('Connection against a real server', () => {
     const buffers = await connectToTestServer({ types: { bytea: 'Buffer' } });
     try {
       for (const [mode, conn] of [['Uint8Array', db], ['Buffer', buffers]] as const) {
-        for (const rows of [await conn.fetch<{ i: number; b: Uint8Array | null }>(sql), (await conn.fetch(sql, [], { rowMode: 'array' })).map(([i, b]) => ({ i: i as number, b: b as Uint8Array | null }))]) {
+        for (const rows of [await conn.fetch<{ i: number; b: Uint8Array | null }>(sql), (await conn.fetch<unknown[]>(sql, [], { rowMode: 'array' })).map(([i, b]) => ({ i: i as number, b: b as Uint8Array | null }))]) {
           for (const row of rows) {
             const want = expected(row.i);
             if (want === null) {
