@@ -20,7 +20,7 @@ export class ResultMemory {
     const source = new Uint8Array(bytes.buffer, bytes.byteOffset + start, length);
     if (length >= OWN_BUFFER_BYTES) return new Uint8Array(source);
     if (this.slab === undefined || this.used + length > this.slab.byteLength) {
-      this.slab = new ArrayBuffer(this.nextSlabBytes);
+      this.slab = new ArrayBuffer(Math.max(this.nextSlabBytes, length));
       this.used = 0;
       this.nextSlabBytes = Math.min(this.nextSlabBytes * 2, MAX_SLAB_BYTES);
     }

@@ -52,6 +52,10 @@ describe('Connection against a real server', () => {
           expect(again.every((row) => row.b === null || row.b.every((byte) => byte === row.i % 256))).toBe(true);
           expect(again.some((row) => rows.some((old) => old.b !== null && row.b !== null && old.b.length > 0 && old.b.buffer === row.b.buffer))).toBe(false);
         }
+        // A result's first value longer than its first slab (but short of a buffer of its own).
+        const first = await conn.fetchval<Uint8Array>(`select decode(repeat('ab', 20000), 'hex')`);
+        expect(first!.length).toBe(20000);
+        expect(first!.every((byte) => byte === 0xab)).toBe(true);
       }
     } finally {
       await buffers.close();
