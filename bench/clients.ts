@@ -13,7 +13,7 @@ export interface BenchClient {
   close(): Promise<void>;
 }
 
-export const clientNames = ['pgloom-pool-columnar', 'pgloom-pool-rows', 'pgloom-connect', 'pgloom-bare', 'pg', 'postgres.js'] as const;
+export const clientNames = ['pgloom-pool-columnar', 'pgloom-pool-rows', 'pgloom-pool-stream', 'pgloom-connect', 'pgloom-bare', 'pg', 'postgres.js'] as const;
 export type ClientName = (typeof clientNames)[number];
 
 export async function openClient(name: ClientName, dsn: string, workers?: number): Promise<BenchClient> {
@@ -25,6 +25,22 @@ export async function openClient(name: ClientName, dsn: string, workers?: number
       return {
         // Columnar: the batches are here, typed arrays ready; rows: plain objects built from them.
         run: async (sql) => (rows ? (await pool.fetch(sql)).length : (await pool.query(sql)).numRows),
+        close: () => pool.close(),
+      };
+    }
+    case 'pgloom-pool-stream': {
+      // pool.stream: batches as they arrive, each dropped once read, so memory stays flat.
+      const pool = createPool(dsn, { workers, connectionsPerWorker: 2 });
+      return {
+        run: async (sql) => {
+          let rows = 0;
+          for await (const batch of pool.stream(sql)) {
+            // Touch the data as a consumer would.
+            if (batch.numRows > 0 && batch.isNull(0, 0)) throw new Error('the first column is never NULL in these workloads');
+            rows += batch.numRows;
+          }
+          return rows;
+        },
         close: () => pool.close(),
       };
     }
