@@ -44,7 +44,16 @@ export interface PoolOptions extends Omit<ConnectOptions, 'onNotification' | 'pa
   batchBytes?: number;
   /** Called on the main thread with the notices of each query. */
   onNotice?: (notice: PostgresErrorFields) => void;
+  /**
+   * The nice value of the worker threads, 0–19 (default 5; Linux only, where it is per thread):
+   * on a busy machine decoding then yields the CPU to the main thread, whose event loop stays
+   * responsive. 0 gives workers the main thread's priority.
+   */
+  workerNice?: number;
 }
+
+/** Linux lets a thread lower its own priority (raise its nice value) without privileges. */
+const MAX_NICE = 19;
 
 function positiveInteger(value: number | undefined, name: string, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
@@ -81,11 +90,13 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
   if (minConnections > workers * connectionsPerWorker) {
     throw new ConfigError(`minConnections (${minConnections}) exceeds workers × connectionsPerWorker (${workers * connectionsPerWorker})`);
   }
+  const workerNice = positiveInteger(options.workerNice, 'workerNice', 5, true);
+  if (workerNice > MAX_NICE) throw new ConfigError(`workerNice must be an integer from 0 to ${MAX_NICE}, got ${workerNice}`);
   const acquireTimeout = options.acquireTimeout === undefined ? undefined : positiveInteger(options.acquireTimeout, 'acquireTimeout', 0);
   // Resolve once here so that a bad DSN or sslmode fails createPool, not the first query.
   const {
     workers: _w, connectionsPerWorker: _c, minConnections: _m, maxQueriesPerConnection, maxInactiveConnectionLifetime, acquireTimeout: _a,
-    init, setup, reset, batchRows, batchBytes, onNotice, rowMode, statementCacheSize, types, ...connection
+    init, setup, reset, batchRows, batchBytes, onNotice, rowMode, statementCacheSize, types, workerNice: _n, ...connection
   } = options;
   resolveConnectionPlan(connection);
   if (init !== undefined && typeof init !== 'string') {
@@ -113,6 +124,7 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
       // With a reset function the worker runs no reset SQL of its own (only ROLLBACK if needed).
       reset: typeof reset === 'function' ? '' : reset,
       controlChannel: `pgloom-pool-${randomUUID()}`,
+      nice: workerNice,
     },
   };
 }

@@ -1,5 +1,6 @@
 // Pool options that shape connection lifetimes, and closing.
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createPool, InterfaceError, PoolTimeoutError, type Connection } from '../../src/main/index.js';
 import { connectToTestServer, testDsn } from '../support/server.js';
@@ -22,6 +23,24 @@ describe('pool lifecycle', () => {
     expect(() => createPool(testDsn(), { connectionsPerWorker: 1.5 })).toThrow(ConfigError);
     expect(() => createPool(testDsn(), { workers: 1, connectionsPerWorker: 2, minConnections: 3 })).toThrow(/minConnections/);
     expect(() => createPool(testDsn(), { sslmode: 'bogus' as never })).toThrow(ConfigError);
+    for (const workerNice of [-1, 20, 2.5]) expect(() => createPool(testDsn(), { workerNice })).toThrow(ConfigError);
+  });
+
+  it.runIf(process.platform === 'linux')('workers take their nice value (workerNice) on their own threads, not the main thread', async () => {
+    // /proc/<pid>/task/<tid>/stat: the nice value is the 19th field, the 17th after the ')' that ends the name.
+    const niceOf = (statPath: string) => Number(readFileSync(statPath, 'utf8').split(')').at(-1)!.trim().split(' ')[16]);
+    const threadsAt = (nice: number) => readdirSync('/proc/self/task').filter((tid) => niceOf(`/proc/self/task/${tid}/stat`) === nice).length;
+    const mainNice = niceOf('/proc/thread-self/stat');
+    const before = threadsAt(13);
+    const pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 1, workerNice: 13 });
+    try {
+      // Both workers are up once two queries hold a connection each at the same time.
+      await Promise.all([pool.fetchval('select pg_sleep(0.2)'), pool.fetchval('select pg_sleep(0.2)')]);
+      expect(threadsAt(13) - before).toBe(2);
+      expect(niceOf('/proc/thread-self/stat')).toBe(mainNice);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('opens minConnections at start and closes connections idle past maxInactiveConnectionLifetime', async () => {

@@ -33,6 +33,8 @@ export interface WorkerConfig {
   reset?: string;
   /** BroadcastChannel name on which the main thread asks for cancellations. */
   controlChannel: string;
+  /** The nice value this worker thread gives itself (Linux). */
+  nice: number;
 }
 
 export interface ColumnInfo {

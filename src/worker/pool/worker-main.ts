@@ -1,6 +1,7 @@
 // The entry point of a pool worker thread (loaded by piscina). It owns this worker's connections
 // and runs the tasks the main thread sends; every reply is plain data (see messages.ts).
 
+import { setPriority } from 'node:os';
 import { workerData } from 'piscina';
 import { ConnectionSlots } from './connection-slots.js';
 import type { WorkerConfig, WorkerTask } from './messages.js';
@@ -12,6 +13,8 @@ import { TaskRegistry } from './task-registry.js';
 import { runTypeLookupTask } from './type-lookup-task.js';
 
 const config = workerData as WorkerConfig;
+// On Linux a nice value belongs to the thread (elsewhere it would be the whole process's).
+if (process.platform === 'linux' && config.nice !== 0) setPriority(0, config.nice);
 const slots = new ConnectionSlots(config);
 const registry = new TaskRegistry(config.controlChannel, () => slots.closeAll(), () => ({ open: slots.size, idle: slots.idleCount }));
 slots.warm(config.minConnections);
