@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { type Connection, ParameterError, InterfaceError } from '../../src/main/index.js';
+import { expectByteaRows } from '../support/bytea-rows.js';
 import { connectToTestServer, uniqueTable } from '../support/server.js';
 
 describe('Connection against a real server', () => {
@@ -32,21 +33,12 @@ describe('Connection against a real server', () => {
     const sql = `select i, case when i % 5 = 0 then null when i % 7 = 0 then ''::bytea
                                else decode(repeat(lpad(to_hex(i % 256), 2, '0'), (i * 997) % 100000 + 1), 'hex') end as b
                  from generate_series(1, 120) as i`;
-    const expected = (i: number): number[] | null => (i % 5 === 0 ? null : i % 7 === 0 ? [] : new Array<number>(((i * 997) % 100000) + 1).fill(i % 256));
+    const lengthOf = (i: number): number | null => (i % 5 === 0 ? null : i % 7 === 0 ? 0 : ((i * 997) % 100000) + 1);
     const buffers = await connectToTestServer({ types: { bytea: 'Buffer' } });
     try {
       for (const [mode, conn] of [['Uint8Array', db], ['Buffer', buffers]] as const) {
         for (const rows of [await conn.fetch<{ i: number; b: Uint8Array | null }>(sql), (await conn.fetch<unknown[]>(sql, [], { rowMode: 'array' })).map(([i, b]) => ({ i: i as number, b: b as Uint8Array | null }))]) {
-          for (const row of rows) {
-            const want = expected(row.i);
-            if (want === null) {
-              expect(row.b).toBeNull();
-              continue;
-            }
-            expect(Buffer.isBuffer(row.b)).toBe(mode === 'Buffer');
-            expect(row.b!.length).toBe(want.length);
-            expect(row.b!.every((byte) => byte === (row.i % 256))).toBe(true);
-          }
+          expectByteaRows(rows, lengthOf, mode);
           for (const row of rows) row.b?.fill(0xee);
           const again = await conn.fetch<{ i: number; b: Uint8Array | null }>(sql);
           expect(again.every((row) => row.b === null || row.b.every((byte) => byte === row.i % 256))).toBe(true);
