@@ -2,13 +2,10 @@
 // picked once for the statement. This is the per-row hot loop of the inline engine.
 
 import { ProtocolError } from '../codec/errors/client-errors.js';
-import { byteaCodec } from '../codec/types/bytea.js';
+import { byteaAsBuffer, byteaAsUint8Array } from '../codec/types/bytea.js';
 import { decodeText } from '../codec/types/text.js';
 import type { ResultMemory } from './result-memory.js';
 import type { StatementDescription } from './statement.js';
-
-const BYTEA_AS_UINT8ARRAY = byteaCodec('Uint8Array');
-const BYTEA_AS_BUFFER = byteaCodec('Buffer');
 
 function fieldOverrun(): never {
   throw new ProtocolError('DataRow is shorter than its field lengths declare: the server stream is corrupt');
@@ -44,8 +41,8 @@ function decodeFieldsInto(row: unknown[], statement: StatementDescription, memor
     if (pos + length > end) fieldOverrun();
     const codec = codecs[i];
     // bytea is copied into the result's own memory (see ResultMemory), not a buffer per value.
-    if (codec === BYTEA_AS_UINT8ARRAY) row[i] = memory.copy(bytes, pos, length);
-    else if (codec === BYTEA_AS_BUFFER) {
+    if (codec === byteaAsUint8Array) row[i] = memory.copy(bytes, pos, length);
+    else if (codec === byteaAsBuffer) {
       const copy = memory.copy(bytes, pos, length);
       row[i] = Buffer.from(copy.buffer, copy.byteOffset, length);
     } else row[i] = codec ? codec.decode(bytes, view, pos, length) : decodeText(bytes, pos, length);

@@ -3,7 +3,7 @@
 // array as is; text is decoded in one call when it is ASCII; Date-mode timestamps skip BigInt;
 // bytea values are views into the batch's bytes.
 
-import { byteaCodec } from '../types/bytea.js';
+import { byteaAsBuffer, byteaAsUint8Array } from '../types/bytea.js';
 import type { TypeCodec } from '../types/codec.js';
 import { timestampCodec, timestamptzCodec } from '../types/datetime/timestamp.js';
 import { bpcharCodec, decodeText, nameCodec, textTypeCodec, unknownCodec, varcharCodec } from '../types/text.js';
@@ -14,8 +14,6 @@ const utf8 = new TextDecoder('utf-8');
 const PLAIN_TEXT_CODECS = new Set<TypeCodec>([textTypeCodec, varcharCodec, bpcharCodec, nameCodec, unknownCodec]);
 const DATE_MODE_CODECS = new Set<TypeCodec>([timestampCodec('Date'), timestamptzCodec('Date')]);
 const TWO_32 = 4294967296;
-const BYTEA_AS_UINT8ARRAY = byteaCodec('Uint8Array');
-const BYTEA_AS_BUFFER = byteaCodec('Buffer');
 
 export function columnValues(column: ColumnData, numRows: number, codec: TypeCodec | undefined, directInt64: boolean): ArrayLike<unknown> {
   const { layout, validity } = column;
@@ -24,7 +22,7 @@ export function columnValues(column: ColumnData, numRows: number, codec: TypeCod
   if (plainNumbers && validity === undefined) return column.values!.subarray(0, numRows);
   if (layout === Layout.Timestamp64 && codec !== undefined && DATE_MODE_CODECS.has(codec)) return timestampsAsDates(column, numRows, codec);
   if (layout === Layout.Variable && (codec === undefined || PLAIN_TEXT_CODECS.has(codec))) return texts(column, numRows);
-  if (layout === Layout.Variable && (codec === BYTEA_AS_UINT8ARRAY || codec === BYTEA_AS_BUFFER)) return byteaViews(column, numRows, codec === BYTEA_AS_BUFFER);
+  if (layout === Layout.Variable && (codec === byteaAsUint8Array || codec === byteaAsBuffer)) return byteaViews(column, numRows, codec === byteaAsBuffer);
   const read = cellReader(column, codec, directInt64);
   const values = new Array<unknown>(numRows);
   for (let row = 0; row < numRows; row++) values[row] = read(row);

@@ -18,7 +18,7 @@ function encodeBytea(value: unknown, out: BufferWriter): void {
 }
 
 // Always copy: the receive buffer is reused for the next chunk.
-const byteaAsUint8Array: TypeCodec<Uint8Array> = {
+export const byteaAsUint8Array: TypeCodec<Uint8Array> = {
   oid: BYTEA,
   name: 'bytea',
   decode(bytes: Uint8Array, _view: DataView, start: number, length: number): Uint8Array {
@@ -28,7 +28,7 @@ const byteaAsUint8Array: TypeCodec<Uint8Array> = {
   encode: encodeBytea,
 };
 
-const byteaAsBuffer: TypeCodec<Buffer> = {
+export const byteaAsBuffer: TypeCodec<Buffer> = {
   oid: BYTEA,
   name: 'bytea',
   decode(bytes: Uint8Array, _view: DataView, start: number, length: number): Buffer {
