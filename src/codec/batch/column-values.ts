@@ -5,7 +5,7 @@
 
 import { byteaAsBuffer, byteaAsUint8Array } from '../types/bytea.js';
 import type { TypeCodec } from '../types/codec.js';
-import { timestampCodec, timestamptzCodec } from '../types/datetime/timestamp.js';
+import { exactInDouble, timestampCodec, timestamptzCodec } from '../types/datetime/timestamp.js';
 import { bpcharCodec, decodeText, nameCodec, textTypeCodec, unknownCodec, varcharCodec } from '../types/text.js';
 import { cellReader, isPresent } from './cell-reader.js';
 import { Layout, type ColumnData } from './layout.js';
@@ -56,8 +56,7 @@ export function rowColumn(column: ColumnData, numRows: number, codec: TypeCodec 
 function allNearEpoch(us: BigInt64Array, numRows: number): boolean {
   const words = new Int32Array(us.buffer, us.byteOffset, numRows * 2);
   for (let row = 0; row < numRows; row++) {
-    const hi = words[2 * row + 1];
-    if (hi < -0x100000 || hi >= 0x100000) return false;
+    if (!exactInDouble(words[2 * row + 1])) return false;
   }
   return true;
 }
@@ -110,7 +109,7 @@ function timestampsAsDates(column: ColumnData, numRows: number, codec: TypeCodec
       continue;
     }
     const hi = words[2 * row + 1];
-    if (hi >= -0x100000 && hi < 0x100000) {
+    if (exactInDouble(hi)) {
       const micros = hi * TWO_32 + (words[2 * row] >>> 0);
       const rest = ((micros % 1000) + 1000) % 1000;
       values[row] = new Date((micros - rest) / 1000);

@@ -114,6 +114,14 @@ function makeEncode(withZone: boolean): (value: unknown, out: BufferWriter) => v
   };
 }
 
+/**
+ * Whether a signed 64-bit count whose high 32-bit word is `hi` lies within ±2^52, where a double
+ * holds it exactly (µs: about ±142 years around the count's epoch).
+ */
+export function exactInDouble(hi: number): boolean {
+  return hi >= -0x100000 && hi < 0x100000;
+}
+
 function asDate(withZone: boolean, oid: number, name: string): TypeCodec<Date | number> {
   return {
     oid,
@@ -123,8 +131,8 @@ function asDate(withZone: boolean, oid: number, name: string): TypeCodec<Date | 
       const hi = view.getInt32(start);
       const lo = view.getUint32(start + 4);
       let ms: number;
-      if (hi >= -0x100000 && hi < 0x100000) {
-        // |µs| < 2^52 (within about ±140 years of 2000): exact in a double, so skip the bigint.
+      if (exactInDouble(hi)) {
+        // Within about ±140 years of 2000: exact in a double, so skip the bigint.
         const us = hi * 4294967296 + lo;
         const rest = ((us % 1000) + 1000) % 1000; // floor division, also before 2000
         ms = (us - rest) / 1000 + PG_EPOCH_MS;
