@@ -55,11 +55,16 @@ async def calls(workload, count, dsn):
 
     try:
         await run(max(callers, count // 10))
+        # The process's CPU and the main thread's (the event loop's): thread_time is on-CPU time, where the
+        # Node children can only take the loop's busy wall time.
+        cpu, main_cpu = time.process_time(), time.thread_time()
         started = time.perf_counter()
         await run(count)
         wall = (time.perf_counter() - started) * 1000
-        return {"client": "asyncpg", "workload": workload, "queries": count, "wallMs": wall,
+        cpu, main_cpu = time.process_time() - cpu, time.thread_time() - main_cpu
+        return {"client": "asyncpg", "workload": workload, "per": "query", "queries": count, "wallMs": wall,
                 "queriesPerSecond": count / (wall / 1000), "usPerQuery": wall * 1000 / count,
+                "cpuUsPerQuery": cpu * 1e6 / count, "mainThreadCpuUsPerQuery": main_cpu * 1e6 / count,
                 "loopP99Ms": -1, "loopMaxMs": -1, "peakRssMb": peak_rss_mb()}
     finally:
         await pool.close()

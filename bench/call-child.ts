@@ -1,17 +1,23 @@
 // One client, one query-rate workload, in a process of its own: prints JSON figures on stdout.
 
 import { openCallClient, type CallClientName } from './call-clients.js';
-import { measure, reportFrom } from './measure.js';
+import { measure, ratesOf, reportFrom } from './measure.js';
 
 export type CallWorkloadName = 'one-serial' | 'one-concurrent' | 'small-concurrent';
 
+/** A child's figures; for the service workload a "query" is a request (`per` says which). */
 export interface CallFigures {
   client: string;
   workload: string;
+  per: 'query' | 'request';
   queries: number;
   wallMs: number;
   queriesPerSecond: number;
   usPerQuery: number;
+  /** Whole-process CPU µs per query (all threads). */
+  cpuUsPerQuery: number;
+  /** Main-thread CPU µs per query (event-loop utilization × wall time). */
+  mainThreadCpuUsPerQuery: number;
   loopP99Ms: number;
   loopMaxMs: number;
   peakRssMb: number;
@@ -47,7 +53,7 @@ reportFrom(async (): Promise<CallFigures> => {
     };
     await run(Math.max(callers, Math.floor(queries / 10)));
     const { value: _done, ...figures } = await measure(() => run(queries));
-    return { client, workload, queries, ...figures, queriesPerSecond: queries / (figures.wallMs / 1000), usPerQuery: (figures.wallMs * 1000) / queries };
+    return { client, workload, per: 'query', queries, ...figures, ...ratesOf(figures, queries) };
   } finally {
     await db.close();
   }

@@ -1,5 +1,5 @@
 // What every benchmark child measures around its run: wall time, the main thread's event-loop
-// delay, and peak RSS.
+// delay, CPU (the whole process's, and the main thread's share), and peak RSS.
 
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -9,19 +9,46 @@ export interface Measured<T> {
   wallMs: number;
   loopP99Ms: number;
   loopMaxMs: number;
+  /** process.cpuUsage() over the run: every thread (workers, libuv, GC) counts. */
+  cpuMs: number;
+  /** The main thread's busy time: event-loop utilization × wall time. */
+  mainThreadCpuMs: number;
   peakRssMb: number;
 }
 
 export async function measure<T>(run: () => Promise<T>): Promise<Measured<T>> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  const cpuBefore = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
   const started = performance.now();
   const value = await run();
   const wallMs = performance.now() - started;
+  // Taken before the wait below, which would only add idle time.
+  const { utilization } = performance.eventLoopUtilization(loopBefore);
+  const cpu = process.cpuUsage(cpuBefore);
   // A block that ends with the run is recorded only when the monitor's timer next fires.
   await new Promise((resolve) => setTimeout(resolve, 20));
   delay.disable();
-  return { value, wallMs, loopP99Ms: delay.percentile(99) / 1e6, loopMaxMs: delay.max / 1e6, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return {
+    value,
+    wallMs,
+    loopP99Ms: delay.percentile(99) / 1e6,
+    loopMaxMs: delay.max / 1e6,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    mainThreadCpuMs: utilization * wallMs,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+/** Rates of a measured run of `count` operations (queries, or requests), CPU in µs per operation. */
+export function ratesOf(figures: Omit<Measured<unknown>, 'value'>, count: number) {
+  return {
+    queriesPerSecond: count / (figures.wallMs / 1000),
+    usPerQuery: (figures.wallMs * 1000) / count,
+    cpuUsPerQuery: (figures.cpuMs * 1000) / count,
+    mainThreadCpuUsPerQuery: (figures.mainThreadCpuMs * 1000) / count,
+  };
 }
 
 /** Print a child's figures for the parent (one JSON line on stdout); exit non-zero on failure. */

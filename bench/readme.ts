@@ -3,6 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { callTargets, targetCell } from './call-targets.js';
 import type { CallSummary } from './calls-suite.js';
 import { barChartSvg, type ChartGroup } from './chart.js';
 import { warmup, type PgbenchSummary } from './pgbench-suite.js';
@@ -20,6 +21,8 @@ export interface RunResults {
 }
 
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
+/** CPU µs; a run from before the CPU figures (or asyncpg without them) has none. */
+const cpu = (us: number | undefined) => (us === undefined || us < 0 ? '—' : us.toFixed(0));
 
 export function writeBenchReadme(run: RunResults): void {
   const lines: string[] = [
@@ -35,6 +38,11 @@ export function writeBenchReadme(run: RunResults): void {
     '`pgloom-connect` (one inline connection, rows), `pgloom-bare` (pgloom\'s engine with decoding off: the floor of a',
     'Node client), `pg` 8.x and `postgres` 3.x (rows), `asyncpg` 0.27 with uvloop (Debian\'s, rows as Records); the psql',
     'floor is `\\copy (…) to /dev/null (format binary)`.',
+    'The query-rate tables give CPU per query besides rates: the whole process\'s (`process.cpuUsage()`, every thread)',
+    'and the main thread\'s share (event-loop utilization × wall time); the difference is work a larger machine could run',
+    'on other cores. `service` is 50 concurrent requests on 10 connections, each three one-row queries and a',
+    'two-statement transaction (insert and update of an unlogged table), figures per request; its `pgloom-connect` shares',
+    'ten `connect()` connections as a pool would (`connection-set.ts`: queries round robin, a transaction holds one).',
     '',
     `Latest full run: ${run.date.slice(0, 16).replace('T', ' ')} UTC on ${run.host}, Node ${run.node}, ${run.settings.rows.toLocaleString('en')} rows, medians of ${run.settings.rounds} rounds.`,
     '',
@@ -54,13 +62,19 @@ export function writeBenchReadme(run: RunResults): void {
   }
   for (const [workload, clients] of Object.entries(run.calls)) {
     const by = (name: string) => clients.find((c) => c.client === name)?.queriesPerSecond;
+    const per = clients[0]?.per ?? 'query';
     lines.push(`## ${workload}`, '');
-    lines.push('| client | queries/s | µs/query | vs pg | vs postgres.js | vs asyncpg | loop p99 ms | loop max ms | peak RSS MB |', '|---|---|---|---|---|---|---|---|---|');
+    lines.push(`| client | ${per === 'request' ? 'requests' : 'queries'}/s | µs/${per} | CPU µs/${per} | main-thread CPU µs/${per} | vs pg | vs postgres.js | vs asyncpg | loop p99 ms | loop max ms | peak RSS MB |`, '|---|---|---|---|---|---|---|---|---|---|---|');
     for (const c of clients) {
-      lines.push(`| ${c.client} | ${c.queriesPerSecond.toFixed(0)} | ${c.usPerQuery.toFixed(0)} | ${ratio(c.queriesPerSecond, by('pg'))} | ${ratio(c.queriesPerSecond, by('postgres.js'))} | ${ratio(c.queriesPerSecond, by('asyncpg'))} | ${loop(c.loopP99Ms)} | ${loop(c.loopMaxMs)} | ${c.peakRssMb.toFixed(0)} |`);
+      lines.push(`| ${c.client} | ${c.queriesPerSecond.toFixed(0)} | ${c.usPerQuery.toFixed(0)} | ${cpu(c.cpuUsPerQuery)} | ${cpu(c.mainThreadCpuUsPerQuery)} | ${ratio(c.queriesPerSecond, by('pg'))} | ${ratio(c.queriesPerSecond, by('postgres.js'))} | ${ratio(c.queriesPerSecond, by('asyncpg'))} | ${loop(c.loopP99Ms)} | ${loop(c.loopMaxMs)} | ${c.peakRssMb.toFixed(0)} |`);
     }
     lines.push('');
-    groups.push({ title: workload, unit: 'queries/s, higher is better', bars: clients.map((c) => ({ label: c.client, value: c.queriesPerSecond })) });
+    groups.push({ title: workload, unit: `${per === 'request' ? 'requests' : 'queries'}/s, higher is better`, bars: clients.map((c) => ({ label: c.client, value: c.queriesPerSecond })) });
+  }
+  if (Object.keys(run.calls).length > 0) {
+    lines.push('## query-rate targets', '', '| ratio | measured | target |', '|---|---|---|');
+    for (const row of callTargets(run.calls)) lines.push(`| ${row.label} | ${targetCell(row)} | ${row.target} |`);
+    lines.push('');
   }
   if (run.pgbench !== undefined) {
     const { pgbench } = run;
