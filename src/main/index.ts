@@ -3,7 +3,7 @@
 export { connect, type ConnectOptions } from './connect.js';
 export { Connection, type Row, type QueryOptions, type CursorOptions, type QueryResult, type BuiltinCodecOptions } from './connection.js';
 export { PreparedStatement } from './prepared-statement.js';
-export { createPool, Pool, type CallOptions, type StreamOptions, type PoolStats, type HistogramSummary } from './pool.js';
+export { createPool, Pool, type CallOptions, type StreamOptions, type PoolStats, type HistogramSummary, type ConnectionStates } from './pool.js';
 export type { PoolOptions } from './pool-options.js';
 export { Result } from './result.js';
 export { PooledConnection, type PinnedCursorOptions, type Notification as PoolNotification } from './pooled-connection.js';

@@ -2,11 +2,10 @@
 // then turned into the plain WorkerConfig every worker receives.
 
 import { availableParallelism } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
 import { resolveConnectionPlan } from '../worker/config/index.js';
-import type { WorkerConfig } from '../worker/pool/messages.js';
+import type { WorkerConfig } from '../worker/pool/contract.js';
 import type { ConnectOptions } from './connect.js';
 import type { PooledConnection } from './pooled-connection.js';
 
@@ -25,6 +24,12 @@ export interface PoolOptions extends Omit<ConnectOptions, 'onNotification' | 'pa
   maxInactiveConnectionLifetime?: number;
   /** Max ms a query waits for a free connection before failing (default: no limit). */
   acquireTimeout?: number;
+  /**
+   * After a call is cancelled (its timeout or signal), how many ms it may take to end before its
+   * connection is destroyed and replaced (default 2000): a server that ignores the cancel, or a
+   * stalled network, never holds a connection for longer.
+   */
+  cancelGracePeriod?: number;
   /** SQL run once on every new connection (e.g. SET statements). */
   init?: string;
   /**
@@ -67,6 +72,8 @@ function positiveInteger(value: number | undefined, name: string, fallback: numb
 export type SessionHook = (connection: PooledConnection) => Promise<void>;
 
 export interface ResolvedPoolOptions {
+  /** user@host:port/database, for inspect and JSON: never the password. */
+  target: string;
   setupHook?: SessionHook;
   resetHook?: SessionHook;
   worker: WorkerConfig;
@@ -93,16 +100,19 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
   const workerNice = positiveInteger(options.workerNice, 'workerNice', 5, true);
   if (workerNice > MAX_NICE) throw new ConfigError(`workerNice must be an integer from 0 to ${MAX_NICE}, got ${workerNice}`);
   const acquireTimeout = options.acquireTimeout === undefined ? undefined : positiveInteger(options.acquireTimeout, 'acquireTimeout', 0);
+  const cancelGracePeriod = positiveInteger(options.cancelGracePeriod, 'cancelGracePeriod', 2_000);
   // Resolve once here so that a bad DSN or sslmode fails createPool, not the first query.
   const {
     workers: _w, connectionsPerWorker: _c, minConnections: _m, maxQueriesPerConnection, maxInactiveConnectionLifetime, acquireTimeout: _a,
-    init, setup, reset, batchRows, batchBytes, onNotice, rowMode, statementCacheSize, types, workerNice: _n, ...connection
+    init, setup, reset, batchRows, batchBytes, onNotice, rowMode, statementCacheSize, types, workerNice: _n, cancelGracePeriod: _g, ...connection
   } = options;
-  resolveConnectionPlan(connection);
+  const plan = resolveConnectionPlan(connection);
   if (init !== undefined && typeof init !== 'string') {
     throw new ConfigError('createPool: init must be SQL (a function cannot run in the worker threads that open connections); use setup for a function, or pool.setTypeCodec for codecs');
   }
+  const where = plan.targets.map((t) => t.socketPath ?? `${t.host}:${t.port}`).join(',');
   return {
+    target: `${plan.user}@${where}/${plan.startupParameters.database ?? plan.user}`,
     setupHook: typeof setup === 'function' ? setup : undefined,
     resetHook: typeof reset === 'function' ? reset : undefined,
     workers,
@@ -115,6 +125,7 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
       minConnections: Math.ceil(minConnections / workers),
       maxQueriesPerConnection: positiveInteger(maxQueriesPerConnection, 'maxQueriesPerConnection', 0, true),
       maxInactiveConnectionLifetime: positiveInteger(maxInactiveConnectionLifetime, 'maxInactiveConnectionLifetime', 300_000, true),
+      cancelGracePeriod,
       statementCacheSize: positiveInteger(statementCacheSize, 'statementCacheSize', 100, true),
       types: types ?? {},
       batchRows: positiveInteger(batchRows, 'batchRows', 65_536),
@@ -123,7 +134,6 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
       setup: typeof setup === 'string' ? setup : undefined,
       // With a reset function the worker runs no reset SQL of its own (only ROLLBACK if needed).
       reset: typeof reset === 'function' ? '' : reset,
-      controlChannel: `pgloom-pool-${randomUUID()}`,
       nice: workerNice,
     },
   };

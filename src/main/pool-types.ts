@@ -8,7 +8,7 @@ import type { TypeCodec, TypeOptions } from '../codec/types/codec.js';
 import { TypeCatalog, type WireTypeSettings } from '../codec/types/introspected/catalog.js';
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import type { TypeDescription } from '../codec/types/introspected/description.js';
-import type { ColumnInfo } from '../worker/pool/messages.js';
+import type { ColumnInfo } from '../worker/pool/contract.js';
 import type { BuiltinCodecOptions } from './connection.js';
 
 export type TypeLookup = (typeName: string, schema: string | undefined) => Promise<{ oid: number; types: TypeDescription[] }>;

@@ -1,14 +1,12 @@
-// A connection pinned in a pool worker (pool.acquire()): the Connection API, each call a message
-// to the worker that holds the connection. Used for transactions, cursors and LISTEN.
+// A connection pinned in a pool worker (pool.acquire()): the Connection API, each call a comlink
+// call to the worker that holds the connection, naming the session and the call. Used for
+// transactions, cursors and LISTEN.
 
-import type { MessagePort } from 'node:worker_threads';
-import { proxy, type Remote } from 'comlink';
-import { InterfaceError, QueryAbortedError, QueryTimeoutError } from '../codec/errors/client-errors.js';
+import { inspect } from 'node:util';
+import { proxy } from 'comlink';
+import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
-import { deserializeError } from '../codec/errors/transport.js';
-import type { SessionApi, SessionNotification, SessionQuery, SessionReply, SessionState } from '../worker/pool/messages.js';
-import { packParams } from '../worker/pool/params.js';
-import type { WireTypeSettings } from '../codec/types/introspected/catalog.js';
+import { cancelledError, deserializeError, packParams, type SessionNotification, type SessionQuery, type SessionReply, type SessionState, type WireTypeSettings, type WorkerControl } from '../worker/pool/contract.js';
 import type { BuiltinCodecOptions, Row } from './connection.js';
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import type { Result } from './result.js';
@@ -17,6 +15,10 @@ import type { TransactionOptions } from './transaction-options.js';
 import { runInTransaction, type TransactionHost } from './transaction-runner.js';
 import { checkParams } from './check-params.js';
 import type { ParamEncoder } from './param-encoder.js';
+import { CallGuard, checkGuardOptions } from './threads/call-guard.js';
+import { checkSendable } from './threads/sendable.js';
+import type { SessionLease } from './threads/pool-core.js';
+import type { Remote } from 'comlink';
 
 export type Notification = SessionNotification;
 
@@ -36,9 +38,8 @@ export interface PinnedCursorOptions {
 
 /** What the pool gives a pinned session. */
 export interface SessionHooks {
+  lease: SessionLease;
   toResult<R>(reply: Extract<SessionReply, { ok: true }>, rowMode: 'object' | 'array'): Result<R>;
-  /** Settles when the worker task ends: rejects if the worker died. */
-  ended: Promise<unknown>;
   /** The pool's reset callback, run before the connection goes back. */
   resetHook?: (connection: PooledConnection) => Promise<void>;
   rowMode: 'object' | 'array';
@@ -47,7 +48,11 @@ export interface SessionHooks {
   wireTypes(): WireTypeSettings | undefined;
   /** Encodes parameters whose type has a custom encoder (it lives on this thread). */
   encoder: ParamEncoder;
+  /** A pool-wide unique id for each call. */
+  nextCallId(): number;
 }
+
+type Ok = Extract<SessionReply, { ok: true }>;
 
 export class PooledConnection {
   private state: SessionState;
@@ -56,15 +61,16 @@ export class PooledConnection {
   private readonly listeners = new Map<string, Set<(notification: Notification) => void>>();
   private lost: Error | undefined;
 
+  // Non-enumerable: neither JSON.stringify nor inspect may reach the remote proxy or the hooks.
+  readonly #hooks: SessionHooks;
+  readonly #control: Remote<WorkerControl>;
+
   /** @internal Use pool.acquire(). */
-  constructor(
-    private readonly remote: Remote<SessionApi>,
-    private readonly port: MessagePort,
-    opened: Extract<SessionReply, { ok: true }>,
-    private readonly hooks: SessionHooks,
-  ) {
-    this.state = opened.session;
-    hooks.ended.catch((error: Error) => {
+  constructor(hooks: SessionHooks) {
+    this.#hooks = hooks;
+    this.#control = hooks.lease.placement.link.control;
+    this.state = hooks.lease.opened.session;
+    hooks.lease.placement.link.gone.catch((error: Error) => {
       this.lost = error;
     });
   }
@@ -92,8 +98,8 @@ export class PooledConnection {
   }
 
   async query<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<Result<R>> {
-    const reply = await this.request({ sql, results: 'batches' }, [checkParams(params)], options);
-    return this.hooks.toResult<R>(reply, options.rowMode ?? this.hooks.rowMode);
+    const reply = await this.request({ sql, results: 'batches' }, [params], options);
+    return this.#hooks.toResult<R>(reply, options.rowMode ?? this.#hooks.rowMode);
   }
 
   async fetch<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R[]> {
@@ -111,13 +117,14 @@ export class PooledConnection {
   async execute(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<string> {
     checkParams(params);
     // Without parameters, the simple protocol: several statements may run.
-    if (params.length === 0) return (await this.call((remote) => remote.query({ sql, paramSets: [], results: 'none', simple: true }), options)).command;
+    if (params.length === 0) return (await this.call((control, session, call) => control.query(session, call, { sql, paramSets: [], results: 'none', simple: true }), options)).command;
     return (await this.request({ sql, results: 'none' }, [params], options)).command;
   }
 
   async executemany(sql: string, paramRows: readonly (readonly unknown[])[], options: CallOptions = {}): Promise<void> {
+    if (!Array.isArray(paramRows)) throw new InterfaceError('executemany takes an array of parameter arrays');
     if (paramRows.length === 0) return;
-    await this.request({ sql, results: 'none' }, paramRows.map((row) => checkParams(row)), options);
+    await this.request({ sql, results: 'none' }, paramRows, options);
   }
 
   /** COMMIT when `fn` returns, ROLLBACK when it throws; nested calls use savepoints. */
@@ -126,8 +133,8 @@ export class PooledConnection {
   }
 
   private readonly transactionHost: TransactionHost = {
-    simple: async (sql) => (await this.call((remote) => remote.query({ sql, paramSets: [], results: 'none', simple: true }), {})).command,
-    usable: () => this.lost === undefined && !this.isReleased,
+    simple: async (sql) => (await this.call((control, session, call) => control.query(session, call, { sql, paramSets: [], results: 'none', simple: true }), {})).command,
+    usable: () => this.usable,
     transactionDepth: 0,
   };
 
@@ -135,7 +142,7 @@ export class PooledConnection {
   cursor<R = Row>(sql: string, params: readonly unknown[] = [], options: PinnedCursorOptions = {}): AsyncIterable<R> {
     const prefetch = options.prefetch ?? 50;
     if (!Number.isInteger(prefetch) || prefetch <= 0) throw new InterfaceError(`cursor prefetch must be a positive integer, got ${prefetch}`);
-    const rowMode = options.rowMode ?? this.hooks.rowMode;
+    const rowMode = options.rowMode ?? this.#hooks.rowMode;
     const portal = `pgloom_cursor_${++this.cursorCounter}`;
     const session = this;
     return {
@@ -145,13 +152,13 @@ export class PooledConnection {
         let finished = false;
         try {
           for (;;) {
-            for (const row of session.hooks.toResult<R>(reply, rowMode).rows) yield row;
+            for (const row of session.#hooks.toResult<R>(reply, rowMode).rows) yield row;
             if (!reply.suspended) break;
-            reply = await session.call((remote) => remote.fetchPortal(portal, prefetch), {});
+            reply = await session.call((control, id, call) => control.fetchPortal(id, call, portal, prefetch), {});
           }
           finished = true;
         } finally {
-          if (!finished && session.usable && session.transactionStatus === 'transaction') await session.call((remote) => remote.closePortal(portal), {});
+          if (!finished && session.usable && session.transactionStatus === 'transaction') await session.call((control, id, call) => control.closePortal(id, call, portal), {});
         }
       },
     };
@@ -159,18 +166,22 @@ export class PooledConnection {
 
   /** LISTEN on `channel`; `handler` gets each NOTIFY. */
   async listen(channel: string, handler: (notification: Notification) => void): Promise<void> {
+    this.checkUsable();
+    if (typeof handler !== 'function') throw new InterfaceError('listen(channel, handler): the handler must be a function');
+    const quoted = quoteIdentifier(channel);
     let handlers = this.listeners.get(channel);
     if (handlers === undefined) {
       handlers = new Set();
       this.listeners.set(channel, handlers);
-      if (this.listeners.size === 1) await this.remote.setNotificationHandler(proxy((n: Notification) => this.deliver(n)));
-      await this.execute(`LISTEN ${quoteIdentifier(channel)}`);
+      if (this.listeners.size === 1) await this.onWorker((control, id) => control.setNotificationHandler(id, proxy((n: Notification) => this.deliver(n))));
+      await this.execute(`LISTEN ${quoted}`);
     }
     handlers.add(handler);
   }
 
   /** Stop `handler` (or every handler) for `channel`; UNLISTEN when none is left. */
   async unlisten(channel: string, handler?: (notification: Notification) => void): Promise<void> {
+    this.checkUsable();
     const handlers = this.listeners.get(channel);
     if (handlers === undefined) return;
     if (handler !== undefined) handlers.delete(handler);
@@ -178,7 +189,7 @@ export class PooledConnection {
     if (handlers.size > 0) return;
     this.listeners.delete(channel);
     await this.execute(`UNLISTEN ${quoteIdentifier(channel)}`);
-    if (this.listeners.size === 0) await this.remote.setNotificationHandler(undefined);
+    if (this.listeners.size === 0) await this.onWorker((control, id) => control.setNotificationHandler(id, undefined));
   }
 
   /** @internal For connect({ worker: true }): close() also stops the connection's own worker. */
@@ -223,9 +234,9 @@ export class PooledConnection {
     if (this.isReleased) return;
     let discard = false;
     let resetError: unknown;
-    if (this.hooks.resetHook !== undefined && this.lost === undefined) {
+    if (this.#hooks.resetHook !== undefined && this.lost === undefined) {
       try {
-        await this.hooks.resetHook(this);
+        await this.#hooks.resetHook(this);
       } catch (error) {
         // A connection the user's reset could not clean is closed rather than handed on.
         discard = true;
@@ -234,18 +245,32 @@ export class PooledConnection {
     }
     this.isReleased = true;
     this.listeners.clear();
+    const { lease } = this.#hooks;
     try {
-      if (this.lost === undefined) await Promise.race([this.remote.release(discard), this.hooks.ended]);
+      if (this.lost === undefined) await Promise.race([this.#control.release(lease.id, discard), lease.placement.link.gone]);
     } catch {
       // A worker that died took the connection with it: nothing to give back.
     } finally {
-      this.port.close();
+      lease.free();
     }
     if (discard) throw resetError;
   }
 
+  toJSON(): Record<string, unknown> {
+    return { processId: this.processId, transactionStatus: this.transactionStatus, released: this.isReleased };
+  }
+
+  [inspect.custom](): string {
+    return `PooledConnection { processId: ${this.processId}, transactionStatus: '${this.transactionStatus}', released: ${this.isReleased} }`;
+  }
+
   private get usable(): boolean {
     return this.lost === undefined && !this.isReleased;
+  }
+
+  private checkUsable(): void {
+    if (this.isReleased) throw new InterfaceError('this pooled connection was released: acquire another');
+    if (this.lost !== undefined) throw this.lost;
   }
 
   private deliver(notification: Notification): void {
@@ -253,44 +278,55 @@ export class PooledConnection {
   }
 
   /** A query with parameters; those of custom-encoded types are encoded on this thread. */
-  private async request(query: Omit<SessionQuery, 'paramSets' | 'types'>, paramSets: readonly (readonly unknown[])[], options: CallOptions): Promise<Extract<SessionReply, { ok: true }>> {
+  private async request(query: Omit<SessionQuery, 'paramSets' | 'types'>, paramSets: readonly (readonly unknown[])[], options: CallOptions): Promise<Ok> {
+    paramSets.forEach((params, row) => {
+      checkParams(params);
+      checkSendable(params, paramSets.length > 1 ? row : undefined);
+    });
     for (;;) {
-      const packed = this.hooks.encoder.apply(query.sql, paramSets).map(packParams);
+      const packed = this.#hooks.encoder.apply(query.sql, paramSets).map(packParams);
       try {
-        return await this.call((remote) => remote.query({ ...query, paramSets: packed, types: this.hooks.wireTypes() }), options);
+        return await this.call((control, session, call) => control.query(session, call, { ...query, paramSets: packed, types: this.#hooks.wireTypes() }), options);
       } catch (error) {
         // Nothing reached the server: send it again with that parameter encoded here.
-        if (this.hooks.encoder.learn(query.sql, error)) continue;
+        if (this.#hooks.encoder.learn(query.sql, error)) continue;
         throw error;
       }
     }
   }
 
-  private async call(send: (remote: Remote<SessionApi>) => Promise<SessionReply>, options: CallOptions): Promise<Extract<SessionReply, { ok: true }>> {
-    if (this.isReleased) throw new InterfaceError('this pooled connection was released: acquire another');
-    if (this.lost !== undefined) throw this.lost;
-    const { signal, timeout } = options;
-    if (signal?.aborted) throw new QueryAbortedError('the query was aborted before it started');
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
+  /** A control call that is not a query (no cancel, no timeout), raced with the worker's end. */
+  private onWorker<T>(send: (control: Remote<WorkerControl>, session: number) => Promise<T>): Promise<T> {
+    this.checkUsable();
+    const { lease } = this.#hooks;
+    return Promise.race([send(this.#control, lease.id), lease.placement.link.gone]);
+  }
+
+  /**
+   * One call on the pinned connection. Abort and timeout reject at once and cancel this call only
+   * (the worker holds later calls until the cancel has landed).
+   */
+  private async call(send: (control: Remote<WorkerControl>, session: number, call: number) => Promise<SessionReply>, options: CallOptions): Promise<Ok> {
+    checkGuardOptions(options);
+    this.checkUsable();
+    const guard = new CallGuard(options);
+    guard.checkNotAborted();
+    const { lease } = this.#hooks;
+    const callId = this.#hooks.nextCallId();
     const giveUp = new Promise<never>((_, reject) => {
-      const stop = (error: Error) => {
-        void this.remote.cancel();
-        reject(error);
-      };
-      onAbort = () => stop(new QueryAbortedError('the query was aborted and cancelled on the server'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeout !== undefined) timer = setTimeout(() => stop(new QueryTimeoutError(`the query ran past its timeout of ${timeout} ms and was cancelled`)), timeout);
+      guard.watch((reason) => {
+        void this.#control.cancel(lease.id, callId, reason).catch(() => undefined);
+        reject(cancelledError(reason, guard.timeout));
+      });
     });
     try {
-      const reply = await Promise.race([send(this.remote), giveUp, this.hooks.ended.then(() => { throw new InterfaceError('the pooled connection ended'); })]);
+      const reply = await Promise.race([send(this.#control, lease.id, callId), giveUp, lease.placement.link.gone]);
       if (reply.session !== undefined) this.state = reply.session;
       if (!reply.ok) throw deserializeError(reply.error);
-      if (this.hooks.onNotice) for (const notice of reply.notices) this.hooks.onNotice(notice);
+      if (this.#hooks.onNotice) for (const notice of reply.notices) this.#hooks.onNotice(notice);
       return reply;
     } finally {
-      clearTimeout(timer);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      guard.dispose();
     }
   }
 }

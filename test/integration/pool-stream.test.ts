@@ -111,7 +111,7 @@ describe('pool faults', () => {
       const running = pool.fetch('select pg_sleep(30)').catch((e: unknown) => e);
       await new Promise((resolve) => setTimeout(resolve, 200));
       // Kill the worker thread from outside, as a native crash or an OOM would.
-      const threads = (pool as unknown as { piscina: { threads: { terminate(): Promise<number> }[] } }).piscina.threads;
+      const threads = pool.internals.threads.threads;
       await threads[0].terminate();
       expect(await running).toBeInstanceOf(WorkerCrashedError);
       expect(await pool.fetchval('select 2')).toBe(2);

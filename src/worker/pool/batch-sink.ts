@@ -6,7 +6,7 @@ import type { RowSink } from '../operations/extended-query.js';
 import type { StatementDescription } from '../statement.js';
 import type { TypeCatalog } from '../../codec/types/introspected/catalog.js';
 import { FIRST_INTROSPECTED_OID } from '../../codec/types/introspected/description.js';
-import type { ColumnInfo } from './messages.js';
+import type { ColumnInfo } from './contract.js';
 
 export class BatchSink implements RowSink {
   private builder: BatchBuilder | undefined;

@@ -1,18 +1,20 @@
-// The connections one worker owns: opened lazily up to connectionsPerWorker, reused while they
+// The connections one worker owns: opened on demand up to connectionsPerWorker, reused while they
 // last, closed after maxQueriesPerConnection queries or maxInactiveConnectionLifetime idle, and
-// dropped (to be reopened on demand) when lost.
+// dropped when lost. Nothing waits here: the main thread's queue sends a call only when this
+// worker has a connection free or room to open one.
 
-import { runSimpleQuery } from '../requests.js';
-import type { PgConnection } from '../connection.js';
-import { openConnection, type ConnectionPlan } from '../open-connection.js';
-import { resolveConnectionPlan } from '../config/resolve.js';
+import { InterfaceError } from '../../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../../codec/errors/postgres-error.js';
 import { TypeCatalog } from '../../codec/types/introspected/catalog.js';
-import type { WorkerConfig } from './messages.js';
+import { resolveConnectionPlan } from '../config/resolve.js';
+import type { PgConnection } from '../connection.js';
+import { openConnection, type ConnectionPlan } from '../open-connection.js';
+import { runSimpleQuery } from '../requests.js';
+import type { ConnectionCounts, WorkerConfig } from './contract.js';
 
 export interface Lease {
   connection: PgConnection;
-  /** Notices of the current task go here. */
+  /** Notices of the current call go here. */
   notices: PostgresErrorFields[];
 }
 
@@ -27,29 +29,30 @@ export class ConnectionSlots {
   private readonly plan: ConnectionPlan;
   private readonly idle: Slot[] = [];
   private readonly bySlot = new Map<PgConnection, Slot>();
-  private readonly waiters: ((slot: Slot | undefined) => void)[] = [];
   private opening = 0;
+  private closed = false;
   /** One type catalog for all of this worker's connections: a type is introspected once per worker. */
   readonly catalog: TypeCatalog;
 
-  constructor(private readonly config: WorkerConfig) {
+  constructor(
+    private readonly config: WorkerConfig,
+    /** Called whenever the counts may have changed. */
+    private readonly onChange: () => void,
+  ) {
     this.plan = resolveConnectionPlan(config.connection);
     this.catalog = new TypeCatalog(config.types);
   }
 
-  /** Connections open or being opened. */
-  get size(): number {
-    return this.bySlot.size + this.opening;
+  counts(): ConnectionCounts {
+    let broken = 0;
+    for (const connection of this.bySlot.keys()) if (connection.broken) broken++;
+    return { open: this.bySlot.size - broken, idle: this.idle.length, opening: this.opening, broken };
   }
 
-  get idleCount(): number {
-    return this.idle.length;
-  }
-
+  /** A connection for one call: an idle one, or a new one (which may fail with the server's error). */
   async acquire(): Promise<Lease> {
     for (;;) {
-      const slot = this.idle.pop() ?? (this.size < this.config.connectionsPerWorker ? await this.open() : await this.waitForRelease());
-      if (slot === undefined) continue;
+      const slot = this.idle.pop() ?? (await this.open());
       clearTimeout(slot.idleTimer);
       if (slot.connection.broken) {
         this.bySlot.delete(slot.connection);
@@ -57,53 +60,67 @@ export class ConnectionSlots {
       }
       slot.queries++;
       slot.lease.notices = [];
+      this.onChange();
       return slot.lease;
     }
   }
 
-  /** Give a connection back; a broken one, or one past its query budget, is closed. */
+  /** Give a connection back; a broken one, one past its query budget or left in a transaction is closed. */
   release(lease: Lease): void {
     const slot = this.bySlot.get(lease.connection);
     if (slot === undefined) return;
     const connection = slot.connection;
     const spent = this.config.maxQueriesPerConnection > 0 && slot.queries >= this.config.maxQueriesPerConnection;
-    if (connection.broken || spent || connection.transactionStatus !== 'idle') {
+    if (this.closed || connection.broken || spent || connection.transactionStatus !== 'idle') {
       this.bySlot.delete(connection);
       if (connection.broken) connection.destroy();
       else void connection.close().catch(() => undefined);
-      this.wakeWaiter(undefined);
-      return;
+    } else {
+      const lifetime = this.config.maxInactiveConnectionLifetime;
+      if (lifetime > 0) {
+        slot.idleTimer = setTimeout(() => this.retireIdle(slot), lifetime);
+        slot.idleTimer.unref();
+      }
+      this.idle.push(slot);
     }
-    const waiter = this.waiters.shift();
-    if (waiter !== undefined) return waiter(slot);
-    const lifetime = this.config.maxInactiveConnectionLifetime;
-    if (lifetime > 0) {
-      slot.idleTimer = setTimeout(() => this.retireIdle(slot), lifetime);
-      slot.idleTimer.unref();
-    }
-    this.idle.push(slot);
+    this.onChange();
   }
 
   /** Open connections up to `count` ahead of demand (minConnections); failures surface on use. */
   warm(count: number): void {
-    for (let i = this.size; i < Math.min(count, this.config.connectionsPerWorker); i++) {
+    for (let i = this.bySlot.size + this.opening; i < Math.min(count, this.config.connectionsPerWorker); i++) {
       this.open().then((slot) => this.release(slot.lease), () => undefined);
     }
   }
 
-  /** Close every connection (the worker is going away). */
+  /** Close every connection (the pool is closing); connections in use close when given back. */
   async closeAll(): Promise<void> {
-    const all = [...this.bySlot.values()];
-    this.idle.length = 0;
-    this.bySlot.clear();
-    await Promise.all(all.map((slot) => {
+    this.closed = true;
+    const idle = this.idle.splice(0);
+    for (const slot of idle) this.bySlot.delete(slot.connection);
+    await Promise.all(idle.map((slot) => {
       clearTimeout(slot.idleTimer);
       return slot.connection.close().catch(() => undefined);
     }));
+    this.onChange();
+  }
+
+  /** Cut every connection at once (the worker is going away). */
+  destroyAll(): void {
+    this.closed = true;
+    for (const connection of this.bySlot.keys()) connection.destroy();
+    this.bySlot.clear();
+    this.idle.length = 0;
   }
 
   private async open(): Promise<Slot> {
+    if (this.closed) throw new InterfaceError('the pool is closing');
+    if (this.bySlot.size + this.opening >= this.config.connectionsPerWorker) {
+      // The main thread's queue counts every connection: reaching this is a bug, not load.
+      throw new InterfaceError(`pool worker asked for more than connectionsPerWorker (${this.config.connectionsPerWorker}) connections`);
+    }
     this.opening++;
+    this.onChange();
     let connection: PgConnection;
     try {
       connection = await openConnection(this.plan, {
@@ -111,32 +128,23 @@ export class ConnectionSlots {
         types: this.config.types,
         catalog: this.catalog,
       });
+      if (this.config.init !== undefined) {
+        try {
+          await runSimpleQuery(connection, this.config.init);
+        } catch (error) {
+          connection.destroy();
+          throw error;
+        }
+      }
     } finally {
       this.opening--;
+      this.onChange();
     }
     const lease: Lease = { connection, notices: [] };
     connection.options.onNotice = (notice) => lease.notices.push(notice);
     const slot: Slot = { connection, queries: 0, lease };
     this.bySlot.set(connection, slot);
-    if (this.config.init !== undefined) {
-      try {
-        await runSimpleQuery(connection, this.config.init);
-      } catch (error) {
-        this.bySlot.delete(connection);
-        connection.destroy();
-        throw error;
-      }
-    }
     return slot;
-  }
-
-  private waitForRelease(): Promise<Slot | undefined> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  /** A waiter gets `undefined` when a connection closed: it may then open a new one. */
-  private wakeWaiter(slot: Slot | undefined): void {
-    this.waiters.shift()?.(slot);
   }
 
   private retireIdle(slot: Slot): void {
@@ -145,5 +153,6 @@ export class ConnectionSlots {
     this.idle.splice(at, 1);
     this.bySlot.delete(slot.connection);
     void slot.connection.close().catch(() => undefined);
+    this.onChange();
   }
 }

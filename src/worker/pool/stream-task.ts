@@ -1,85 +1,91 @@
-// A streamed query: batches go to the main thread over the task's own port as they fill, and
-// the worker stops reading the socket whenever the consumer holds `highWaterMark` batches it has
-// not yet asked more for, so memory stays bounded however large the result.
+// A streamed query: batches go to the main thread as they fill, and the worker stops reading the
+// socket whenever it has used up the consumer's credits, so memory stays bounded however large
+// the result. A consumer that leaves early cancels the query; the connection drains and goes back.
 
 import { buffersOf } from '../../codec/batch/index.js';
-import { serializeError } from '../../codec/errors/transport.js';
 import { runQuery } from '../requests.js';
 import type { StatementDescription } from '../statement.js';
 import { BatchSink, columnInfoOf } from './batch-sink.js';
-import type { ConnectionSlots, Lease } from './connection-slots.js';
-import type { StreamControl, StreamMessage, StreamTask, WorkerConfig } from './messages.js';
-import { unpackParams } from './params.js';
-import { abortError } from './query-task.js';
-import type { TaskRegistry } from './task-registry.js';
+import type { CallEnv } from './call-env.js';
+import type { Lease } from './connection-slots.js';
+import { cancelledError, giveUpError, serializeError, unpackParams, type DataEvent, type StreamCall } from './contract.js';
+import type { RunningCall } from './running-call.js';
 
-export async function runStreamTask(task: StreamTask, config: WorkerConfig, slots: ConnectionSlots, registry: TaskRegistry): Promise<null> {
-  const port = task.port;
-  const post = (message: StreamMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
-  let credits = task.highWaterMark;
-  let paused = false;
-  let consumerGone = false;
-  let lease: Lease | undefined;
-  const early = registry.start(task.id);
+/** The main thread's controls of one running stream. */
+export class StreamFlow {
+  private credits: number;
+  private paused = false;
+  private lease: Lease | undefined;
+  consumerGone = false;
 
-  port.on('message', (control: StreamControl) => {
-    if (control.type === 'credit') {
-      credits += control.batches;
-      if (paused && credits > 0) {
-        paused = false;
-        lease?.connection.resumeReading();
-      }
-    } else if (control.type === 'cancel') {
-      // The consumer stopped early: cancel on the server, and read on so the connection drains.
-      consumerGone = true;
-      registry.cancel(task.id, 'abort');
-      if (paused) {
-        paused = false;
-        lease?.connection.resumeReading();
-      }
+  constructor(highWaterMark: number) {
+    this.credits = highWaterMark;
+  }
+
+  attach(lease: Lease): void {
+    this.lease = lease;
+  }
+
+  credit(batches: number): void {
+    this.credits += batches;
+    if (this.credits > 0) this.resume();
+  }
+
+  /** The consumer left: read on (so the connection drains), send nothing more. */
+  stop(): void {
+    this.consumerGone = true;
+    this.resume();
+  }
+
+  /** One batch sent: stop reading when the consumer holds all it may. */
+  spend(): void {
+    this.credits--;
+    if (this.credits <= 0 && !this.paused && !this.consumerGone) {
+      this.paused = true;
+      this.lease?.connection.pauseReading();
     }
-  });
+  }
 
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.lease?.connection.resumeReading();
+  }
+}
+
+/** Resolves with the stream's last event, sent once its connection is back. */
+export async function runStreamCall(call: StreamCall, running: RunningCall, flow: StreamFlow, env: CallEnv): Promise<DataEvent> {
+  const { slots, config } = env;
+  let lease: Lease | undefined;
   try {
-    if (early !== undefined) throw abortError(early);
     lease = await slots.acquire();
-    const connection = lease.connection;
-    const aborted = registry.attach(task.id, connection);
-    if (aborted !== undefined) throw abortError(aborted);
-    if (task.types !== undefined) slots.catalog.applyWireSettings(task.types);
-    let columnsSent = false;
-    const sendColumns = (statement: StatementDescription) => {
-      if (columnsSent) return;
-      columnsSent = true;
-      post({ type: 'columns', columns: columnInfoOf(statement, slots.catalog) });
-    };
+    flow.attach(lease);
+    if (!running.runOn(lease.connection)) return ended(call, giveUpError(running.givenUp!, 'was given up before it was sent to the server; it did not run'));
+    if (call.types !== undefined) slots.catalog.applyWireSettings(call.types);
+    let statement: StatementDescription | undefined;
     const batches = new BatchSink({ maxRows: config.batchRows, maxBytes: config.batchBytes }, (batch) => {
-      if (consumerGone) return;
-      post({ type: 'batch', batch }, buffersOf(batch));
-      credits--;
-      if (credits <= 0 && !paused) {
-        paused = true;
-        connection.pauseReading();
-      }
+      if (flow.consumerGone) return;
+      env.emit({ type: 'batch', id: call.id, columns: columnInfoOf(statement!, slots.catalog), batch }, buffersOf(batch));
+      flow.spend();
     });
     const sink = {
-      row(statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number) {
-        sendColumns(statement);
-        batches.row(statement, bytes, view, start, end);
+      row(described: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number) {
+        statement = described;
+        batches.row(described, bytes, view, start, end);
       },
     };
-    const outcome = await runQuery(connection, { sql: task.sql, paramSets: [unpackParams(task.params)], rowMode: 'none', sink });
+    const outcome = await runQuery(lease.connection, { sql: call.sql, paramSets: [unpackParams(call.params)], rowMode: 'none', sink });
     batches.flush();
-    sendColumns(outcome.statement);
-    post({ type: 'end', command: outcome.command, rowCount: outcome.rowCount, notices: lease.notices });
+    return { type: 'stream-end', id: call.id, columns: columnInfoOf(outcome.statement, slots.catalog), command: outcome.command, rowCount: outcome.rowCount, notices: lease.notices };
   } catch (error) {
-    const aborted = registry.abortedFor(task.id);
-    if (!consumerGone) post({ type: 'error', error: serializeError(aborted !== undefined ? abortError(aborted) : error) });
+    return ended(call, running.givenUp !== undefined ? cancelledError(running.givenUp) : error);
   } finally {
-    if (paused) lease?.connection.resumeReading();
-    await registry.finish(task.id);
+    flow.resume();
+    await running.finish();
     if (lease !== undefined) slots.release(lease);
-    port.close();
   }
-  return null;
+}
+
+function ended(call: StreamCall, error: unknown): DataEvent {
+  return { type: 'reply', id: call.id, reply: { ok: false, error: serializeError(error) } };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { arrayLowerBounds, withArrayLowerBounds } from '../../../src/codec/types/containers/index.js';
 import { JsonText } from '../../../src/codec/types/json.js';
-import { packParams, unpackParams } from '../../../src/worker/pool/params.js';
+import { packParams, unpackParams } from '../../../src/worker/pool/contract.js';
 
 /** What a worker receives: the packed parameters after a structured clone. */
 const crossThreads = (params: unknown[]) => unpackParams(structuredClone(packParams(params)));

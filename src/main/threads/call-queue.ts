@@ -1,0 +1,134 @@
+// The pool's one queue, on the main thread. It knows every worker's connections — what it placed
+// on each (one-shot calls, pinned sessions, streams) against connectionsPerWorker — and gives a
+// call a place only where a connection is free or may be opened, so nothing ever waits inside a
+// worker. A call made from inside a session is placed like any other: on a worker with room,
+// never behind that session's own connection.
+
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
+import type { WorkerLink, Placed } from './worker-link.js';
+
+export type SlotUse = keyof Placed;
+
+export interface Placement {
+  link: WorkerLink;
+  use: SlotUse;
+}
+
+interface Waiter {
+  use: SlotUse;
+  grant(placement: Placement): void;
+  fail(error: Error): void;
+}
+
+export interface WaitLimits {
+  signal?: AbortSignal;
+  /** ms to wait at most; then `onTimeout()` is the error. */
+  timeoutMs?: number;
+  onTimeout: () => Error;
+  onAbort: () => Error;
+}
+
+export class CallQueue {
+  private readonly links: WorkerLink[] = [];
+  private readonly waiters: Waiter[] = [];
+  /** Nanoseconds each placed call waited. */
+  readonly waitTime: RecordableHistogram = createHistogram();
+  completed = 0;
+
+  constructor(private readonly connectionsPerWorker: number) {}
+
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  get workers(): readonly WorkerLink[] {
+    return this.links;
+  }
+
+  add(link: WorkerLink): void {
+    this.links.push(link);
+    this.grantWaiters();
+  }
+
+  remove(link: WorkerLink): void {
+    const at = this.links.indexOf(link);
+    if (at >= 0) this.links.splice(at, 1);
+  }
+
+  /** A place for one call: at once when a worker has room, else in turn. */
+  take(use: SlotUse, limits: WaitLimits): Promise<Placement> {
+    const started = process.hrtime.bigint();
+    const record = () => this.waitTime.record(Math.max(1, Number(process.hrtime.bigint() - started)));
+    if (this.waiters.length === 0) {
+      const link = this.roomiest();
+      if (link !== undefined) {
+        record();
+        return Promise.resolve(this.place(link, use));
+      }
+    }
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const cleanup = () => {
+        clearTimeout(timer);
+        limits.signal?.removeEventListener('abort', abort);
+      };
+      const waiter: Waiter = {
+        use,
+        grant: (placement) => {
+          cleanup();
+          record();
+          resolve(placement);
+        },
+        fail: (error) => {
+          cleanup();
+          reject(error);
+        },
+      };
+      const leave = (error: Error) => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+        waiter.fail(error);
+      };
+      const abort = () => leave(limits.onAbort());
+      if (limits.timeoutMs !== undefined) timer = setTimeout(() => leave(limits.onTimeout()), limits.timeoutMs);
+      limits.signal?.addEventListener('abort', abort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The call ended (or its worker died): its connection is free again. */
+  give(placement: Placement): void {
+    placement.link.placed[placement.use]--;
+    this.completed++;
+    this.grantWaiters();
+  }
+
+  /** Fail every waiting call (the pool is closing). */
+  failAll(error: Error): void {
+    for (const waiter of this.waiters.splice(0)) waiter.fail(error);
+  }
+
+  private grantWaiters(): void {
+    while (this.waiters.length > 0) {
+      const link = this.roomiest();
+      if (link === undefined) return;
+      const waiter = this.waiters.shift()!;
+      waiter.grant(this.place(link, waiter.use));
+    }
+  }
+
+  private place(link: WorkerLink, use: SlotUse): Placement {
+    link.placed[use]++;
+    return { link, use };
+  }
+
+  /** The live worker with the fewest connections in use (ties: the most idle ones), if any has room. */
+  private roomiest(): WorkerLink | undefined {
+    let best: WorkerLink | undefined;
+    for (const link of this.links) {
+      if (!link.alive || link.used >= this.connectionsPerWorker) continue;
+      if (best === undefined || link.used < best.used || (link.used === best.used && link.counts.idle > best.counts.idle)) best = link;
+    }
+    return best;
+  }
+}

@@ -1,0 +1,259 @@
+// The pool's machinery on the main thread, under the public Pool: the one queue, the worker
+// threads, and the life of each kind of call — one-shot (to its reply), streamed (batches with
+// credits), pinned (a session) — with abort, timeout and a dead worker handled the same way for
+// all: the caller hears at once, the worker is told to cancel that one call, and the connection's
+// place is given back only when the worker says the call has ended.
+
+import { createHistogram } from 'node:perf_hooks';
+import { InterfaceError, PoolTimeoutError, QueryAbortedError, QueryTimeoutError } from '../../codec/errors/client-errors.js';
+import {
+  cancelledError, deserializeError, giveUpError,
+  type Call, type ColumnInfo, type DataEvent, type QuerySuccess, type SessionReply, type StreamCall, type TypeLookupReply,
+} from '../../worker/pool/contract.js';
+import type { BatchData } from '../../codec/batch/index.js';
+import type { TypeDescription } from '../../codec/types/introspected/description.js';
+import type { BatchStream } from '../batch-stream.js';
+import { ParamEncoder } from '../param-encoder.js';
+import type { ResolvedPoolOptions } from '../pool-options.js';
+import { PoolTypes } from '../pool-types.js';
+import { CallGuard, type GuardOptions } from './call-guard.js';
+import { CallQueue, type Placement, type SlotUse } from './call-queue.js';
+import { ResultSchemas } from './result-schemas.js';
+import { WorkerThreads } from './worker-threads.js';
+
+type Reply = Extract<DataEvent, { type: 'reply' }>['reply'];
+
+/** A session's hold on its worker: the place is given back once, when it is released or lost. */
+export interface SessionLease {
+  placement: Placement;
+  id: number;
+  opened: Extract<SessionReply, { ok: true }>;
+  /** Give the connection's place back (after the worker released it). */
+  free(): void;
+}
+
+export class PoolCore {
+  readonly queue: CallQueue;
+  readonly threads: WorkerThreads;
+  readonly typeState: PoolTypes;
+  readonly encoder: ParamEncoder;
+  readonly schemas: ResultSchemas;
+  /** Nanoseconds from sending a call to its end. */
+  readonly runTime = createHistogram();
+  private lastId = 0;
+  private closedWith: Error | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(readonly options: ResolvedPoolOptions) {
+    const { worker, workers } = options;
+    this.queue = new CallQueue(worker.connectionsPerWorker);
+    this.threads = new WorkerThreads(worker, workers, this.queue);
+    this.typeState = new PoolTypes(worker.types, (typeName, schema) => this.lookupType(typeName, schema));
+    this.encoder = new ParamEncoder(this.typeState.catalog);
+    this.schemas = new ResultSchemas(this.typeState, worker.types);
+  }
+
+  get closed(): boolean {
+    return this.closedWith !== undefined;
+  }
+
+  nextId(): number {
+    return ++this.lastId;
+  }
+
+  /** New calls fail from now on; calls waiting for a place fail with `error`. */
+  refuseCalls(error: Error): void {
+    this.closedWith ??= error;
+    this.queue.failAll(error);
+  }
+
+  /** Settles when every call and session running now has ended, or after `timeoutMs`. */
+  async drained(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Run a one-shot call to its reply; `onBatch` takes batches sent ahead of it. */
+  async call(build: (id: number) => Call, options: GuardOptions, onBatch?: (columns: ColumnInfo[], batch: BatchData) => void): Promise<Reply> {
+    const guard = this.startGuard(options);
+    const placement = await this.place('busy', guard);
+    const id = this.nextId();
+    const call = build(id);
+    const started = process.hrtime.bigint();
+    return this.track(new Promise<Reply>((resolve, reject) => {
+      let settled = false;
+      const settle = (finish: () => void) => {
+        if (settled) return;
+        settled = true;
+        guard.dispose();
+        finish();
+      };
+      guard.watch((reason) => settle(() => {
+        placement.link.send({ type: 'cancel', id, reason });
+        reject(cancelledError(reason, guard.timeout));
+      }));
+      placement.link.send(call, {
+        event: (event) => {
+          if (event.type === 'batch') {
+            if (!settled) onBatch?.(event.columns, event.batch);
+            return;
+          }
+          this.queue.give(placement);
+          this.runTime.record(Math.max(1, Number(process.hrtime.bigint() - started)));
+          if (event.type === 'reply') settle(() => resolve(event.reply));
+        },
+        lost: (error) => {
+          this.queue.give(placement);
+          settle(() => reject(error));
+        },
+      });
+    }));
+  }
+
+  /** Run a one-shot call whose reply is a query's; a failure is thrown as its own error class. */
+  async query(build: (id: number) => Call, options: GuardOptions, onBatch?: (columns: ColumnInfo[], batch: BatchData) => void): Promise<QuerySuccess> {
+    const reply = (await this.call(build, options, onBatch)) as QuerySuccess | Extract<Reply, { ok: false }>;
+    if (!reply.ok) throw deserializeError(reply.error);
+    if (this.options.onNotice) for (const notice of reply.notices) this.options.onNotice(notice);
+    return reply;
+  }
+
+  /** Start a stream feeding `stream`; its placement is held until the worker sends the end. */
+  stream(build: (id: number) => StreamCall, options: GuardOptions, stream: BatchStream<unknown>): void {
+    const guard = this.startGuard(options);
+    void this.track((async () => {
+      let placement: Placement;
+      try {
+        placement = await this.place('streaming', guard);
+      } catch (error) {
+        guard.dispose();
+        stream.fail(error as Error);
+        return;
+      }
+      if (stream.finishedConsuming) {
+        guard.dispose();
+        this.queue.give(placement);
+        return;
+      }
+      const id = this.nextId();
+      const { link } = placement;
+      await new Promise<void>((resolve) => {
+        guard.watch((reason) => {
+          link.send({ type: 'cancel', id, reason });
+          stream.fail(cancelledError(reason, guard.timeout));
+        });
+        stream.started({
+          credit: (batches) => link.send({ type: 'credit', id, batches }),
+          stop: () => link.send({ type: 'stop-stream', id }),
+        });
+        link.send(build(id), {
+          event: (event) => {
+            if (event.type === 'batch') return stream.push(event.columns, event.batch);
+            guard.dispose();
+            this.queue.give(placement);
+            resolve();
+            if (event.type === 'stream-end') {
+              this.schemas.schemaOf(event.columns, 'object');
+              if (this.options.onNotice) for (const notice of event.notices) this.options.onNotice(notice);
+              stream.end();
+            } else if (event.type === 'reply' && !event.reply.ok) stream.fail(deserializeError(event.reply.error));
+          },
+          lost: (error) => {
+            guard.dispose();
+            this.queue.give(placement);
+            resolve();
+            stream.fail(error);
+          },
+        });
+      });
+    })());
+  }
+
+  /**
+   * Pin a connection for a session. `signal` and `timeout` cover waiting for a place and for the
+   * connection to open, not the session's life; the server's own error (a wrong password, a
+   * failing init or setup) is thrown as is.
+   */
+  async openSession(options: GuardOptions): Promise<SessionLease> {
+    const guard = this.startGuard(options);
+    const placement = await this.place('pinned', guard);
+    const id = this.nextId();
+    const { link } = placement;
+    let ended!: () => void;
+    const sessionLife = new Promise<void>((resolve) => (ended = resolve));
+    let freed = false;
+    const free = () => {
+      if (freed) return;
+      freed = true;
+      this.queue.give(placement);
+      ended();
+    };
+    const opened = await new Promise<Extract<SessionReply, { ok: true }>>((resolve, reject) => {
+      let settled = false;
+      guard.watch((reason) => {
+        settled = true;
+        link.send({ type: 'cancel', id, reason });
+        reject(giveUpError(reason, reason === 'timeout' ? `timed out after ${guard.timeout} ms while its connection was opened` : 'was aborted while its connection was opened'));
+      });
+      link.send({ type: 'open-session', id }, {
+        event: (event) => {
+          if (event.type !== 'reply') return;
+          const reply = event.reply as SessionReply;
+          guard.dispose();
+          if (!reply.ok) {
+            free();
+            if (!settled) reject(deserializeError(reply.error));
+          } else if (settled) {
+            // The caller gave up while the session opened: hand it straight back.
+            void Promise.race([link.control.release(id, false), link.gone]).catch(() => undefined).finally(free);
+          } else resolve(reply);
+          settled = true;
+        },
+        lost: (error) => {
+          guard.dispose();
+          free();
+          if (!settled) reject(error);
+          settled = true;
+        },
+      });
+    });
+    this.track(sessionLife);
+    return { placement, id, opened, free };
+  }
+
+  async lookupType(typeName: string, schema: string | undefined): Promise<{ oid: number; types: TypeDescription[] }> {
+    const reply = (await this.call((id) => ({ type: 'lookup-type', id, typeName, schema, types: this.typeState.wire }), {})) as TypeLookupReply;
+    if (!reply.ok) throw deserializeError(reply.error);
+    return reply;
+  }
+
+  private startGuard(options: GuardOptions): CallGuard {
+    if (this.closedWith !== undefined) throw new InterfaceError('the pool is closed: create a new one');
+    const guard = new CallGuard(options);
+    guard.checkNotAborted();
+    return guard;
+  }
+
+  /** Wait for a place; abort, the call's timeout and acquireTimeout end the wait. */
+  private place(use: SlotUse, guard: CallGuard): Promise<Placement> {
+    const acquireTimeout = this.options.acquireTimeout;
+    const remaining = guard.remaining();
+    const callLimitFirst = remaining !== undefined && (acquireTimeout === undefined || remaining <= acquireTimeout);
+    return this.queue.take(use, {
+      signal: guard.signal,
+      timeoutMs: callLimitFirst ? remaining : acquireTimeout,
+      onTimeout: () => (callLimitFirst
+        ? new QueryTimeoutError(`the query timed out after ${guard.timeout} ms waiting for a free connection`)
+        : new PoolTimeoutError(`no connection became free within acquireTimeout (${acquireTimeout} ms): raise it, or add workers or connectionsPerWorker`)),
+      onAbort: () => new QueryAbortedError('the query was aborted while waiting for a free connection'),
+    });
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    const forget = () => this.inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+}

@@ -1,0 +1,123 @@
+// The main thread's end of one worker: its data port (calls out, events back, many to a message),
+// its control port wrapped by comlink, the calls it runs, and the connections it reported.
+
+import { wrap, type Endpoint, type Remote } from 'comlink';
+import type { MessagePort } from 'node:worker_threads';
+import { ParameterError } from '../../codec/errors/client-errors.js';
+import {
+  serializeError,
+  type ConnectionCounts, type DataEvent, type DataMessage, type DataRequest, type WorkerControl,
+} from '../../worker/pool/contract.js';
+
+/** Receives one call's events; 'reply' and 'stream-end' are the last. */
+export interface CallHandler {
+  event(event: DataEvent): void;
+  /** The worker died: the call will hear nothing more. */
+  lost(error: Error): void;
+}
+
+/** What this thread has placed on the worker, by the kind of hold on a connection. */
+export interface Placed {
+  busy: number;
+  pinned: number;
+  streaming: number;
+}
+
+export class WorkerLink {
+  readonly control: Remote<WorkerControl>;
+  /** The worker's connections, as it last reported them. */
+  counts: ConnectionCounts = { open: 0, idle: 0, opening: 0, broken: 0 };
+  readonly placed: Placed = { busy: 0, pinned: 0, streaming: 0 };
+  /** Rejects once the worker is gone (crashed, or the pool closed): racing it keeps no call waiting forever. */
+  readonly gone: Promise<never>;
+  private goneWith: Error | undefined;
+  private rejectGone!: (error: Error) => void;
+  private readonly handlers = new Map<number, CallHandler>();
+  private outbox: DataRequest[] = [];
+  private flushScheduled = false;
+
+  constructor(
+    readonly index: number,
+    private readonly data: MessagePort,
+    private readonly controlPort: MessagePort,
+  ) {
+    this.control = wrap<WorkerControl>(controlPort as unknown as Endpoint);
+    this.gone = new Promise<never>((_, reject) => (this.rejectGone = reject));
+    this.gone.catch(() => undefined);
+    data.on('message', (message: DataMessage<DataEvent>) => {
+      for (const event of message.items) this.receive(event);
+    });
+  }
+
+  /** Connections in use for calls this thread placed here. */
+  get used(): number {
+    return this.placed.busy + this.placed.pinned + this.placed.streaming;
+  }
+
+  get alive(): boolean {
+    return this.goneWith === undefined;
+  }
+
+  /** Send a call (its events go to `handler`), or a cancel, credit or stop for one. */
+  send(request: DataRequest, handler?: CallHandler): void {
+    if (this.goneWith !== undefined) {
+      handler?.lost(this.goneWith);
+      return;
+    }
+    if (handler !== undefined) this.handlers.set(request.id, handler);
+    this.outbox.push(request);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // Everything sent in this turn of the event loop leaves in one message.
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /** The worker is gone: every call still running on it fails with `error`. */
+  fail(error: Error): void {
+    if (this.goneWith !== undefined) return;
+    this.goneWith = error;
+    this.rejectGone(error);
+    const handlers = [...this.handlers.values()];
+    this.handlers.clear();
+    this.outbox = [];
+    for (const handler of handlers) handler.lost(error);
+  }
+
+  /** Close both ports: the worker then closes its connections and its serve task ends. */
+  close(error: Error): void {
+    this.fail(error);
+    this.data.close();
+    this.controlPort.close();
+  }
+
+  private receive(event: DataEvent): void {
+    if (event.type === 'counts') {
+      this.counts = event.counts;
+      return;
+    }
+    const handler = this.handlers.get(event.id);
+    if (event.type === 'reply' || event.type === 'stream-end') this.handlers.delete(event.id);
+    handler?.event(event);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const items = this.outbox;
+    this.outbox = [];
+    if (this.goneWith !== undefined || items.length === 0) return;
+    try {
+      this.data.postMessage({ items } satisfies DataMessage<DataRequest>);
+    } catch {
+      // Something in one call could not be cloned: send each alone, so that only it fails.
+      for (const item of items) {
+        try {
+          this.data.postMessage({ items: [item] } satisfies DataMessage<DataRequest>);
+        } catch (error) {
+          const refused = new ParameterError(`the call could not be sent to its pool worker: ${error instanceof Error ? error.message : String(error)}; pass plain data as parameters`);
+          this.receive({ type: 'reply', id: item.id, reply: { ok: false, error: serializeError(refused) } });
+        }
+      }
+    }
+  }
+}

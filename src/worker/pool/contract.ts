@@ -1,0 +1,317 @@
+// The contract between the main thread and the pool's workers, imported by both sides: every
+// message that crosses the thread boundary, the parameter tags, how errors travel, and the
+// errors of a call the caller gave up on or whose worker died. Everything sent is plain,
+// structured-clone data.
+//
+// Two ports per worker. The data port carries calls (one-shot queries, streams, type lookups,
+// the opening of pinned sessions), their cancels, credits and replies, many to a message, in
+// order — so a cancel can never overtake its call. The control port is comlink's: the typed RPC
+// of pinned sessions and of closing the worker's connections (see WorkerControl).
+
+import type { MessagePort } from 'node:worker_threads';
+import type { BatchData } from '../../codec/batch/layout.js';
+import type { PostgresErrorFields } from '../../codec/errors/postgres-error.js';
+import { QueryAbortedError, QueryTimeoutError, WorkerCrashedError } from '../../codec/errors/client-errors.js';
+import type { TypeOptions } from '../../codec/types/codec.js';
+import type { WireTypeSettings } from '../../codec/types/introspected/catalog.js';
+import type { TypeDescription } from '../../codec/types/introspected/description.js';
+import type { SerializedError } from '../../codec/errors/transport.js';
+import type { ConnectionOptions } from '../config/connection-options.js';
+import { arrayLowerBounds, withArrayLowerBounds } from '../../codec/types/containers/index.js';
+import { JsonText } from '../../codec/types/json.js';
+import { PreEncoded } from '../../codec/types/introspected/pre-encoded.js';
+
+export type { SerializedError, WireTypeSettings };
+export { serializeError, deserializeError } from '../../codec/errors/transport.js';
+
+// ---------------------------------------------------------------------------------------------
+// Start-up
+
+/** Given to every worker at start (piscina workerData). */
+export interface WorkerConfig {
+  /** Connection options without functions (a password function cannot cross threads). */
+  connection: ConnectionOptions;
+  connectionsPerWorker: number;
+  /** Close a connection after this many queries (0 = never). */
+  maxQueriesPerConnection: number;
+  /** Connections this worker opens at start. */
+  minConnections: number;
+  /** Close a connection idle this long, in ms (0 = never). */
+  maxInactiveConnectionLifetime: number;
+  /** After a cancel, how long a call may take to end before its connection is destroyed (ms). */
+  cancelGracePeriod: number;
+  statementCacheSize: number;
+  types: TypeOptions;
+  batchRows: number;
+  batchBytes: number;
+  /** SQL run once on each new connection. */
+  init?: string;
+  /** SQL run each time a connection is taken for a pinned session. */
+  setup?: string;
+  /** SQL run when a pinned session gives its connection back; undefined = the default reset, '' = none. */
+  reset?: string;
+  /** The nice value this worker thread gives itself (Linux). */
+  nice: number;
+}
+
+/** The one piscina task each worker runs for its whole life: serve these two ports. */
+export interface ServeTask {
+  data: MessagePort;
+  control: MessagePort;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export interface ColumnInfo {
+  name: string;
+  typeOid: number;
+  /** 1 = binary, 0 = text (types without a binary codec). */
+  format: number;
+  tableOid: number;
+  columnAttr: number;
+  typeModifier: number;
+  /**
+   * For a type found by introspection: its description and those of the types it is made of, so
+   * the main thread builds the same codec. Absent for built-in types.
+   */
+  types?: TypeDescription[];
+}
+
+export interface QuerySuccess {
+  ok: true;
+  command: string;
+  rowCount: number | null;
+  columns: ColumnInfo[];
+  batches: BatchData[];
+  notices: PostgresErrorFields[];
+}
+
+export interface CallFailure {
+  ok: false;
+  error: SerializedError;
+}
+
+export type QueryReply = QuerySuccess | CallFailure;
+
+/** What a pinned session's worker side reports about its connection after each call. */
+export interface SessionState {
+  processId: number;
+  transactionStatus: 'idle' | 'transaction' | 'failed';
+  parameters: [string, string][];
+}
+
+export type SessionReply = (QuerySuccess & { suspended: boolean; session: SessionState }) | (CallFailure & { session?: SessionState });
+
+export type TypeLookupReply = { ok: true; oid: number; types: TypeDescription[] } | CallFailure;
+
+// ---------------------------------------------------------------------------------------------
+// The data port, main → worker
+
+export type GiveUpReason = 'abort' | 'timeout';
+
+export interface QueryCall {
+  type: 'query';
+  id: number;
+  sql: string;
+  /** One parameter array per execution; several for executemany. */
+  paramSets: unknown[][];
+  /** 'batches' returns rows; 'none' only the command tag (execute, executemany). */
+  results: 'batches' | 'none';
+  /** Simple query protocol (no parameters; several statements allowed; the last tag is returned). */
+  simple?: boolean;
+  /** Send each full batch as soon as it is built, so the caller can start on it. */
+  early?: boolean;
+  /** Smaller batches than the pool's (pool.fetch builds rows from each in a slice of its own). */
+  batchRows?: number;
+  batchBytes?: number;
+  /** The main thread's type settings (custom codecs' formats, aliases, schema epoch); absent when none. */
+  types?: WireTypeSettings;
+}
+
+export interface StreamCall {
+  type: 'stream';
+  id: number;
+  sql: string;
+  params: unknown[];
+  /** Batches the worker may send ahead of the consumer's credits. */
+  highWaterMark: number;
+  types?: WireTypeSettings;
+}
+
+/** Find a type by name (pool.setTypeCodec & co.): its OID and description. */
+export interface TypeLookupCall {
+  type: 'lookup-type';
+  id: number;
+  typeName: string;
+  schema?: string;
+  types?: WireTypeSettings;
+}
+
+/** Pin a connection for a session (then driven over the control port under the same id). */
+export interface OpenSessionCall {
+  type: 'open-session';
+  id: number;
+}
+
+export type Call = QueryCall | StreamCall | TypeLookupCall | OpenSessionCall;
+
+export type DataRequest =
+  | Call
+  /** The caller gave up: cancel this call on the server, if it still runs; it is never retried. */
+  | { type: 'cancel'; id: number; reason: GiveUpReason }
+  /** A stream's consumer took batches: the worker may send this many more. */
+  | { type: 'credit'; id: number; batches: number }
+  /** A stream's consumer left early: cancel, drain, send nothing more but the end. */
+  | { type: 'stop-stream'; id: number };
+
+// ---------------------------------------------------------------------------------------------
+// The data port, worker → main
+
+/** The worker's connections, as it counts them: sent whenever they change. */
+export interface ConnectionCounts {
+  /** Open and usable (idle or in use). */
+  open: number;
+  /** Open and not in use. */
+  idle: number;
+  /** Being opened (startup, authentication, init). */
+  opening: number;
+  /** Lost or given up on, still held by the call or session that had it. */
+  broken: number;
+}
+
+export type DataEvent =
+  /** A call ended and its connection is free again (for a session: the session is open). */
+  | { type: 'reply'; id: number; reply: QueryReply | SessionReply | TypeLookupReply }
+  /** A full batch of a query that asked for early batches, or of a stream. */
+  | { type: 'batch'; id: number; columns: ColumnInfo[]; batch: BatchData }
+  /** A stream's end (its connection is free again): the command tag and notices. */
+  | { type: 'stream-end'; id: number; columns: ColumnInfo[]; command: string; rowCount: number | null; notices: PostgresErrorFields[] }
+  | { type: 'counts'; counts: ConnectionCounts };
+
+/** One post on the data port: many requests or events at once, in order. */
+export interface DataMessage<T> {
+  items: T[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The control port (comlink), main → worker
+
+export interface SessionQuery {
+  sql: string;
+  paramSets: unknown[][];
+  results: 'batches' | 'none';
+  simple?: boolean;
+  /** Run into this named portal, stopping after maxRows (cursors). */
+  portal?: string;
+  maxRows?: number;
+  types?: WireTypeSettings;
+}
+
+export interface SessionNotification {
+  processId: number;
+  channel: string;
+  payload: string;
+}
+
+/**
+ * The worker's control API, called with comlink. Session methods name the session (the id of
+ * its open-session call) and the call, so that a cancel reaches that call only. Every method
+ * resolves with plain data; errors come back as SerializedError, never thrown.
+ */
+export interface WorkerControl {
+  query(session: number, call: number, request: SessionQuery): Promise<SessionReply>;
+  /** The next rows of a cursor's portal. */
+  fetchPortal(session: number, call: number, portal: string, maxRows: number): Promise<SessionReply>;
+  closePortal(session: number, call: number, portal: string): Promise<SessionReply>;
+  /** Cancel `call` if it still runs; calls after it wait until the cancel has landed. */
+  cancel(session: number, call: number, reason: GiveUpReason): Promise<void>;
+  /** Deliver NOTIFYs to `onNotification` (a comlink proxy on the main thread). */
+  setNotificationHandler(session: number, onNotification: ((notification: SessionNotification) => void) | undefined): Promise<void>;
+  /** Reset the session and free its connection (`discard`: close it instead: the main thread's reset failed). */
+  release(session: number, discard: boolean): Promise<void>;
+  /** Close every connection with Terminate (the pool is closing). */
+  closeAll(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors of calls the caller gave up on, and of dead workers
+
+export function giveUpError(reason: GiveUpReason, detail: string): QueryAbortedError {
+  return reason === 'timeout' ? new QueryTimeoutError(`the query ${detail}`) : new QueryAbortedError(`the query ${detail}`);
+}
+
+/** What the caller sees when it gives up on a call that a worker already runs. */
+export function cancelledError(reason: GiveUpReason, timeoutMs?: number): QueryAbortedError {
+  return reason === 'timeout'
+    ? new QueryTimeoutError(`the query ran past its timeout${timeoutMs === undefined ? '' : ` of ${timeoutMs} ms`} and was cancelled on the server`)
+    : new QueryAbortedError('the query was aborted by its AbortSignal and cancelled on the server');
+}
+
+/** The error of a call whose worker thread died under it. */
+export function workerCrashed(cause: unknown): WorkerCrashedError {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new WorkerCrashedError(`the worker thread running this call stopped (${why}); the pool replaced it, but whether the query ran is unknown`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameter tags. Structured clone keeps Dates, bigints and typed arrays but drops class identity
+// and symbol-keyed properties. What the encoders rely on of those — JsonText, PreEncoded bytes,
+// and the lower bounds tagged on an array — is tagged on the way out and rebuilt on the way in.
+
+const JSON_TEXT_TAG = '$pgloom:JsonText';
+const PRE_ENCODED_TAG = '$pgloom:PreEncoded';
+const BOUNDED_ARRAY_TAG = '$pgloom:BoundedArray';
+
+interface TaggedJsonText {
+  [JSON_TEXT_TAG]: string;
+}
+
+interface TaggedBoundedArray {
+  [BOUNDED_ARRAY_TAG]: unknown[];
+  lowerBounds: number[];
+}
+
+function tagged(value: unknown, tag: string): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, tag);
+}
+
+/** Only arrays holding something to tag are copied; plain ones cross as they are. */
+function needsPacking(value: unknown): boolean {
+  return value instanceof JsonText || (Array.isArray(value) && (arrayLowerBounds(value) !== undefined || value.some(needsPacking)));
+}
+
+interface TaggedPreEncoded {
+  [PRE_ENCODED_TAG]: Uint8Array;
+  format: 0 | 1;
+}
+
+function pack(value: unknown): unknown {
+  if (value instanceof JsonText) return { [JSON_TEXT_TAG]: value.text } satisfies TaggedJsonText;
+  if (value instanceof PreEncoded) return { [PRE_ENCODED_TAG]: value.bytes, format: value.format } satisfies TaggedPreEncoded;
+  if (!Array.isArray(value) || !needsPacking(value)) return value;
+  const elements = value.map(pack);
+  const bounds = arrayLowerBounds(value);
+  return bounds === undefined ? elements : ({ [BOUNDED_ARRAY_TAG]: elements, lowerBounds: [...bounds] } satisfies TaggedBoundedArray);
+}
+
+function unpack(value: unknown): unknown {
+  if (tagged(value, JSON_TEXT_TAG)) return new JsonText((value as TaggedJsonText)[JSON_TEXT_TAG]);
+  if (tagged(value, PRE_ENCODED_TAG)) return new PreEncoded((value as TaggedPreEncoded)[PRE_ENCODED_TAG], (value as TaggedPreEncoded).format);
+  if (tagged(value, BOUNDED_ARRAY_TAG)) {
+    const bounded = value as TaggedBoundedArray;
+    return withArrayLowerBounds(bounded[BOUNDED_ARRAY_TAG].map(unpack), bounded.lowerBounds);
+  }
+  if (Array.isArray(value) && value.some((v) => Array.isArray(v) || tagged(v, JSON_TEXT_TAG) || tagged(v, BOUNDED_ARRAY_TAG))) return value.map(unpack);
+  return value;
+}
+
+/** Main thread: make one parameter array safe to clone. */
+export function packParams(params: readonly unknown[]): unknown[] {
+  return params.map(pack);
+}
+
+/** Worker: restore what packParams tagged. */
+export function unpackParams(params: readonly unknown[]): unknown[] {
+  return params.map(unpack);
+}

@@ -1,0 +1,184 @@
+// A pinned session: one connection held between calls until release() gives it back, driven
+// call by call from the main thread over the control port. Each call carries an id, so that a
+// cancel reaches that call only; calls made after a cancel wait until the cancelled call has
+// ended and its CancelRequest has landed, so it can never cancel them instead.
+
+import { buffersOf, type BatchData } from '../../codec/batch/index.js';
+import { InterfaceError } from '../../codec/errors/client-errors.js';
+import { transfer } from 'comlink';
+import type { QueryOutcome } from '../operations/extended-query.js';
+import { closeOnServer, fetchFromPortal, runQuery, runSimpleQuery } from '../requests.js';
+import type { StatementDescription } from '../statement.js';
+import type { PgConnection } from '../connection.js';
+import { BatchSink, columnInfoOf } from './batch-sink.js';
+import type { CallEnv } from './call-env.js';
+import type { Lease } from './connection-slots.js';
+import {
+  cancelledError, giveUpError, serializeError, unpackParams,
+  type GiveUpReason, type SessionNotification, type SessionQuery, type SessionReply, type SessionState,
+} from './contract.js';
+import { RunningCall } from './running-call.js';
+
+/** asyncpg's reset: whatever the session left behind must not leak into the next one. */
+const DEFAULT_RESET = 'SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL';
+
+type Outcome = Pick<QueryOutcome, 'command' | 'rowCount' | 'suspended'>;
+
+export class PinnedSession {
+  private readonly portals = new Map<string, StatementDescription>();
+  private readonly calls = new Map<number, { running: RunningCall; ended: Promise<unknown> }>();
+  /** Settles once every cancelled call so far has ended and its cancel has landed. */
+  private cancelsLanded: Promise<unknown> = Promise.resolve();
+  private lease: Lease | undefined;
+
+  private constructor(private readonly env: CallEnv) {}
+
+  /** Take a connection and run `setup`; the reply says how the session starts (or the server's error). */
+  static async open(env: CallEnv, running: RunningCall): Promise<{ session?: PinnedSession; reply: SessionReply }> {
+    const session = new PinnedSession(env);
+    let lease: Lease | undefined;
+    try {
+      lease = await env.slots.acquire();
+      if (!running.runOn(lease.connection)) throw giveUpError(running.givenUp!, 'gave up before its connection was ready');
+      if (env.config.setup !== undefined) await runSimpleQuery(lease.connection, env.config.setup);
+      await running.finish();
+      session.lease = lease;
+      return { session, reply: session.succeeded({ command: '', rowCount: null, suspended: false }, undefined, []) };
+    } catch (error) {
+      await running.finish();
+      if (lease !== undefined) env.slots.release(lease);
+      return { reply: { ok: false, error: serializeError(running.givenUp !== undefined ? cancelledError(running.givenUp) : error) } };
+    }
+  }
+
+  query(callId: number, request: SessionQuery): Promise<SessionReply> {
+    return this.run(callId, async (connection) => {
+      if (request.types !== undefined) this.env.slots.catalog.applyWireSettings(request.types);
+      if (request.simple) {
+        const command = await runSimpleQuery(connection, request.sql);
+        return this.succeeded({ command, rowCount: null, suspended: false }, undefined, []);
+      }
+      const batches: BatchData[] = [];
+      const sink = request.results === 'batches' ? new BatchSink(this.limits, (batch) => batches.push(batch)) : undefined;
+      const outcome = await runQuery(connection, {
+        sql: request.sql,
+        paramSets: request.paramSets.map(unpackParams),
+        rowMode: 'none',
+        sink,
+        portal: request.portal,
+        maxRows: request.maxRows,
+      });
+      sink?.flush();
+      if (request.portal !== undefined && outcome.suspended) this.portals.set(request.portal, outcome.statement);
+      return this.succeeded(outcome, outcome.statement, batches);
+    });
+  }
+
+  fetchPortal(callId: number, portal: string, maxRows: number): Promise<SessionReply> {
+    return this.run(callId, async (connection) => {
+      const statement = this.portals.get(portal);
+      if (statement === undefined) throw new InterfaceError(`no open cursor named ${portal}`);
+      const batches: BatchData[] = [];
+      const sink = new BatchSink(this.limits, (batch) => batches.push(batch));
+      const outcome = await fetchFromPortal(connection, portal, statement, maxRows, 'none', sink);
+      sink.flush();
+      if (!outcome.suspended) this.portals.delete(portal);
+      return this.succeeded(outcome, statement, batches);
+    });
+  }
+
+  closePortal(callId: number, portal: string): Promise<SessionReply> {
+    return this.run(callId, async (connection) => {
+      this.portals.delete(portal);
+      await closeOnServer(connection, 'P', portal);
+      return this.succeeded({ command: '', rowCount: null, suspended: false }, undefined, []);
+    });
+  }
+
+  cancel(callId: number, reason: GiveUpReason): void {
+    const call = this.calls.get(callId);
+    if (call === undefined) return;
+    call.running.giveUp(reason);
+    this.cancelsLanded = Promise.all([this.cancelsLanded, call.ended]);
+  }
+
+  setNotificationHandler(onNotification: ((notification: SessionNotification) => void) | undefined): void {
+    const connection = this.connection();
+    connection.options.onNotification = onNotification === undefined
+      ? undefined
+      : (notification) => void onNotification({ processId: notification.processId, channel: notification.channel, payload: notification.payload });
+  }
+
+  /** Reset the session and give the connection back (`discard`: close it instead). */
+  async release(discard: boolean): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    if (lease === undefined) return;
+    await this.cancelsLanded;
+    const engine = lease.connection;
+    if (discard) engine.destroy();
+    else if (!engine.broken) {
+      engine.options.onNotification = undefined;
+      try {
+        if (engine.transactionStatus !== 'idle') await runSimpleQuery(engine, 'ROLLBACK');
+        const reset = this.env.config.reset ?? DEFAULT_RESET;
+        if (reset !== '') await runSimpleQuery(engine, reset);
+      } catch {
+        // A session that cannot be reset is not handed to anyone else.
+        engine.destroy();
+      }
+    }
+    this.env.slots.release(lease);
+  }
+
+  private get limits() {
+    return { maxRows: this.env.config.batchRows, maxBytes: this.env.config.batchBytes };
+  }
+
+  private connection(): PgConnection {
+    if (this.lease === undefined) throw new InterfaceError('the session has no connection: it was released');
+    return this.lease.connection;
+  }
+
+  private async run(callId: number, body: (connection: PgConnection) => Promise<SessionReply>): Promise<SessionReply> {
+    const running = new RunningCall(this.env.config.cancelGracePeriod);
+    const ended = (async (): Promise<SessionReply> => {
+      try {
+        await this.cancelsLanded;
+        const connection = this.connection();
+        if (!running.runOn(connection)) throw giveUpError(running.givenUp!, 'was given up before it was sent to the server; it did not run');
+        return await body(connection);
+      } catch (error) {
+        return { ok: false, error: serializeError(running.givenUp !== undefined ? cancelledError(running.givenUp) : error), session: this.state() };
+      } finally {
+        await running.finish();
+        this.calls.delete(callId);
+      }
+    })();
+    this.calls.set(callId, { running, ended });
+    return ended;
+  }
+
+  private state(): SessionState | undefined {
+    const connection = this.lease?.connection;
+    return connection && {
+      processId: connection.processId,
+      transactionStatus: connection.transactionStatus,
+      parameters: [...connection.parameters],
+    };
+  }
+
+  private succeeded(outcome: Outcome, statement: StatementDescription | undefined, batches: BatchData[]): SessionReply {
+    const reply: SessionReply = {
+      ok: true,
+      command: outcome.command,
+      rowCount: outcome.rowCount,
+      columns: statement ? columnInfoOf(statement, this.env.slots.catalog) : [],
+      batches,
+      notices: this.lease!.notices.splice(0),
+      suspended: outcome.suspended,
+      session: this.state()!,
+    };
+    return transfer(reply, batches.flatMap(buffersOf));
+  }
+}
