@@ -1,6 +1,7 @@
 // The public single-connection API (asyncpg's shape): execute, fetch, fetchrow, fetchval,
 // executemany, prepare, transaction, cursor, close.
 
+import { inspect } from 'node:util';
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
 import type { PgConnection, TransactionStatus } from '../worker/connection.js';
@@ -225,6 +226,15 @@ export class Connection {
   }
 
   /** Close at once: queued queries fail. */
+  /** What the connection is, never how it authenticated: safe to log. */
+  toJSON(): Record<string, unknown> {
+    return { processId: this.processId, serverVersion: this.serverVersion, transactionStatus: this.transactionStatus, closed: this.closed };
+  }
+
+  [inspect.custom](): string {
+    return `Connection { processId: ${this.processId}, serverVersion: '${this.serverVersion ?? ''}', transactionStatus: '${this.transactionStatus}'${this.closed ? ', closed' : ''} }`;
+  }
+
   terminate(): void {
     this.isClosed = true;
     this.engine.destroy();

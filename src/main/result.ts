@@ -4,6 +4,7 @@
 import { layoutFor, newFixedValues, type FixedValues } from '../codec/batch/index.js';
 import type { Column } from './columns.js';
 import type * as ArrowModule from 'apache-arrow';
+import { inspect } from 'node:util';
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import { batchesToArrow } from './arrow.js';
 import type { RecordBatch, ResultSchema } from './record-batch.js';
@@ -45,6 +46,15 @@ export class Result<R = Record<string, unknown>> {
       throw new InterfaceError(`fetchval: the result has no column ${JSON.stringify(column)}; its columns are ${JSON.stringify(this.columns.map((c) => c.name))}`);
     }
     return this.batches.length === 0 ? null : (this.batches[0].value(index, 0) as V);
+  }
+
+  /** A summary (JSON has no bigint or typed arrays): the command, counts and columns. */
+  toJSON(): Record<string, unknown> {
+    return { command: this.command, rowCount: this.rowCount, numRows: this.numRows, columns: this.columns.map((c) => ({ name: c.name, typeName: c.typeName })) };
+  }
+
+  [inspect.custom](): string {
+    return `Result { command: '${this.command}', numRows: ${this.numRows}, batches: ${this.batches.length}, columns: [${this.columns.map((c) => `${c.name}: ${c.typeName}`).join(', ')}] }`;
   }
 
   /** Number of rows fetched (0 for commands that return none). */

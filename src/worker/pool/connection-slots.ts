@@ -31,6 +31,8 @@ export class ConnectionSlots {
   private readonly bySlot = new Map<PgConnection, Slot>();
   private opening = 0;
   private closed = false;
+  /** Connections minConnections opens ahead of demand; a call that finds none idle takes one over. */
+  private readonly warming: { slot: Promise<Slot>; taken: boolean }[] = [];
   /** One type catalog for all of this worker's connections: a type is introspected once per worker. */
   readonly catalog: TypeCatalog;
 
@@ -52,7 +54,7 @@ export class ConnectionSlots {
   /** A connection for one call: an idle one, or a new one (which may fail with the server's error). */
   async acquire(): Promise<Lease> {
     for (;;) {
-      const slot = this.idle.pop() ?? (await this.open());
+      const slot = this.idle.pop() ?? (await (this.takeWarming() ?? this.open()));
       clearTimeout(slot.idleTimer);
       if (slot.connection.broken) {
         this.bySlot.delete(slot.connection);
@@ -89,8 +91,23 @@ export class ConnectionSlots {
   /** Open connections up to `count` ahead of demand (minConnections); failures surface on use. */
   warm(count: number): void {
     for (let i = this.bySlot.size + this.opening; i < Math.min(count, this.config.connectionsPerWorker); i++) {
-      this.open().then((slot) => this.release(slot.lease), () => undefined);
+      const warming = { slot: this.open(), taken: false };
+      this.warming.push(warming);
+      warming.slot.then((slot) => {
+        if (warming.taken) return;
+        this.warming.splice(this.warming.indexOf(warming), 1);
+        this.release(slot.lease);
+      }, () => {
+        if (!warming.taken) this.warming.splice(this.warming.indexOf(warming), 1);
+      });
     }
+  }
+
+  private takeWarming(): Promise<Slot> | undefined {
+    const warming = this.warming.shift();
+    if (warming === undefined) return undefined;
+    warming.taken = true;
+    return warming.slot;
   }
 
   /** Close every connection (the pool is closing); connections in use close when given back. */

@@ -1,0 +1,244 @@
+// Cancellation through the pool: a cancel reaches only its own call; behind a faulty network
+// (test/support/fault-proxy.ts) a call given up while its connection is still opening never reaches
+// the server, and a connection whose cancel is lost, or whose server stalls, is destroyed after
+// cancelGracePeriod and replaced.
+
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPool, QueryAbortedError, QueryCanceledError, QueryTimeoutError, type Connection, type Pool, type PoolOptions } from '../../src/main/index.js';
+import { dsnTarget, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
+
+/** `promise`, or a rejection naming `what` once `ms` have passed: a hang becomes a failure. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms (hung)`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** What `promise` rejected with; a value it resolved to fails the test. */
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  let value: unknown;
+  try {
+    value = await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`expected a rejection, got ${inspect(value, { depth: 0 })}`);
+}
+
+/** Poll `probe` until it returns a value other than undefined; fail after `ms`. */
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await within(probe(), Math.max(1, end - Date.now()), what);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`${what}: not so after ${ms} ms`);
+    // Let timers and sockets run between two polls that may resolve without I/O.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Close the pool, bounded; terminate it when close does not finish. */
+async function shutDown(pool: Pool): Promise<void> {
+  try {
+    await within(pool.close(1000), 6000, 'pool.close()');
+  } catch {
+    await within(pool.terminate(), 3000, 'pool.terminate()').catch(() => undefined);
+  }
+}
+
+/** stats().connections.broken after the rebuild (today's type has only open and idle). */
+async function brokenConnections(pool: Pool): Promise<unknown> {
+  return ((await pool.stats()).connections as { broken?: unknown }).broken;
+}
+
+describe('the pool behind a faulty network', () => {
+  const dsn = new URL(testDsn());
+  /** In every statement a test leaves sleeping on the server, so that afterAll can end them. */
+  const markerPrefix = `pgloom_faults_${process.pid}`;
+  let proxy: FaultProxy;
+  let direct: Connection;
+
+  /** A pool that reaches the server through the proxy. */
+  function proxiedPool(options: PoolOptions): Pool {
+    return createPool({
+      host: '127.0.0.1', port: proxy.port, user: decodeURIComponent(dsn.username), database: decodeURIComponent(dsn.pathname.slice(1)),
+      password: decodeURIComponent(dsn.password), sslmode: 'disable', ...options,
+    });
+  }
+
+  /** pids of the backends running a statement that contains `marker`. */
+  async function backendsRunning(marker: string): Promise<number[]> {
+    const rows = await direct.fetch<{ pid: number }>("select pid from pg_stat_activity where state = 'active' and query like $1 and pid <> pg_backend_pid()", [`%${marker}%`]);
+    return rows.map((row) => row.pid);
+  }
+
+  async function terminateBackends(marker: string): Promise<void> {
+    await direct.execute('select pg_terminate_backend(pid) from pg_stat_activity where query like $1 and pid <> pg_backend_pid()', [`%${marker}%`]);
+  }
+
+  beforeAll(async () => {
+    proxy = await startFaultProxy(dsnTarget(testDsn()));
+    direct = await connectToTestServer();
+  });
+  beforeEach(() => {
+    proxy.connectDelay = 0;
+    proxy.dropCancelRequests = false;
+    proxy.resume();
+  });
+  afterAll(async () => {
+    if (direct !== undefined) {
+      await terminateBackends(markerPrefix);
+      await direct.close();
+    }
+    await proxy?.close();
+  });
+
+  // 'fresh': the first call of a new pool (its worker and connection both starting);
+  // 'warm': a started worker opening a new connection (one query per connection).
+  for (const start of ['fresh', 'warm'] as const) {
+    for (const how of ['timeout', 'abort'] as const) {
+      it(`${how === 'timeout' ? 'a timeout' : 'an abort'} while a ${start} pool opens the connection rejects the call; the statement never reaches the server`, async () => {
+        const table = uniqueTable('pool_opening');
+        await direct.execute(`create table ${table} (id int)`);
+        const pool = proxiedPool({ workers: 1, connectionsPerWorker: 1, maxQueriesPerConnection: start === 'warm' ? 1 : 0 });
+        try {
+          if (start === 'warm') expect(await within(pool.fetchval('select 1'), 5000, 'warming the pool')).toBe(1);
+          const acceptedBefore = proxy.accepted;
+          proxy.connectDelay = 400;
+          const controller = new AbortController();
+          const insert = pool.execute(`insert into ${table} values (1)`, [], how === 'timeout' ? { timeout: 100 } : { signal: controller.signal });
+          insert.catch(() => undefined);
+          if (how === 'abort') {
+            await proxy.whenAccepted(acceptedBefore + 1, 3000);
+            controller.abort();
+          }
+          const error = await rejectionOf(within(insert, 3000, `the insert (${how} while opening)`));
+          if (start === 'warm') expect(proxy.accepted, 'the pool had started opening a connection').toBeGreaterThan(acceptedBefore);
+          expect(error).toBeInstanceOf(how === 'timeout' ? QueryTimeoutError : QueryAbortedError);
+          proxy.connectDelay = 0;
+          expect(await within(pool.fetchval(`select count(*)::int from ${table}`), 5000, 'the count through the pool')).toBe(0);
+          expect(await within(pool.fetchval('select 40 + 2'), 5000, 'the pool afterwards')).toBe(42);
+        } finally {
+          proxy.connectDelay = 0;
+          await shutDown(pool);
+        }
+        // Nothing of the pool is left that could still send the insert.
+        try {
+          expect(await direct.fetchval(`select count(*)::int from ${table}`)).toBe(0);
+        } finally {
+          await direct.execute(`drop table if exists ${table}`);
+        }
+      });
+    }
+  }
+
+  it('with cancel requests lost, two timed-out connections are destroyed after cancelGracePeriod and replaced', async () => {
+    const marker = `${markerPrefix}_lost_cancel`;
+    const pool = proxiedPool({ workers: 1, connectionsPerWorker: 2, cancelGracePeriod: 300 });
+    try {
+      // Open both connections first, so that both timeouts fire while pg_sleep runs.
+      const sessions = await within(Promise.all([pool.acquire(), pool.acquire()]), 5000, 'opening two connections');
+      for (const session of sessions) await within(session.release(), 3000, 'release()');
+      proxy.dropCancelRequests = true;
+      const sleep = `select pg_sleep(30) /* ${marker} */`;
+      const errors = await within(Promise.all([0, 1].map(() => rejectionOf(pool.fetchval(sleep, [], 0, { timeout: 100 })))), 3000, 'two pg_sleep(30) with timeout 100');
+      for (const error of errors) expect(error).toBeInstanceOf(QueryTimeoutError);
+      const stuck = await waitFor(async () => {
+        const pids = await backendsRunning(marker);
+        return pids.length === 2 ? pids : undefined;
+      }, 3000, 'both pg_sleep(30) running on the server');
+      await waitFor(async () => (proxy.cancelRequestsDropped > 0 ? true : undefined), 2000, 'a cancel request reached the proxy (and was dropped)');
+      const row = await within(pool.fetchrow<{ one: number; pid: number }>('select 1 as one, pg_backend_pid() as pid'), 5000, 'select 1 after both connections were stuck');
+      expect(row?.one).toBe(1);
+      expect(stuck).not.toContain(row?.pid);
+      await waitFor(async () => ((await brokenConnections(pool)) === 0 ? true : undefined), 3000, 'stats().connections.broken back to 0');
+    } finally {
+      proxy.dropCancelRequests = false;
+      await shutDown(pool);
+      await terminateBackends(marker);
+    }
+  });
+
+  it('a connection whose server bytes stall is destroyed after cancelGracePeriod and replaced', async () => {
+    const marker = `${markerPrefix}_stall`;
+    const pool = proxiedPool({ workers: 1, connectionsPerWorker: 1, cancelGracePeriod: 300 });
+    try {
+      expect(await within(pool.fetchval('select 1'), 5000, 'warming the pool')).toBe(1);
+      const running = rejectionOf(pool.fetchval(`select pg_sleep(30) /* ${marker} */`, [], 0, { timeout: 1500 }));
+      const [stuckPid] = await waitFor(async () => {
+        const pids = await backendsRunning(marker);
+        return pids.length === 1 ? pids : undefined;
+      }, 3000, 'pg_sleep(30) running on the server');
+      // The pool's connection stops hearing the server; connections opened from now on do not.
+      proxy.stall();
+      expect(await within(running, 4000, 'pg_sleep(30) with timeout 1500 on a stalled connection')).toBeInstanceOf(QueryTimeoutError);
+      const row = await within(pool.fetchrow<{ one: number; pid: number }>('select 1 as one, pg_backend_pid() as pid'), 5000, 'select 1 after the stall');
+      expect(row?.one).toBe(1);
+      expect(row?.pid).not.toBe(stuckPid);
+      await waitFor(async () => ((await brokenConnections(pool)) === 0 ? true : undefined), 3000, 'stats().connections.broken back to 0');
+    } finally {
+      proxy.resume();
+      await shutDown(pool);
+      await terminateBackends(marker);
+    }
+  });
+});
+
+describe('a cancel reaches only its own call', () => {
+  /** ~200 calls that may time out, each followed by a call that must not be cancelled. */
+  async function timeoutsThenCalls(sleepCall: (seconds: number, timeout: number) => Promise<unknown>, nextCall: () => Promise<unknown>): Promise<void> {
+    let timedOut = 0;
+    let finished = 0;
+    for (let i = 0; i < 200; i++) {
+      const seconds = Math.random() * 0.02;
+      const timeout = 1 + Math.floor(Math.random() * 20);
+      const what = `iteration ${i}: pg_sleep(${seconds.toFixed(4)}) with timeout ${timeout} ms`;
+      const outcome = await within(sleepCall(seconds, timeout).then(() => 'finished', (error: unknown) => error), 3000, what);
+      if (outcome === 'finished') finished++;
+      else if (outcome instanceof QueryCanceledError) expect.fail(`${what}: cancelled by the server (${outcome.code}) before its own timeout: an earlier cancel landed on it`);
+      else {
+        expect(outcome, what).toBeInstanceOf(QueryTimeoutError);
+        timedOut++;
+      }
+      const next = await within(nextCall().catch((error: unknown) => error), 3000, `${what}, then select 1`);
+      if (next instanceof QueryCanceledError) expect.fail(`${what}: the next call was cancelled (${next.code}: ${next.message})`);
+      expect(next, `${what}, then select 1`).toBe(1);
+    }
+    // Both paths were taken: some calls timed out, some finished.
+    expect(timedOut).toBeGreaterThan(0);
+    expect(finished).toBeGreaterThan(0);
+  }
+
+  it('on a pinned connection (acquire), a timed-out call never cancels a later call (200 rounds)', async () => {
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1 });
+    try {
+      const session = await within(pool.acquire(), 5000, 'pool.acquire()');
+      try {
+        await timeoutsThenCalls(
+          (seconds, timeout) => session.fetchval('select pg_sleep($1)', [seconds], 0, { timeout }),
+          () => session.fetchval('select 1'),
+        );
+      } finally {
+        await within(session.release(), 3000, 'release()').catch(() => undefined);
+      }
+    } finally {
+      await shutDown(pool);
+    }
+  });
+
+  it('on a 1×1 pool, a timed-out one-shot call never cancels the next one (200 rounds)', async () => {
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1 });
+    try {
+      await timeoutsThenCalls(
+        (seconds, timeout) => pool.fetchval('select pg_sleep($1)', [seconds], 0, { timeout }),
+        () => pool.fetchval('select 1'),
+      );
+    } finally {
+      await shutDown(pool);
+    }
+  });
+});
