@@ -7,12 +7,14 @@ import type * as ArrowModule from 'apache-arrow';
 import { inspect } from 'node:util';
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import { batchesToArrow } from './arrow.js';
-import type { RecordBatch, ResultSchema } from './record-batch.js';
+import { RecordBatch, type ResultSchema } from './record-batch.js';
+import type { SmallResult } from './small-result.js';
 
 type TypedArrayConstructor = { new (length: number): FixedValues };
 
 export class Result<R = Record<string, unknown>> {
   private rowsCache: R[] | undefined;
+  private batchesCache: readonly RecordBatch<R>[] | undefined;
 
   /** @internal Built by Pool. */
   constructor(
@@ -21,10 +23,20 @@ export class Result<R = Record<string, unknown>> {
     /** Rows returned or affected; null for commands that report none. */
     readonly rowCount: number | null,
     readonly columns: readonly Column[],
-    readonly batches: readonly RecordBatch<R>[],
+    batches: readonly RecordBatch<R>[],
     private readonly formats: readonly number[],
     private readonly schema: ResultSchema,
-  ) {}
+    /** A small result's rows, kept as their bytes until asked for (then `batches` is built from them). */
+    private readonly small?: SmallResult,
+  ) {
+    if (small === undefined) this.batchesCache = batches;
+  }
+
+  /** The rows as columnar batches (for a small result, one batch built on first access). */
+  get batches(): readonly RecordBatch<R>[] {
+    this.batchesCache ??= this.small!.numRows === 0 ? [] : [new RecordBatch<R>(this.small!.toBatch(), this.schema)];
+    return this.batchesCache;
+  }
 
   /**
    * The result as an Apache Arrow Table (needs the optional dependency apache-arrow). Fixed-width,
@@ -36,6 +48,7 @@ export class Result<R = Record<string, unknown>> {
 
   /** The first row, or null when there is none (what fetchrow returns). */
   firstRow(): R | null {
+    if (this.small !== undefined && this.batchesCache === undefined) return this.small.numRows === 0 ? null : (this.small.rows(0, 1)[0] as R);
     return this.batches.length === 0 ? null : this.batches[0].row(0);
   }
 
@@ -45,6 +58,7 @@ export class Result<R = Record<string, unknown>> {
     if (!Number.isInteger(index) || index < 0 || index >= this.columns.length) {
       throw new InterfaceError(`fetchval: the result has no column ${JSON.stringify(column)}; its columns are ${JSON.stringify(this.columns.map((c) => c.name))}`);
     }
+    if (this.small !== undefined && this.batchesCache === undefined) return this.small.numRows === 0 ? null : (this.small.value(index, 0) as V);
     return this.batches.length === 0 ? null : (this.batches[0].value(index, 0) as V);
   }
 
@@ -59,6 +73,7 @@ export class Result<R = Record<string, unknown>> {
 
   /** Number of rows fetched (0 for commands that return none). */
   get numRows(): number {
+    if (this.small !== undefined) return this.small.numRows;
     let total = 0;
     for (const batch of this.batches) total += batch.numRows;
     return total;
@@ -67,7 +82,8 @@ export class Result<R = Record<string, unknown>> {
   /** Every row as a plain object (or array, with rowMode 'array'), built once on first access. */
   get rows(): R[] {
     if (this.rowsCache === undefined) {
-      if (this.batches.length === 1) this.rowsCache = this.batches[0].toRows();
+      if (this.small !== undefined && this.batchesCache === undefined) this.rowsCache = this.small.rows() as R[];
+      else if (this.batches.length === 1) this.rowsCache = this.batches[0].toRows();
       else {
         const rows: R[] = [];
         for (const batch of this.batches) batch.appendRowsTo(rows);

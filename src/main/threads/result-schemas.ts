@@ -7,6 +7,7 @@ import type { Column } from '../columns.js';
 import type { PoolTypes } from '../pool-types.js';
 import { RecordBatch, type ResultSchema } from '../record-batch.js';
 import { Result } from '../result.js';
+import { SmallResult } from '../small-result.js';
 
 export type RowMode = 'object' | 'array';
 
@@ -17,10 +18,12 @@ export class ResultSchemas {
 
   constructor(private readonly typeState: PoolTypes, private readonly types: TypeOptions) {}
 
-  resultOf<R>(reply: Pick<QuerySuccess, 'columns' | 'batches' | 'command' | 'rowCount'>, rowMode: RowMode): Result<R> {
+  resultOf<R>(reply: Pick<QuerySuccess, 'columns' | 'batches' | 'rows' | 'command' | 'rowCount'>, rowMode: RowMode): Result<R> {
     const schema = this.schemaOf(reply.columns, rowMode);
+    const formats = reply.columns.map((c) => c.format);
+    if (reply.rows !== undefined) return new Result<R>(reply.command, reply.rowCount, schema.columns, [], formats, schema, new SmallResult(reply.rows, schema, formats));
     const batches = reply.batches.map((batch) => new RecordBatch<R>(batch, schema));
-    return new Result<R>(reply.command, reply.rowCount, schema.columns, batches, reply.columns.map((c) => c.format), schema);
+    return new Result<R>(reply.command, reply.rowCount, schema.columns, batches, formats, schema);
   }
 
   /** The decoding plan for a result's columns, cached by their shape. */

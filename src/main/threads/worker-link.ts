@@ -68,8 +68,10 @@ export class WorkerLink {
     this.outbox.push(request);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      // Everything sent in this turn of the event loop leaves in one message.
-      queueMicrotask(() => this.flush());
+      // Everything sent in this turn of the event loop leaves in one message: callers woken by
+      // one message of replies make their next calls through chains of promises, so a microtask
+      // would leave after the first of them; setImmediate leaves after all.
+      setImmediate(() => this.flush());
     }
   }
 

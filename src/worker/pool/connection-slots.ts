@@ -51,6 +51,22 @@ export class ConnectionSlots {
     return { open: this.bySlot.size - broken, idle: this.idle.length, opening: this.opening, broken };
   }
 
+  /** An idle connection at once, or undefined (then acquire() opens or takes one over). */
+  takeIdle(): Lease | undefined {
+    for (let slot = this.idle.pop(); slot !== undefined; slot = this.idle.pop()) {
+      clearTimeout(slot.idleTimer);
+      if (slot.connection.broken) {
+        this.bySlot.delete(slot.connection);
+        continue;
+      }
+      slot.queries++;
+      slot.lease.notices = [];
+      this.onChange();
+      return slot.lease;
+    }
+    return undefined;
+  }
+
   /** A connection for one call: an idle one, or a new one (which may fail with the server's error). */
   async acquire(): Promise<Lease> {
     for (;;) {

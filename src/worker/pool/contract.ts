@@ -78,12 +78,25 @@ export interface ColumnInfo {
   types?: TypeDescription[];
 }
 
+/**
+ * A small result's DataRows as the server sent them (each row's fields, without the message
+ * header): one short copy, cloned with the reply, instead of a batch of typed arrays per column
+ * that would cost more to allocate, transfer and wrap than the rows themselves.
+ */
+export interface RowBytes {
+  bytes: Uint8Array;
+  /** Row i spans bytes[ends[i-1] ?? 0, ends[i]). */
+  ends: number[];
+}
+
 export interface QuerySuccess {
   ok: true;
   command: string;
   rowCount: number | null;
   columns: ColumnInfo[];
   batches: BatchData[];
+  /** Set instead of batches for a small result (see RowBytes). */
+  rows?: RowBytes;
   notices: PostgresErrorFields[];
 }
 

@@ -3,9 +3,8 @@
 
 import { buffersOf, type BatchData } from '../../codec/batch/index.js';
 import { runQuery, runSimpleQuery } from '../requests.js';
-import type { RowSink } from '../operations/extended-query.js';
-import type { StatementDescription } from '../statement.js';
-import { BatchSink, columnInfoOf } from './batch-sink.js';
+import { columnInfoOf } from './batch-sink.js';
+import { ReplySink } from './reply-sink.js';
 import type { CallEnv } from './call-env.js';
 import type { Lease } from './connection-slots.js';
 import { cancelledError, giveUpError, serializeError, unpackParams, type QueryCall, type QueryReply } from './contract.js';
@@ -20,7 +19,7 @@ export async function runQueryCall(call: QueryCall, running: RunningCall, env: C
   const { slots, config } = env;
   let lease: Lease | undefined;
   try {
-    lease = await slots.acquire();
+    lease = slots.takeIdle() ?? (await slots.acquire());
     if (!running.runOn(lease.connection)) return failure(giveUpError(running.givenUp!, 'was given up before it was sent to the server; it did not run'));
     if (call.types !== undefined) slots.catalog.applyWireSettings(call.types);
     if (call.simple) {
@@ -28,24 +27,18 @@ export async function runQueryCall(call: QueryCall, running: RunningCall, env: C
       return { reply: { ok: true, command, rowCount: null, columns: [], batches: [], notices: lease.notices }, transfer: [] };
     }
     const batches: BatchData[] = [];
-    let statement: StatementDescription | undefined;
     // Full batches of a large result go at once, ahead of the reply that ends it.
     const sendEarly = call.early === true;
+    const limits = { maxRows: Math.min(config.batchRows, call.batchRows ?? Infinity), maxBytes: Math.min(config.batchBytes, call.batchBytes ?? Infinity) };
     const sink = call.results === 'batches'
-      ? new BatchSink({ maxRows: Math.min(config.batchRows, call.batchRows ?? Infinity), maxBytes: Math.min(config.batchBytes, call.batchBytes ?? Infinity) }, (batch) => {
-        if (sendEarly) env.emit({ type: 'batch', id: call.id, columns: columnInfoOf(statement!, slots.catalog), batch }, buffersOf(batch));
+      ? new ReplySink(limits, (batch) => {
+        if (sendEarly) env.emit({ type: 'batch', id: call.id, columns: columnInfoOf(sink!.statement!, slots.catalog), batch }, buffersOf(batch));
         else batches.push(batch);
       })
       : undefined;
-    const rowSink: RowSink | undefined = sink && {
-      row(described, bytes, view, start, end) {
-        statement = described;
-        sink.row(described, bytes, view, start, end);
-      },
-    };
-    const outcome = await runQuery(lease.connection, { sql: call.sql, paramSets: call.paramSets.map(unpackParams), rowMode: 'none', sink: rowSink });
-    // The last, partial batch travels with the reply.
-    sink?.flushTo((batch) => batches.push(batch));
+    const outcome = await runQuery(lease.connection, { sql: call.sql, paramSets: call.paramSets.map(unpackParams), rowMode: 'none', sink });
+    // The last, partial batch travels with the reply; a small result travels as its rows' bytes.
+    const rows = sink?.finish((batch) => batches.push(batch));
     const reply: QueryReply = {
       ok: true,
       command: outcome.command,
@@ -54,12 +47,14 @@ export async function runQueryCall(call: QueryCall, running: RunningCall, env: C
       batches,
       notices: lease.notices,
     };
+    if (rows !== undefined) reply.rows = rows;
     // Every batch buffer moves to the main thread: nothing is copied, and the worker's views detach.
     return { reply, transfer: batches.flatMap(buffersOf) };
   } catch (error) {
     return failure(running.givenUp !== undefined ? cancelledError(running.givenUp) : error);
   } finally {
-    await running.finish();
+    const cancelLanding = running.finish();
+    if (cancelLanding !== undefined) await cancelLanding;
     if (lease !== undefined) slots.release(lease);
   }
 }

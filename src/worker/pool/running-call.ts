@@ -32,12 +32,14 @@ export class RunningCall {
     if (this.connection !== undefined) this.cancel(this.connection);
   }
 
-  /** The call's work on the connection ended: wait until no cancel of it can still arrive. */
-  async finish(): Promise<void> {
+  /**
+   * The call's work on the connection ended: resolves once no cancel of it can still arrive
+   * (undefined when none was sent, so the common case costs no promise).
+   */
+  finish(): Promise<void> | undefined {
     this.ended = true;
-    if (this.cancelSettled === undefined) return;
-    await this.cancelSettled;
-    clearTimeout(this.graceTimer);
+    if (this.cancelSettled === undefined) return undefined;
+    return this.cancelSettled.then(() => clearTimeout(this.graceTimer));
   }
 
   private cancel(connection: PgConnection): void {

@@ -7,7 +7,7 @@ import { expose, type Endpoint } from 'comlink';
 import type { MessagePort } from 'node:worker_threads';
 import type { CallEnv } from './call-env.js';
 import { ConnectionSlots } from './connection-slots.js';
-import type { Call, DataEvent, DataMessage, DataRequest, ServeTask, WorkerConfig, WorkerControl } from './contract.js';
+import type { Call, ConnectionCounts, DataEvent, DataMessage, DataRequest, ServeTask, WorkerConfig, WorkerControl } from './contract.js';
 import { serializeError } from './contract.js';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
 import { PinnedSession } from './pinned-session.js';
@@ -27,6 +27,7 @@ export class WorkerServer implements CallEnv {
   private transfer: ArrayBuffer[] = [];
   private flushScheduled = false;
   private countsChanged = false;
+  private lastCounts: ConnectionCounts | undefined;
   private readonly data: MessagePort;
 
   constructor(readonly config: WorkerConfig, task: ServeTask) {
@@ -158,8 +159,15 @@ export class WorkerServer implements CallEnv {
     this.flushScheduled = false;
     if (this.countsChanged) {
       this.countsChanged = false;
-      this.outbox.push({ type: 'counts', counts: this.slots.counts() });
+      // A connection taken and given back in one turn changes nothing worth a message.
+      const counts = this.slots.counts();
+      const last = this.lastCounts;
+      if (last === undefined || counts.open !== last.open || counts.idle !== last.idle || counts.opening !== last.opening || counts.broken !== last.broken) {
+        this.lastCounts = counts;
+        this.outbox.push({ type: 'counts', counts });
+      }
     }
+    if (this.outbox.length === 0) return;
     const message: DataMessage<DataEvent> = { items: this.outbox };
     const transfer = this.transfer;
     this.outbox = [];
