@@ -4,7 +4,7 @@
 // worker. A call made from inside a session is placed like any other: on a worker with room,
 // never behind that session's own connection.
 
-import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
+import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 import type { WorkerLink, Placed } from './worker-link.js';
 
 export type SlotUse = keyof Placed;
@@ -55,17 +55,21 @@ export class CallQueue {
     if (at >= 0) this.links.splice(at, 1);
   }
 
-  /** A place for one call: at once when a worker has room, else in turn. */
+  /** A place for one call at once, when a worker has room and nobody waits before it. */
+  takeNow(use: SlotUse): Placement | undefined {
+    if (this.waiters.length > 0) return undefined;
+    const link = this.roomiest();
+    if (link === undefined) return undefined;
+    this.waitTime.record(1);
+    return this.place(link, use);
+  }
+
+  /** A place for one call, in turn. */
   take(use: SlotUse, limits: WaitLimits): Promise<Placement> {
-    const started = process.hrtime.bigint();
-    const record = () => this.waitTime.record(Math.max(1, Number(process.hrtime.bigint() - started)));
-    if (this.waiters.length === 0) {
-      const link = this.roomiest();
-      if (link !== undefined) {
-        record();
-        return Promise.resolve(this.place(link, use));
-      }
-    }
+    const now = this.takeNow(use);
+    if (now !== undefined) return Promise.resolve(now);
+    const started = performance.now();
+    const record = () => this.waitTime.record(Math.max(1, Math.round((performance.now() - started) * 1e6)));
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const cleanup = () => {

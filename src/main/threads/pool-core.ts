@@ -4,7 +4,7 @@
 // all: the caller hears at once, the worker is told to cancel that one call, and the connection's
 // place is given back only when the worker says the call has ended.
 
-import { createHistogram } from 'node:perf_hooks';
+import { createHistogram, performance } from 'node:perf_hooks';
 import { InterfaceError, PoolTimeoutError, QueryAbortedError, QueryTimeoutError } from '../../codec/errors/client-errors.js';
 import {
   cancelledError, deserializeError, giveUpError,
@@ -42,7 +42,9 @@ export class PoolCore {
   readonly runTime = createHistogram();
   private lastId = 0;
   private closedWith: Error | undefined;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Calls, streams and sessions running now; close() waits for them. */
+  private running = 0;
+  private whenIdle: (() => void)[] = [];
 
   constructor(readonly options: ResolvedPoolOptions) {
     const { worker, workers } = options;
@@ -67,56 +69,79 @@ export class PoolCore {
     this.queue.failAll(error);
   }
 
-  /** Settles when every call and session running now has ended, or after `timeoutMs`. */
+  /** Settles when every call, stream and session running now has ended, or after `timeoutMs`. */
   async drained(timeoutMs: number): Promise<void> {
+    if (this.running === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    await Promise.race([new Promise<void>((resolve) => this.whenIdle.push(resolve)), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
   }
 
+  private callEnded(): void {
+    if (--this.running > 0) return;
+    for (const resolve of this.whenIdle.splice(0)) resolve();
+  }
+
   /** Run a one-shot call to its reply; `onBatch` takes batches sent ahead of it. */
-  async call(build: (id: number) => Call, options: GuardOptions, onBatch?: (columns: ColumnInfo[], batch: BatchData) => void): Promise<Reply> {
-    const guard = this.startGuard(options);
-    const placement = await this.place('busy', guard);
+  call(build: (id: number) => Call, options: GuardOptions, onBatch?: (columns: ColumnInfo[], batch: BatchData) => void): Promise<Reply> {
+    let guard: CallGuard | undefined;
+    try {
+      guard = this.callGuard(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // The common case — a worker has room, no signal, no timeout — costs no extra promise.
+    const now = this.queue.takeNow('busy');
+    if (now !== undefined) return this.send(now, build, guard, onBatch);
+    return this.place('busy', guard).then((placement) => this.send(placement, build, guard, onBatch));
+  }
+
+  private send(placement: Placement, build: (id: number) => Call, guard: CallGuard | undefined, onBatch?: (columns: ColumnInfo[], batch: BatchData) => void): Promise<Reply> {
     const id = this.nextId();
-    const call = build(id);
-    const started = process.hrtime.bigint();
-    return this.track(new Promise<Reply>((resolve, reject) => {
+    const started = performance.now();
+    this.running++;
+    return new Promise<Reply>((resolve, reject) => {
       let settled = false;
       const settle = (finish: () => void) => {
         if (settled) return;
         settled = true;
-        guard.dispose();
+        guard?.dispose();
         finish();
       };
-      guard.watch((reason) => settle(() => {
+      guard?.watch((reason) => settle(() => {
         placement.link.send({ type: 'cancel', id, reason });
         reject(cancelledError(reason, guard.timeout));
       }));
-      placement.link.send(call, {
+      const ended = () => {
+        this.queue.give(placement);
+        this.runTime.record(Math.max(1, Math.round((performance.now() - started) * 1e6)));
+        this.callEnded();
+      };
+      placement.link.send(build(id), {
         event: (event) => {
           if (event.type === 'batch') {
             if (!settled) onBatch?.(event.columns, event.batch);
             return;
           }
-          this.queue.give(placement);
-          this.runTime.record(Math.max(1, Number(process.hrtime.bigint() - started)));
+          ended();
           if (event.type === 'reply') settle(() => resolve(event.reply));
         },
         lost: (error) => {
-          this.queue.give(placement);
+          ended();
           settle(() => reject(error));
         },
       });
-    }));
+    });
   }
 
   /** Run a one-shot call whose reply is a query's; a failure is thrown as its own error class. */
-  async query(build: (id: number) => Call, options: GuardOptions, onBatch?: (columns: ColumnInfo[], batch: BatchData) => void): Promise<QuerySuccess> {
-    const reply = (await this.call(build, options, onBatch)) as QuerySuccess | Extract<Reply, { ok: false }>;
-    if (!reply.ok) throw deserializeError(reply.error);
-    if (this.options.onNotice) for (const notice of reply.notices) this.options.onNotice(notice);
-    return reply;
+  query(build: (id: number) => Call, options: GuardOptions, onBatch?: (columns: ColumnInfo[], batch: BatchData) => void): Promise<QuerySuccess> {
+    return this.call(build, options, onBatch).then((answer) => {
+      const reply = answer as QuerySuccess | Extract<Reply, { ok: false }>;
+      if (!reply.ok) throw deserializeError(reply.error);
+      if (this.options.onNotice) for (const notice of reply.notices) this.options.onNotice(notice);
+      return reply;
+    });
   }
 
   /** Start a stream feeding `stream`; its placement is held until the worker sends the end. */
@@ -235,25 +260,32 @@ export class PoolCore {
     return guard;
   }
 
+  /** A one-shot call's guard; undefined when it has neither signal nor timeout (most calls). */
+  private callGuard(options: GuardOptions): CallGuard | undefined {
+    if (options.signal === undefined && options.timeout === undefined && this.closedWith === undefined) return undefined;
+    return this.startGuard(options);
+  }
+
   /** Wait for a place; abort, the call's timeout and acquireTimeout end the wait. */
-  private place(use: SlotUse, guard: CallGuard): Promise<Placement> {
+  private place(use: SlotUse, guard: CallGuard | undefined): Promise<Placement> {
     const acquireTimeout = this.options.acquireTimeout;
-    const remaining = guard.remaining();
+    const remaining = guard?.remaining();
     const callLimitFirst = remaining !== undefined && (acquireTimeout === undefined || remaining <= acquireTimeout);
     return this.queue.take(use, {
-      signal: guard.signal,
+      signal: guard?.signal,
       timeoutMs: callLimitFirst ? remaining : acquireTimeout,
       onTimeout: () => (callLimitFirst
-        ? new QueryTimeoutError(`the query timed out after ${guard.timeout} ms waiting for a free connection`)
+        ? new QueryTimeoutError(`the query timed out after ${guard?.timeout} ms waiting for a free connection`)
         : new PoolTimeoutError(`no connection became free within acquireTimeout (${acquireTimeout} ms): raise it, or add workers or connectionsPerWorker`)),
       onAbort: () => new QueryAbortedError('the query was aborted while waiting for a free connection'),
     });
   }
 
+  /** Count `promise` as running until it settles (streams and sessions). */
   private track<T>(promise: Promise<T>): Promise<T> {
-    this.inFlight.add(promise);
-    const forget = () => this.inFlight.delete(promise);
-    promise.then(forget, forget);
+    this.running++;
+    const ended = () => this.callEnded();
+    promise.then(ended, ended);
     return promise;
   }
 }

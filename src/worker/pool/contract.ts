@@ -321,10 +321,13 @@ function unpack(value: unknown): unknown {
 
 /** Main thread: make one parameter array safe to clone. */
 export function packParams(params: readonly unknown[]): unknown[] {
-  return params.map(pack);
+  // Scalars (the common case) need nothing: the array crosses as it is.
+  for (const value of params) if (typeof value === 'object' && value !== null) return params.map(pack);
+  return params as unknown[];
 }
 
 /** Worker: restore what packParams tagged. */
 export function unpackParams(params: readonly unknown[]): unknown[] {
-  return params.map(unpack);
+  for (const value of params) if (typeof value === 'object' && value !== null) return params.map(unpack);
+  return params as unknown[];
 }
