@@ -18,7 +18,7 @@ import { RowCollector } from './row-collector.js';
 import { checkGuardOptions } from './threads/call-guard.js';
 import { PoolCore } from './threads/pool-core.js';
 import { checkSendable } from './threads/sendable.js';
-import type { TransactionOptions } from './transaction-options.js';
+import { beginStatement, type TransactionOptions } from './transaction-options.js';
 
 export type { PoolStats, HistogramSummary, ConnectionStates } from './pool-stats.js';
 
@@ -165,9 +165,13 @@ export class Pool {
    * `timeout` cover waiting for the connection (and its opening), not the session's life.
    */
   async acquire(options: Pick<CallOptions, 'signal' | 'timeout'> = {}): Promise<PooledConnection> {
+    return this.#acquire(options);
+  }
+
+  async #acquire(options: Pick<CallOptions, 'signal' | 'timeout'>, begin?: string): Promise<PooledConnection> {
     checkGuardOptions(options);
     const core = this.#core;
-    const lease = await core.openSession(options);
+    const lease = await core.openSession(options, begin);
     const connection = new PooledConnection({
       lease,
       toResult: (reply, rowMode) => core.schemas.resultOf(reply, rowMode),
@@ -191,7 +195,11 @@ export class Pool {
 
   /** Run `fn` with a pinned connection, released afterwards whatever happens. */
   async withConnection<T>(fn: (connection: PooledConnection) => Promise<T>, options: Pick<CallOptions, 'signal' | 'timeout'> = {}): Promise<T> {
-    const connection = await this.acquire(options);
+    return this.#withConnection(fn, options);
+  }
+
+  async #withConnection<T>(fn: (connection: PooledConnection) => Promise<T>, options: Pick<CallOptions, 'signal' | 'timeout'>, begin?: string): Promise<T> {
+    const connection = await this.#acquire(options, begin);
     try {
       // An abort that came while the connection was handed over stops the work before it starts.
       if (options.signal?.aborted) throw new QueryAbortedError('aborted before the callback started: the connection was released unused');
@@ -203,7 +211,10 @@ export class Pool {
 
   /** Run `fn` in a transaction on a pinned connection: COMMIT when it returns, ROLLBACK when it throws. */
   transaction<T>(fn: (connection: PooledConnection) => Promise<T>, options?: TransactionOptions): Promise<T> {
-    return this.withConnection((connection) => connection.transaction(() => fn(connection), options));
+    // BEGIN goes with the connection's opening (one round trip fewer) unless a setup function
+    // must run first, outside the transaction.
+    if (this.#core.options.setupHook !== undefined) return this.withConnection((connection) => connection.transaction(() => fn(connection), options));
+    return this.#withConnection((connection) => connection.continueTransaction(() => fn(connection)), {}, beginStatement(options));
   }
 
   /** Iterate a large result row by row through a server-side cursor, in a transaction of its own. */

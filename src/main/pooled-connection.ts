@@ -1,12 +1,12 @@
-// A connection pinned in a pool worker (pool.acquire()): the Connection API, each call a comlink
-// call to the worker that holds the connection, naming the session and the call. Used for
-// transactions, cursors and LISTEN.
+// A connection pinned in a pool worker (pool.acquire()): the Connection API, each call a message
+// on the data port of the worker that holds the connection, naming the session and the call.
+// Used for transactions, cursors and LISTEN.
 
 import { inspect } from 'node:util';
 import { proxy } from 'comlink';
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
-import { cancelledError, deserializeError, packParams, type SessionNotification, type SessionQuery, type SessionReply, type SessionState, type WireTypeSettings, type WorkerControl } from '../worker/pool/contract.js';
+import { cancelledError, deserializeError, packParams, type SessionNotification, type SessionOperation, type SessionQuery, type SessionReply, type SessionState, type WireTypeSettings, type WorkerControl } from '../worker/pool/contract.js';
 import type { BuiltinCodecOptions, Row } from './connection.js';
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import type { Result } from './result.js';
@@ -55,7 +55,8 @@ export interface SessionHooks {
 type Ok = Extract<SessionReply, { ok: true }>;
 
 export class PooledConnection {
-  private state: SessionState;
+  private state!: SessionState;
+  private serverParameters = new Map<string, string>();
   private isReleased = false;
   private cursorCounter = 0;
   private readonly listeners = new Map<string, Set<(notification: Notification) => void>>();
@@ -69,7 +70,7 @@ export class PooledConnection {
   constructor(hooks: SessionHooks) {
     this.#hooks = hooks;
     this.#control = hooks.lease.placement.link.control;
-    this.state = hooks.lease.opened.session;
+    this.takeState(hooks.lease.opened.session);
     hooks.lease.placement.link.gone.catch((error: Error) => {
       this.lost = error;
     });
@@ -85,7 +86,7 @@ export class PooledConnection {
 
   /** Server settings as of the last call (server_version, TimeZone, …). */
   get parameters(): ReadonlyMap<string, string> {
-    return new Map(this.state.parameters);
+    return this.serverParameters;
   }
 
   get released(): boolean {
@@ -117,7 +118,7 @@ export class PooledConnection {
   async execute(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<string> {
     checkParams(params);
     // Without parameters, the simple protocol: several statements may run.
-    if (params.length === 0) return (await this.call((control, session, call) => control.query(session, call, { sql, paramSets: [], results: 'none', simple: true }), options)).command;
+    if (params.length === 0) return (await this.call({ kind: 'query', request: { sql, paramSets: [], results: 'none', simple: true } }, options)).command;
     return (await this.request({ sql, results: 'none' }, [params], options)).command;
   }
 
@@ -132,8 +133,13 @@ export class PooledConnection {
     return runInTransaction(this.transactionHost, () => fn(this), options);
   }
 
+  /** @internal pool.transaction: the connection was opened with BEGIN already run. */
+  continueTransaction<T>(fn: (connection: this) => Promise<T>): Promise<T> {
+    return runInTransaction(this.transactionHost, () => fn(this), undefined, true);
+  }
+
   private readonly transactionHost: TransactionHost = {
-    simple: async (sql) => (await this.call((control, session, call) => control.query(session, call, { sql, paramSets: [], results: 'none', simple: true }), {})).command,
+    simple: async (sql) => (await this.call({ kind: 'query', request: { sql, paramSets: [], results: 'none', simple: true } }, {})).command,
     usable: () => this.usable,
     transactionDepth: 0,
   };
@@ -154,11 +160,11 @@ export class PooledConnection {
           for (;;) {
             for (const row of session.#hooks.toResult<R>(reply, rowMode).rows) yield row;
             if (!reply.suspended) break;
-            reply = await session.call((control, id, call) => control.fetchPortal(id, call, portal, prefetch), {});
+            reply = await session.call({ kind: 'fetch-portal', portal, maxRows: prefetch }, {});
           }
           finished = true;
         } finally {
-          if (!finished && session.usable && session.transactionStatus === 'transaction') await session.call((control, id, call) => control.closePortal(id, call, portal), {});
+          if (!finished && session.usable && session.transactionStatus === 'transaction') await session.call({ kind: 'close-portal', portal }, {});
         }
       },
     };
@@ -246,13 +252,13 @@ export class PooledConnection {
     this.isReleased = true;
     this.listeners.clear();
     const { lease } = this.#hooks;
-    try {
-      if (this.lost === undefined) await Promise.race([this.#control.release(lease.id, discard), lease.placement.link.gone]);
-    } catch {
-      // A worker that died took the connection with it: nothing to give back.
-    } finally {
-      lease.free();
-    }
+    // The caller need not wait for the reset: the connection's place is freed when the worker has
+    // done it (or the worker died, taking the connection with it).
+    if (this.lost === undefined) {
+      void lease.placement.link.ask({ type: 'session', id: this.#hooks.nextCallId(), session: lease.id, operation: { kind: 'release', discard } })
+        .catch(() => undefined)
+        .finally(() => lease.free());
+    } else lease.free();
     if (discard) throw resetError;
   }
 
@@ -262,6 +268,12 @@ export class PooledConnection {
 
   [inspect.custom](): string {
     return `PooledConnection { processId: ${this.processId}, transactionStatus: '${this.transactionStatus}', released: ${this.isReleased} }`;
+  }
+
+  private takeState(state: SessionState): void {
+    this.state = state;
+    // The worker sends the settings only when they changed.
+    if (state.parameters !== undefined) this.serverParameters = new Map(state.parameters);
   }
 
   private get usable(): boolean {
@@ -286,7 +298,7 @@ export class PooledConnection {
     for (;;) {
       const packed = this.#hooks.encoder.apply(query.sql, paramSets).map(packParams);
       try {
-        return await this.call((control, session, call) => control.query(session, call, { ...query, paramSets: packed, types: this.#hooks.wireTypes() }), options);
+        return await this.call({ kind: 'query', request: { ...query, paramSets: packed, types: this.#hooks.wireTypes() } }, options);
       } catch (error) {
         // Nothing reached the server: send it again with that parameter encoded here.
         if (this.#hooks.encoder.learn(query.sql, error)) continue;
@@ -306,27 +318,30 @@ export class PooledConnection {
    * One call on the pinned connection. Abort and timeout reject at once and cancel this call only
    * (the worker holds later calls until the cancel has landed).
    */
-  private async call(send: (control: Remote<WorkerControl>, session: number, call: number) => Promise<SessionReply>, options: CallOptions): Promise<Ok> {
+  private async call(operation: SessionOperation, options: CallOptions): Promise<Ok> {
     checkGuardOptions(options);
     this.checkUsable();
-    const guard = new CallGuard(options);
-    guard.checkNotAborted();
+    const guard = options.signal === undefined && options.timeout === undefined ? undefined : new CallGuard(options);
+    guard?.checkNotAborted();
     const { lease } = this.#hooks;
-    const callId = this.#hooks.nextCallId();
-    const giveUp = new Promise<never>((_, reject) => {
-      guard.watch((reason) => {
-        void this.#control.cancel(lease.id, callId, reason).catch(() => undefined);
-        reject(cancelledError(reason, guard.timeout));
-      });
-    });
+    const { link } = lease.placement;
+    const id = this.#hooks.nextCallId();
+    const answer = link.ask({ type: 'session', id, session: lease.id, operation });
+    // After a give-up nobody awaits the answer: its rejection (a dead worker) is expected.
+    answer.catch(() => undefined);
     try {
-      const reply = await Promise.race([send(this.#control, lease.id, callId), giveUp, lease.placement.link.gone]);
-      if (reply.session !== undefined) this.state = reply.session;
+      const reply = (guard === undefined
+        ? await answer
+        : await Promise.race([answer, new Promise<never>((_, reject) => guard.watch((reason) => {
+          link.send({ type: 'cancel', id, reason });
+          reject(cancelledError(reason, guard.timeout));
+        }))])) as SessionReply;
+      if (reply.session !== undefined) this.takeState(reply.session);
       if (!reply.ok) throw deserializeError(reply.error);
       if (this.#hooks.onNotice) for (const notice of reply.notices) this.#hooks.onNotice(notice);
       return reply;
     } finally {
-      guard.dispose();
+      guard?.dispose();
     }
   }
 }

@@ -13,10 +13,13 @@ export interface TransactionHost {
   transactionDepth: number;
 }
 
-export async function runInTransaction<T>(host: TransactionHost, fn: () => Promise<T>, options?: TransactionOptions): Promise<T> {
+/** `begun`: the outermost BEGIN was already sent with the connection's opening (pool.transaction). */
+export async function runInTransaction<T>(host: TransactionHost, fn: () => Promise<T>, options?: TransactionOptions, begun = false): Promise<T> {
   const depth = host.transactionDepth;
   const savepoint = `pgloom_savepoint_${depth}`;
-  if (depth === 0) await host.simple(beginStatement(options));
+  if (depth === 0) {
+    if (!begun) await host.simple(beginStatement(options));
+  }
   else {
     if (options && Object.keys(options).length > 0) throw new InterfaceError('a nested transaction (savepoint) cannot set isolation, readOnly or deferrable: set them on the outermost transaction');
     await host.simple(`SAVEPOINT ${savepoint}`);

@@ -36,6 +36,8 @@ export class PgConnection {
   /** Frontend messages are built here and flushed to the socket in one write. */
   readonly out = new BufferWriter(16 * 1024);
   readonly parameters = new Map<string, string>();
+  /** Counts ParameterStatus messages: who mirrors `parameters` elsewhere resends them only when it moved. */
+  parametersVersion = 0;
   readonly statements: StatementCache;
   /** Every type's codec: built-in, introspected, or the user's. */
   readonly types: TypeCatalog;
@@ -173,6 +175,7 @@ export class PgConnection {
       case BackendMessage.ParameterStatus: {
         const { name, value } = parseParameterStatus(bytes, start, end);
         this.parameters.set(name, value);
+        this.parametersVersion++;
         return;
       }
     }

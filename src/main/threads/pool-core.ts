@@ -200,7 +200,7 @@ export class PoolCore {
    * connection to open, not the session's life; the server's own error (a wrong password, a
    * failing init or setup) is thrown as is.
    */
-  async openSession(options: GuardOptions): Promise<SessionLease> {
+  async openSession(options: GuardOptions, begin?: string): Promise<SessionLease> {
     const guard = this.startGuard(options);
     const placement = await this.place('pinned', guard);
     const id = this.nextId();
@@ -221,7 +221,7 @@ export class PoolCore {
         link.send({ type: 'cancel', id, reason });
         reject(giveUpError(reason, reason === 'timeout' ? `timed out after ${guard.timeout} ms while its connection was opened` : 'was aborted while its connection was opened'));
       });
-      link.send({ type: 'open-session', id }, {
+      link.send(begin === undefined ? { type: 'open-session', id } : { type: 'open-session', id, begin }, {
         event: (event) => {
           if (event.type !== 'reply') return;
           const reply = event.reply as SessionReply;
@@ -231,7 +231,7 @@ export class PoolCore {
             if (!settled) reject(deserializeError(reply.error));
           } else if (settled) {
             // The caller gave up while the session opened: hand it straight back.
-            void Promise.race([link.control.release(id, false), link.gone]).catch(() => undefined).finally(free);
+            void link.ask({ type: 'session', id: this.nextId(), session: id, operation: { kind: 'release', discard: false } }).catch(() => undefined).finally(free);
           } else resolve(reply);
           settled = true;
         },

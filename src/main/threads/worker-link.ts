@@ -6,7 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { ParameterError } from '../../codec/errors/client-errors.js';
 import {
   serializeError,
-  type ConnectionCounts, type DataEvent, type DataMessage, type DataRequest, type WorkerControl,
+  type Call, type ConnectionCounts, type DataEvent, type DataMessage, type DataRequest, type WorkerControl,
 } from '../../worker/pool/contract.js';
 
 /** Receives one call's events; 'reply' and 'stream-end' are the last. */
@@ -73,6 +73,16 @@ export class WorkerLink {
       // would leave after the first of them; setImmediate leaves after all.
       setImmediate(() => this.flush());
     }
+  }
+
+  /** Send a call that holds no place of its own (a pinned session's) and resolve with its reply. */
+  ask(call: Call): Promise<Extract<DataEvent, { type: 'reply' }>['reply']> {
+    return new Promise((resolve, reject) => this.send(call, {
+      event: (event) => {
+        if (event.type === 'reply') resolve(event.reply);
+      },
+      lost: reject,
+    }));
   }
 
   /** The worker is gone: every call still running on it fails with `error`. */

@@ -1,21 +1,21 @@
 // A pinned session: one connection held between calls until release() gives it back, driven
-// call by call from the main thread over the control port. Each call carries an id, so that a
+// call by call from the main thread over the data port. Each call carries an id, so that a
 // cancel reaches that call only; calls made after a cancel wait until the cancelled call has
 // ended and its CancelRequest has landed, so it can never cancel them instead.
 
-import { buffersOf, type BatchData } from '../../codec/batch/index.js';
+import type { BatchData } from '../../codec/batch/index.js';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
-import { transfer } from 'comlink';
 import type { QueryOutcome } from '../operations/extended-query.js';
 import { closeOnServer, fetchFromPortal, runQuery, runSimpleQuery } from '../requests.js';
 import type { StatementDescription } from '../statement.js';
 import type { PgConnection } from '../connection.js';
-import { BatchSink, columnInfoOf } from './batch-sink.js';
+import { columnInfoOf } from './batch-sink.js';
+import { ReplySink } from './reply-sink.js';
 import type { CallEnv } from './call-env.js';
 import type { Lease } from './connection-slots.js';
 import {
   cancelledError, giveUpError, serializeError, unpackParams,
-  type GiveUpReason, type SessionNotification, type SessionQuery, type SessionReply, type SessionState,
+  type GiveUpReason, type RowBytes, type SessionNotification, type SessionQuery, type SessionReply, type SessionState,
 } from './contract.js';
 import { RunningCall } from './running-call.js';
 
@@ -30,17 +30,19 @@ export class PinnedSession {
   /** Settles once every cancelled call so far has ended and its cancel has landed. */
   private cancelsLanded: Promise<unknown> = Promise.resolve();
   private lease: Lease | undefined;
+  private parametersSent = -1;
 
   private constructor(private readonly env: CallEnv) {}
 
   /** Take a connection and run `setup`; the reply says how the session starts (or the server's error). */
-  static async open(env: CallEnv, running: RunningCall): Promise<{ session?: PinnedSession; reply: SessionReply }> {
+  static async open(env: CallEnv, running: RunningCall, begin?: string): Promise<{ session?: PinnedSession; reply: SessionReply }> {
     const session = new PinnedSession(env);
     let lease: Lease | undefined;
     try {
       lease = await env.slots.acquire();
       if (!running.runOn(lease.connection)) throw giveUpError(running.givenUp!, 'gave up before its connection was ready');
       if (env.config.setup !== undefined) await runSimpleQuery(lease.connection, env.config.setup);
+      if (begin !== undefined) await runSimpleQuery(lease.connection, begin);
       await running.finish();
       session.lease = lease;
       return { session, reply: session.succeeded({ command: '', rowCount: null, suspended: false }, undefined, []) };
@@ -59,7 +61,7 @@ export class PinnedSession {
         return this.succeeded({ command, rowCount: null, suspended: false }, undefined, []);
       }
       const batches: BatchData[] = [];
-      const sink = request.results === 'batches' ? new BatchSink(this.limits, (batch) => batches.push(batch)) : undefined;
+      const sink = request.results === 'batches' ? new ReplySink(this.limits, (batch) => batches.push(batch)) : undefined;
       const outcome = await runQuery(connection, {
         sql: request.sql,
         paramSets: request.paramSets.map(unpackParams),
@@ -68,9 +70,9 @@ export class PinnedSession {
         portal: request.portal,
         maxRows: request.maxRows,
       });
-      sink?.flush();
+      const rows = sink?.finish((batch) => batches.push(batch));
       if (request.portal !== undefined && outcome.suspended) this.portals.set(request.portal, outcome.statement);
-      return this.succeeded(outcome, outcome.statement, batches);
+      return this.succeeded(outcome, outcome.statement, batches, rows);
     });
   }
 
@@ -79,11 +81,11 @@ export class PinnedSession {
       const statement = this.portals.get(portal);
       if (statement === undefined) throw new InterfaceError(`no open cursor named ${portal}`);
       const batches: BatchData[] = [];
-      const sink = new BatchSink(this.limits, (batch) => batches.push(batch));
+      const sink = new ReplySink(this.limits, (batch) => batches.push(batch));
       const outcome = await fetchFromPortal(connection, portal, statement, maxRows, 'none', sink);
-      sink.flush();
+      const rows = sink.finish((batch) => batches.push(batch));
       if (!outcome.suspended) this.portals.delete(portal);
-      return this.succeeded(outcome, statement, batches);
+      return this.succeeded(outcome, statement, batches, rows);
     });
   }
 
@@ -93,6 +95,11 @@ export class PinnedSession {
       await closeOnServer(connection, 'P', portal);
       return this.succeeded({ command: '', rowCount: null, suspended: false }, undefined, []);
     });
+  }
+
+  /** Whether `callId` is one of this session's calls still running. */
+  runs(callId: number): boolean {
+    return this.calls.has(callId);
   }
 
   cancel(callId: number, reason: GiveUpReason): void {
@@ -161,14 +168,16 @@ export class PinnedSession {
 
   private state(): SessionState | undefined {
     const connection = this.lease?.connection;
-    return connection && {
-      processId: connection.processId,
-      transactionStatus: connection.transactionStatus,
-      parameters: [...connection.parameters],
-    };
+    if (connection === undefined) return undefined;
+    const state: SessionState = { processId: connection.processId, transactionStatus: connection.transactionStatus };
+    if (connection.parametersVersion !== this.parametersSent) {
+      this.parametersSent = connection.parametersVersion;
+      state.parameters = [...connection.parameters];
+    }
+    return state;
   }
 
-  private succeeded(outcome: Outcome, statement: StatementDescription | undefined, batches: BatchData[]): SessionReply {
+  private succeeded(outcome: Outcome, statement: StatementDescription | undefined, batches: BatchData[], rows?: RowBytes): SessionReply {
     const reply: SessionReply = {
       ok: true,
       command: outcome.command,
@@ -179,6 +188,7 @@ export class PinnedSession {
       suspended: outcome.suspended,
       session: this.state()!,
     };
-    return transfer(reply, batches.flatMap(buffersOf));
+    if (rows !== undefined) reply.rows = rows;
+    return reply;
   }
 }

@@ -1,13 +1,14 @@
-// A pool worker's side of its two ports. Calls arrive on the data port several to a message and
-// their events leave the same way, gathered until the event loop's check phase, so that a burst
-// of small queries costs a few thread wake-ups instead of two per query. Pinned sessions and
-// closing are served over the control port with comlink.
+// A pool worker's side of its two ports. Calls — pinned sessions' too — arrive on the data port
+// several to a message and their events leave the same way, gathered until the event loop's check
+// phase, so that a burst of small queries costs a few thread wake-ups instead of two per query.
+// NOTIFY handlers and closing are served over the control port with comlink.
 
 import { expose, type Endpoint } from 'comlink';
 import type { MessagePort } from 'node:worker_threads';
 import type { CallEnv } from './call-env.js';
 import { ConnectionSlots } from './connection-slots.js';
-import type { Call, ConnectionCounts, DataEvent, DataMessage, DataRequest, ServeTask, WorkerConfig, WorkerControl } from './contract.js';
+import { buffersOf } from '../../codec/batch/index.js';
+import type { Call, ConnectionCounts, DataEvent, DataMessage, DataRequest, ServeTask, SessionCall, WorkerConfig, WorkerControl } from './contract.js';
 import { serializeError } from './contract.js';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
 import { PinnedSession } from './pinned-session.js';
@@ -23,6 +24,8 @@ export class WorkerServer implements CallEnv {
   private readonly running = new Map<number, RunningCall>();
   private readonly streams = new Map<number, StreamFlow>();
   private readonly sessions = new Map<number, PinnedSession>();
+  /** Session calls running now, by call id: where a cancel for one goes. */
+  private readonly sessionCalls = new Map<number, PinnedSession>();
   private outbox: DataEvent[] = [];
   private transfer: ArrayBuffer[] = [];
   private flushScheduled = false;
@@ -55,6 +58,7 @@ export class WorkerServer implements CallEnv {
     switch (request.type) {
       case 'cancel':
         this.running.get(request.id)?.giveUp(request.reason);
+        this.sessionCalls.get(request.id)?.cancel(request.id, request.reason);
         return;
       case 'credit':
         this.streams.get(request.id)?.credit(request.batches);
@@ -63,12 +67,37 @@ export class WorkerServer implements CallEnv {
         this.streams.get(request.id)?.stop();
         this.running.get(request.id)?.giveUp('abort');
         return;
+      case 'session':
+        void this.runSessionCall(request);
+        return;
       default:
         void this.start(request);
     }
   }
 
-  private async start(call: Call): Promise<void> {
+  private async runSessionCall(call: SessionCall): Promise<void> {
+    const session = this.sessions.get(call.session);
+    if (session === undefined) {
+      const error = new InterfaceError('this pinned connection was released: acquire another');
+      return this.emit({ type: 'reply', id: call.id, reply: { ok: false, error: serializeError(error) } });
+    }
+    const { operation } = call;
+    if (operation.kind === 'release') {
+      this.sessions.delete(call.session);
+      await session.release(operation.discard);
+      return this.emit({ type: 'reply', id: call.id, reply: { ok: true, released: true } });
+    }
+    this.sessionCalls.set(call.id, session);
+    const reply = operation.kind === 'query'
+      ? await session.query(call.id, operation.request)
+      : operation.kind === 'fetch-portal'
+        ? await session.fetchPortal(call.id, operation.portal, operation.maxRows)
+        : await session.closePortal(call.id, operation.portal);
+    this.sessionCalls.delete(call.id);
+    this.emit({ type: 'reply', id: call.id, reply }, reply.ok ? reply.batches.flatMap(buffersOf) : undefined);
+  }
+
+  private async start(call: Exclude<Call, SessionCall>): Promise<void> {
     const running = new RunningCall(this.config.cancelGracePeriod);
     this.running.set(call.id, running);
     try {
@@ -87,7 +116,7 @@ export class WorkerServer implements CallEnv {
         case 'lookup-type':
           return this.emit({ type: 'reply', id: call.id, reply: await runTypeLookupCall(call, running, this) });
         case 'open-session': {
-          const { session, reply } = await PinnedSession.open(this, running);
+          const { session, reply } = await PinnedSession.open(this, running, call.begin);
           if (session !== undefined) this.sessions.set(call.id, session);
           return this.emit({ type: 'reply', id: call.id, reply });
         }
@@ -101,44 +130,11 @@ export class WorkerServer implements CallEnv {
   }
 
   private controlApi(): WorkerControl {
-    const session = (id: number): PinnedSession => {
-      const found = this.sessions.get(id);
-      if (found === undefined) throw new InterfaceError('this pinned connection was released: acquire another');
-      return found;
-    };
-    const failed = (error: unknown) => ({ ok: false as const, error: serializeError(error) });
     return {
-      query: async (id, call, request) => {
-        try {
-          return await session(id).query(call, request);
-        } catch (error) {
-          return failed(error);
-        }
-      },
-      fetchPortal: async (id, call, portal, maxRows) => {
-        try {
-          return await session(id).fetchPortal(call, portal, maxRows);
-        } catch (error) {
-          return failed(error);
-        }
-      },
-      closePortal: async (id, call, portal) => {
-        try {
-          return await session(id).closePortal(call, portal);
-        } catch (error) {
-          return failed(error);
-        }
-      },
-      cancel: async (id, call, reason) => {
-        this.sessions.get(id)?.cancel(call, reason);
-      },
       setNotificationHandler: async (id, handler) => {
-        session(id).setNotificationHandler(handler);
-      },
-      release: async (id, discard) => {
-        const found = this.sessions.get(id);
-        this.sessions.delete(id);
-        await found?.release(discard);
+        const session = this.sessions.get(id);
+        if (session === undefined) throw new InterfaceError('this pinned connection was released: acquire another');
+        session.setNotificationHandler(handler);
       },
       closeAll: () => this.slots.closeAll(),
     };
