@@ -18,6 +18,8 @@ export interface CallFigures {
   cpuUsPerQuery: number;
   /** Main-thread CPU µs per query (event-loop utilization × wall time). */
   mainThreadCpuUsPerQuery: number;
+  /** Main-thread on-CPU µs per query (schedstat); absent where /proc has none. */
+  mainThreadOnCpuUsPerQuery?: number;
   loopP99Ms: number;
   loopMaxMs: number;
   peakRssMb: number;

@@ -1,5 +1,6 @@
 // The query-rate targets of shared/BENCHMARKS.md as ratios of one run's medians: the pool's
-// one-row throughput and main-thread CPU per query, each against postgres.js's.
+// one-row throughput and main-thread CPU per query, each against postgres.js's. Main-thread CPU twice:
+// by event-loop utilization (counts a busy loop's descheduled time) and by the thread's on-CPU time.
 
 import type { CallSummary } from './calls-suite.js';
 
@@ -17,9 +18,11 @@ export function callTargets(calls: Record<string, CallSummary[]>): TargetRow[] {
   const pjs = of('postgres.js');
   const throughput = pool && pjs ? pool.queriesPerSecond / pjs.queriesPerSecond : undefined;
   const mainCpu = pool && pjs ? pool.mainThreadCpuUsPerQuery / pjs.mainThreadCpuUsPerQuery : undefined;
+  const onCpu = pool?.mainThreadOnCpuUsPerQuery !== undefined && pjs?.mainThreadOnCpuUsPerQuery !== undefined ? pool.mainThreadOnCpuUsPerQuery / pjs.mainThreadOnCpuUsPerQuery : undefined;
   return [
     { label: 'pool one-concurrent throughput ÷ postgres.js', ratio: throughput, target: '≥ 1.0×', met: throughput === undefined ? undefined : throughput >= 1 },
-    { label: 'pool main-thread CPU per one-row query ÷ postgres.js (one-concurrent)', ratio: mainCpu, target: '≤ 0.5×', met: mainCpu === undefined ? undefined : mainCpu <= 0.5 },
+    { label: 'pool main-thread CPU per one-row query ÷ postgres.js (one-concurrent, by loop utilization)', ratio: mainCpu, target: '≤ 0.5×', met: mainCpu === undefined ? undefined : mainCpu <= 0.5 },
+    { label: 'pool main-thread CPU per one-row query ÷ postgres.js (one-concurrent, by on-CPU time)', ratio: onCpu, target: '≤ 0.5×', met: onCpu === undefined ? undefined : onCpu <= 0.5 },
   ];
 }
 

@@ -2,6 +2,7 @@
 // delay, CPU (the whole process's, and the main thread's share), and peak RSS.
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export interface Measured<T> {
@@ -13,13 +14,30 @@ export interface Measured<T> {
   cpuMs: number;
   /** The main thread's busy time: event-loop utilization × wall time. */
   mainThreadCpuMs: number;
+  /** The main thread's own on-CPU time (Linux schedstat); undefined where /proc has none. */
+  mainThreadOnCpuMs: number | undefined;
   peakRssMb: number;
+}
+
+/**
+ * Nanoseconds the calling thread has spent on a CPU (the first field of Linux's schedstat), or
+ * undefined off Linux. Exact where utilization × wall is not: an active loop whose thread is
+ * descheduled (two cores shared with workers and the server) counts as busy there, not here.
+ */
+function threadOnCpuNs(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function measure<T>(run: () => Promise<T>): Promise<Measured<T>> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const cpuBefore = process.cpuUsage();
+  // Read synchronously here, so "thread-self" is the main thread.
+  const onCpuBefore = threadOnCpuNs();
   const loopBefore = performance.eventLoopUtilization();
   const started = performance.now();
   const value = await run();
@@ -27,6 +45,7 @@ export async function measure<T>(run: () => Promise<T>): Promise<Measured<T>> {
   // Taken before the wait below, which would only add idle time.
   const { utilization } = performance.eventLoopUtilization(loopBefore);
   const cpu = process.cpuUsage(cpuBefore);
+  const onCpuAfter = threadOnCpuNs();
   // A block that ends with the run is recorded only when the monitor's timer next fires.
   await new Promise((resolve) => setTimeout(resolve, 20));
   delay.disable();
@@ -37,6 +56,7 @@ export async function measure<T>(run: () => Promise<T>): Promise<Measured<T>> {
     loopMaxMs: delay.max / 1e6,
     cpuMs: (cpu.user + cpu.system) / 1000,
     mainThreadCpuMs: utilization * wallMs,
+    mainThreadOnCpuMs: onCpuBefore === undefined || onCpuAfter === undefined ? undefined : (onCpuAfter - onCpuBefore) / 1e6,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
 }
@@ -48,6 +68,7 @@ export function ratesOf(figures: Omit<Measured<unknown>, 'value'>, count: number
     usPerQuery: (figures.wallMs * 1000) / count,
     cpuUsPerQuery: (figures.cpuMs * 1000) / count,
     mainThreadCpuUsPerQuery: (figures.mainThreadCpuMs * 1000) / count,
+    mainThreadOnCpuUsPerQuery: figures.mainThreadOnCpuMs === undefined ? undefined : (figures.mainThreadOnCpuMs * 1000) / count,
   };
 }
 

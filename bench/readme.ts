@@ -39,8 +39,10 @@ export function writeBenchReadme(run: RunResults): void {
     'Node client), `pg` 8.x and `postgres` 3.x (rows), `asyncpg` 0.27 with uvloop (Debian\'s, rows as Records); the psql',
     'floor is `\\copy (…) to /dev/null (format binary)`.',
     'The query-rate tables give CPU per query besides rates: the whole process\'s (`process.cpuUsage()`, every thread)',
-    'and the main thread\'s share (event-loop utilization × wall time); the difference is work a larger machine could run',
-    'on other cores. `service` is 50 concurrent requests on 10 connections, each three one-row queries and a',
+    'and the main thread\'s share, twice: by event-loop utilization × wall time (which also counts time a busy loop\'s thread',
+    'waits descheduled, on a small machine) and by the thread\'s own on-CPU time (Linux `/proc/thread-self/schedstat`;',
+    'asyncpg\'s `time.thread_time()` in both); the difference from the process\'s is work a larger machine could run on other',
+    'cores. `service` is 50 concurrent requests on 10 connections, each three one-row queries and a',
     'two-statement transaction (insert and update of an unlogged table), figures per request; its `pgloom-connect` shares',
     'ten `connect()` connections as a pool would (`connection-set.ts`: queries round robin, a transaction holds one).',
     '',
@@ -64,9 +66,9 @@ export function writeBenchReadme(run: RunResults): void {
     const by = (name: string) => clients.find((c) => c.client === name)?.queriesPerSecond;
     const per = clients[0]?.per ?? 'query';
     lines.push(`## ${workload}`, '');
-    lines.push(`| client | ${per === 'request' ? 'requests' : 'queries'}/s | µs/${per} | CPU µs/${per} | main-thread CPU µs/${per} | vs pg | vs postgres.js | vs asyncpg | loop p99 ms | loop max ms | peak RSS MB |`, '|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push(`| client | ${per === 'request' ? 'requests' : 'queries'}/s | µs/${per} | CPU µs/${per} | main-thread CPU µs/${per} | main-thread on-CPU µs/${per} | vs pg | vs postgres.js | vs asyncpg | loop p99 ms | loop max ms | peak RSS MB |`, '|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const c of clients) {
-      lines.push(`| ${c.client} | ${c.queriesPerSecond.toFixed(0)} | ${c.usPerQuery.toFixed(0)} | ${cpu(c.cpuUsPerQuery)} | ${cpu(c.mainThreadCpuUsPerQuery)} | ${ratio(c.queriesPerSecond, by('pg'))} | ${ratio(c.queriesPerSecond, by('postgres.js'))} | ${ratio(c.queriesPerSecond, by('asyncpg'))} | ${loop(c.loopP99Ms)} | ${loop(c.loopMaxMs)} | ${c.peakRssMb.toFixed(0)} |`);
+      lines.push(`| ${c.client} | ${c.queriesPerSecond.toFixed(0)} | ${c.usPerQuery.toFixed(0)} | ${cpu(c.cpuUsPerQuery)} | ${cpu(c.mainThreadCpuUsPerQuery)} | ${cpu(c.mainThreadOnCpuUsPerQuery)} | ${ratio(c.queriesPerSecond, by('pg'))} | ${ratio(c.queriesPerSecond, by('postgres.js'))} | ${ratio(c.queriesPerSecond, by('asyncpg'))} | ${loop(c.loopP99Ms)} | ${loop(c.loopMaxMs)} | ${c.peakRssMb.toFixed(0)} |`);
     }
     lines.push('');
     groups.push({ title: workload, unit: `${per === 'request' ? 'requests' : 'queries'}/s, higher is better`, bars: clients.map((c) => ({ label: c.client, value: c.queriesPerSecond })) });

@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 import { InterfaceError, QueryAbortedError } from '../codec/errors/client-errors.js';
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
-import { packParams, type QuerySuccess, type StreamCall } from '../worker/pool/contract.js';
+import { packParams, type QueryCall, type QuerySuccess, type StreamCall } from '../worker/pool/contract.js';
 import { BatchStream } from './batch-stream.js';
 import { checkParams } from './check-params.js';
 import type { BuiltinCodecOptions, Row } from './connection.js';
@@ -339,11 +339,23 @@ export class Pool {
     simple = false,
   ): Promise<QuerySuccess> {
     const core = this.#core;
-    const small = onBatch === undefined ? {} : { batchRows: ROWS_BATCH.rows, batchBytes: ROWS_BATCH.bytes };
     for (;;) {
       const packed = core.encoder.apply(sql, paramSets).map(packParams);
+      // Only what is set goes: every property costs to clone, on both threads.
+      const build = (id: number): QueryCall => {
+        const call: QueryCall = { type: 'query', id, sql, paramSets: packed, results };
+        if (simple) call.simple = true;
+        if (onBatch !== undefined) {
+          call.early = true;
+          call.batchRows = ROWS_BATCH.rows;
+          call.batchBytes = ROWS_BATCH.bytes;
+        }
+        const types = core.typeState.wire;
+        if (types !== undefined) call.types = types;
+        return call;
+      };
       try {
-        return await core.query((id) => ({ type: 'query', id, sql, paramSets: packed, results, simple, early: onBatch !== undefined, types: core.typeState.wire, ...small }), options, onBatch);
+        return await core.query(build, options, onBatch);
       } catch (error) {
         // Nothing reached the server: send it again with that parameter encoded here.
         if (core.encoder.learn(sql, error)) continue;

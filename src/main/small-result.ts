@@ -1,7 +1,7 @@
 // The rows of a small pool result, decoded on this thread straight from the DataRow bytes the
 // worker copied (RowBytes): no batch to allocate, transfer and wrap for a one-row query. The
-// bytes belong to this result alone, so bytea values are views into them, as in a batch. Its
-// columnar form is built here on first use (column(), batches, toArrow()).
+// bytes may sit in Node's shared Buffer pool, so bytea values are copies (small ones: the result
+// is small). Its columnar form is built here on first use (column(), batches, toArrow()).
 
 import { BatchBuilder, layoutFor, type BatchData } from '../codec/batch/index.js';
 import { ProtocolError } from '../codec/errors/client-errors.js';
@@ -75,8 +75,8 @@ export class SmallResult {
       }
       if (pos + length > end) throw new ProtocolError('DataRow is shorter than its field lengths declare: the server stream is corrupt');
       const codec = codecs[i];
-      if (codec === byteaAsUint8Array) take(i, new Uint8Array(bytes.buffer, bytes.byteOffset + pos, length));
-      else if (codec === byteaAsBuffer) take(i, Buffer.from(bytes.buffer, bytes.byteOffset + pos, length));
+      if (codec === byteaAsUint8Array) take(i, new Uint8Array(bytes.subarray(pos, pos + length)));
+      else if (codec === byteaAsBuffer) take(i, Buffer.from(bytes.subarray(pos, pos + length)));
       else take(i, codec ? codec.decode(bytes, view, pos, length) : decodeText(bytes, pos, length));
       pos += length;
     }

@@ -15,6 +15,7 @@ const MAX_SCHEMAS = 256;
 
 export class ResultSchemas {
   private readonly schemas = new Map<string, ResultSchema>();
+  private readonly byColumns = new WeakMap<readonly ColumnInfo[], { generation: number; object?: ResultSchema; array?: ResultSchema }>();
 
   constructor(private readonly typeState: PoolTypes, private readonly types: TypeOptions) {}
 
@@ -28,6 +29,19 @@ export class ResultSchemas {
 
   /** The decoding plan for a result's columns, cached by their shape. */
   schemaOf(columns: readonly ColumnInfo[], rowMode: RowMode): ResultSchema {
+    // Results of one shape share one columns array (see Shaped): most calls end here.
+    const generation = this.typeState.catalog.generation;
+    const known = this.byColumns.get(columns);
+    const hit = known?.generation === generation ? known[rowMode] : undefined;
+    if (hit !== undefined) return hit;
+    const schema = this.lookup(columns, rowMode);
+    const entry = known?.generation === generation ? known : { generation };
+    entry[rowMode] = schema;
+    this.byColumns.set(columns, entry);
+    return schema;
+  }
+
+  private lookup(columns: readonly ColumnInfo[], rowMode: RowMode): ResultSchema {
     this.typeState.learnFrom(columns);
     // The catalog's generation changes whenever a column could decode differently.
     let key = `${this.typeState.catalog.generation}|${rowMode}`;

@@ -3,10 +3,10 @@
 
 import { wrap, type Endpoint, type Remote } from 'comlink';
 import type { MessagePort } from 'node:worker_threads';
-import { ParameterError } from '../../codec/errors/client-errors.js';
+import { InterfaceError, ParameterError } from '../../codec/errors/client-errors.js';
 import {
-  serializeError,
-  type Call, type ConnectionCounts, type DataEvent, type DataMessage, type DataRequest, type WorkerControl,
+  serializeError, SHAPES_REMEMBERED,
+  type Call, type ColumnInfo, type QuerySuccess, type Shaped, type ConnectionCounts, type DataEvent, type DataMessage, type DataRequest, type WorkerControl,
 } from '../../worker/pool/contract.js';
 
 /** Receives one call's events; 'reply' and 'stream-end' are the last. */
@@ -33,6 +33,8 @@ export class WorkerLink {
   private goneWith: Error | undefined;
   private rejectGone!: (error: Error) => void;
   private readonly handlers = new Map<number, CallHandler>();
+  /** The columns of each result shape the worker announced (see Shaped). */
+  private readonly shapes = new Map<number, ColumnInfo[]>();
   private outbox: DataRequest[] = [];
   private flushScheduled = false;
 
@@ -108,9 +110,35 @@ export class WorkerLink {
       this.counts = event.counts;
       return;
     }
+    const described = (event.type === 'reply' ? event.reply : event) as Partial<Shaped & QuerySuccess>;
+    if (described.shape !== undefined && !this.resolveShape(described as Shaped)) {
+      const lost = new InterfaceError(`a pool worker referred to result shape ${described.shape}, which this thread does not know: please report this as a bug`);
+      event = { type: 'reply', id: event.id, reply: { ok: false, error: serializeError(lost) } };
+    }
+    if (described.wireRows !== undefined) {
+      // Buffer.from copies the latin1 string's bytes into pooled memory: no ArrayBuffer per reply.
+      described.rows = { bytes: Buffer.from(described.wireRows.latin1, 'latin1'), ends: described.wireRows.ends };
+      described.wireRows = undefined;
+    }
     const handler = this.handlers.get(event.id);
     if (event.type === 'reply' || event.type === 'stream-end') this.handlers.delete(event.id);
     handler?.event(event);
+  }
+
+  /** Fill in (or learn) a result's columns by its shape; false for a shape never announced. */
+  private resolveShape(shaped: Shaped): boolean {
+    const shape = shaped.shape!;
+    if (shaped.columns === undefined) {
+      const columns = this.shapes.get(shape);
+      if (columns === undefined) return false;
+      shaped.columns = columns;
+      return true;
+    }
+    // Forget in the worker's order: the oldest announced first (see Shaped).
+    this.shapes.delete(shape);
+    this.shapes.set(shape, shaped.columns);
+    if (this.shapes.size > SHAPES_REMEMBERED) this.shapes.delete(this.shapes.keys().next().value!);
+    return true;
   }
 
   private flush(): void {

@@ -82,8 +82,10 @@ export interface ColumnInfo {
 
 /**
  * A small result's DataRows as the server sent them (each row's fields, without the message
- * header): one short copy, cloned with the reply, instead of a batch of typed arrays per column
- * that would cost more to allocate, transfer and wrap than the rows themselves.
+ * header): one short copy instead of a batch of typed arrays per column, which would cost more to
+ * allocate, transfer and wrap than the rows themselves. On the wire the bytes are a latin1 string
+ * (cloned as a flat copy, and no ArrayBuffer to allocate on either side); the main thread's
+ * WorkerLink turns them back into bytes before anyone reads the reply.
  */
 export interface RowBytes {
   bytes: Uint8Array;
@@ -91,13 +93,33 @@ export interface RowBytes {
   ends: number[];
 }
 
-export interface QuerySuccess {
+export interface WireRowBytes {
+  latin1: string;
+  ends: number[];
+}
+
+/**
+ * A result's columns, by shape: each worker numbers the shapes of its statements' results and
+ * sends a shape's columns only the first time, then its number alone. Both sides forget the
+ * oldest shape past SHAPES_REMEMBERED, in the order the worker announced them, so they always
+ * agree on what is known.
+ */
+export interface Shaped {
+  shape?: number;
+  /** Present with the shape's first use (or when shapes are not used); filled in by WorkerLink. */
+  columns: ColumnInfo[];
+}
+
+export const SHAPES_REMEMBERED = 512;
+
+export interface QuerySuccess extends Shaped {
   ok: true;
   command: string;
   rowCount: number | null;
-  columns: ColumnInfo[];
   batches: BatchData[];
-  /** Set instead of batches for a small result (see RowBytes). */
+  /** Set instead of batches for a small result, as the worker sends it (see RowBytes). */
+  wireRows?: WireRowBytes;
+  /** The same, as the main thread reads it (WorkerLink converts wireRows). */
   rows?: RowBytes;
   notices: PostgresErrorFields[];
 }
@@ -222,9 +244,9 @@ export type DataEvent =
   /** A call ended and its connection is free again (for a session: the session is open). */
   | { type: 'reply'; id: number; reply: QueryReply | SessionReply | TypeLookupReply | ReleaseReply }
   /** A full batch of a query that asked for early batches, or of a stream. */
-  | { type: 'batch'; id: number; columns: ColumnInfo[]; batch: BatchData }
+  | ({ type: 'batch'; id: number; batch: BatchData } & Shaped)
   /** A stream's end (its connection is free again): the command tag and notices. */
-  | { type: 'stream-end'; id: number; columns: ColumnInfo[]; command: string; rowCount: number | null; notices: PostgresErrorFields[] }
+  | ({ type: 'stream-end'; id: number; command: string; rowCount: number | null; notices: PostgresErrorFields[] } & Shaped)
   | { type: 'counts'; counts: ConnectionCounts };
 
 /** One post on the data port: many requests or events at once, in order. */

@@ -9,13 +9,12 @@ import type { QueryOutcome } from '../operations/extended-query.js';
 import { closeOnServer, fetchFromPortal, runQuery, runSimpleQuery } from '../requests.js';
 import type { StatementDescription } from '../statement.js';
 import type { PgConnection } from '../connection.js';
-import { columnInfoOf } from './batch-sink.js';
 import { ReplySink } from './reply-sink.js';
 import type { CallEnv } from './call-env.js';
 import type { Lease } from './connection-slots.js';
 import {
   cancelledError, giveUpError, serializeError, unpackParams,
-  type GiveUpReason, type RowBytes, type SessionNotification, type SessionQuery, type SessionReply, type SessionState,
+  type GiveUpReason, type WireRowBytes, type SessionNotification, type SessionQuery, type SessionReply, type SessionState,
 } from './contract.js';
 import { RunningCall } from './running-call.js';
 
@@ -177,18 +176,18 @@ export class PinnedSession {
     return state;
   }
 
-  private succeeded(outcome: Outcome, statement: StatementDescription | undefined, batches: BatchData[], rows?: RowBytes): SessionReply {
+  private succeeded(outcome: Outcome, statement: StatementDescription | undefined, batches: BatchData[], rows?: WireRowBytes): SessionReply {
     const reply: SessionReply = {
       ok: true,
       command: outcome.command,
       rowCount: outcome.rowCount,
-      columns: statement ? columnInfoOf(statement, this.env.slots.catalog) : [],
+      ...(statement ? this.env.shapes.describe(statement) : { columns: [] }),
       batches,
       notices: this.lease!.notices.splice(0),
       suspended: outcome.suspended,
       session: this.state()!,
     };
-    if (rows !== undefined) reply.rows = rows;
+    if (rows !== undefined) reply.wireRows = rows;
     return reply;
   }
 }

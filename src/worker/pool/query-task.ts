@@ -3,7 +3,6 @@
 
 import { buffersOf, type BatchData } from '../../codec/batch/index.js';
 import { runQuery, runSimpleQuery } from '../requests.js';
-import { columnInfoOf } from './batch-sink.js';
 import { ReplySink } from './reply-sink.js';
 import type { CallEnv } from './call-env.js';
 import type { Lease } from './connection-slots.js';
@@ -32,7 +31,7 @@ export async function runQueryCall(call: QueryCall, running: RunningCall, env: C
     const limits = { maxRows: Math.min(config.batchRows, call.batchRows ?? Infinity), maxBytes: Math.min(config.batchBytes, call.batchBytes ?? Infinity) };
     const sink = call.results === 'batches'
       ? new ReplySink(limits, (batch) => {
-        if (sendEarly) env.emit({ type: 'batch', id: call.id, columns: columnInfoOf(sink!.statement!, slots.catalog), batch }, buffersOf(batch));
+        if (sendEarly) env.emit({ type: 'batch', id: call.id, ...env.shapes.describe(sink!.statement!), batch }, buffersOf(batch));
         else batches.push(batch);
       })
       : undefined;
@@ -43,11 +42,11 @@ export async function runQueryCall(call: QueryCall, running: RunningCall, env: C
       ok: true,
       command: outcome.command,
       rowCount: outcome.rowCount,
-      columns: columnInfoOf(outcome.statement, slots.catalog),
+      ...env.shapes.describe(outcome.statement),
       batches,
       notices: lease.notices,
     };
-    if (rows !== undefined) reply.rows = rows;
+    if (rows !== undefined) reply.wireRows = rows;
     // Every batch buffer moves to the main thread: nothing is copied, and the worker's views detach.
     return { reply, transfer: batches.flatMap(buffersOf) };
   } catch (error) {

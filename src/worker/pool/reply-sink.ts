@@ -7,7 +7,7 @@ import type { BatchData, BatchLimits } from '../../codec/batch/index.js';
 import type { RowSink } from '../operations/extended-query.js';
 import type { StatementDescription } from '../statement.js';
 import { BatchSink } from './batch-sink.js';
-import type { RowBytes } from './contract.js';
+import type { WireRowBytes } from './contract.js';
 
 /** A result stays RowBytes up to this many rows and bytes. */
 const SMALL_ROWS = 64;
@@ -47,14 +47,13 @@ export class ReplySink implements RowSink {
   }
 
   /** The small result's rows, or undefined when it became batches (the last one goes to `receive`). */
-  finish(receive: (batch: BatchData) => void): RowBytes | undefined {
+  finish(receive: (batch: BatchData) => void): WireRowBytes | undefined {
     if (this.batches !== undefined) {
       this.batches.flushTo(receive);
       return undefined;
     }
     if (this.ends.length === 0) return undefined;
-    // Exactly the rows' bytes: structured clone copies a view's whole buffer.
-    return { bytes: this.length === this.bytes.length ? this.bytes : this.bytes.slice(0, this.length), ends: this.ends };
+    return { latin1: Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.length).toString('latin1'), ends: this.ends };
   }
 
   private becomeBatches(statement: StatementDescription): void {

@@ -5,7 +5,7 @@
 import { buffersOf } from '../../codec/batch/index.js';
 import { runQuery } from '../requests.js';
 import type { StatementDescription } from '../statement.js';
-import { BatchSink, columnInfoOf } from './batch-sink.js';
+import { BatchSink } from './batch-sink.js';
 import type { CallEnv } from './call-env.js';
 import type { Lease } from './connection-slots.js';
 import { cancelledError, giveUpError, serializeError, unpackParams, type DataEvent, type StreamCall } from './contract.js';
@@ -65,7 +65,7 @@ export async function runStreamCall(call: StreamCall, running: RunningCall, flow
     let statement: StatementDescription | undefined;
     const batches = new BatchSink({ maxRows: config.batchRows, maxBytes: config.batchBytes }, (batch) => {
       if (flow.consumerGone) return;
-      env.emit({ type: 'batch', id: call.id, columns: columnInfoOf(statement!, slots.catalog), batch }, buffersOf(batch));
+      env.emit({ type: 'batch', id: call.id, ...env.shapes.describe(statement!), batch }, buffersOf(batch));
       flow.spend();
     });
     const sink = {
@@ -76,7 +76,7 @@ export async function runStreamCall(call: StreamCall, running: RunningCall, flow
     };
     const outcome = await runQuery(lease.connection, { sql: call.sql, paramSets: [unpackParams(call.params)], rowMode: 'none', sink });
     batches.flush();
-    return { type: 'stream-end', id: call.id, columns: columnInfoOf(outcome.statement, slots.catalog), command: outcome.command, rowCount: outcome.rowCount, notices: lease.notices };
+    return { type: 'stream-end', id: call.id, ...env.shapes.describe(outcome.statement), command: outcome.command, rowCount: outcome.rowCount, notices: lease.notices };
   } catch (error) {
     return ended(call, running.givenUp !== undefined ? cancelledError(running.givenUp) : error);
   } finally {

@@ -12,6 +12,7 @@ import type { Call, ConnectionCounts, DataEvent, DataMessage, DataRequest, Serve
 import { serializeError } from './contract.js';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
 import { PinnedSession } from './pinned-session.js';
+import { ResultShapes } from './result-shapes.js';
 import { runQueryCall } from './query-task.js';
 import { RunningCall } from './running-call.js';
 import { runStreamCall, StreamFlow } from './stream-task.js';
@@ -19,6 +20,7 @@ import { runTypeLookupCall } from './type-lookup-task.js';
 
 export class WorkerServer implements CallEnv {
   readonly slots: ConnectionSlots;
+  readonly shapes: ResultShapes;
   /** Settles when the main thread closes the data port (the pool is closing). */
   readonly served: Promise<void>;
   private readonly running = new Map<number, RunningCall>();
@@ -36,6 +38,7 @@ export class WorkerServer implements CallEnv {
   constructor(readonly config: WorkerConfig, task: ServeTask) {
     this.data = task.data;
     this.slots = new ConnectionSlots(config, () => this.noteCounts());
+    this.shapes = new ResultShapes(this.slots.catalog);
     this.data.on('message', (message: DataMessage<DataRequest>) => {
       for (const request of message.items) this.handle(request);
     });
