@@ -151,7 +151,9 @@ export class WorkerServer implements CallEnv {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    // Two check phases later: the poll phase between (which does not block while an immediate is
+    // pending) gathers the replies of other connections whose bytes arrived meanwhile.
+    setImmediate(() => setImmediate(() => this.flush()));
   }
 
   private flush(): void {
