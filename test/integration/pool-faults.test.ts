@@ -3,57 +3,11 @@
 // the server, and a connection whose cancel is lost, or whose server stalls, is destroyed after
 // cancelGracePeriod and replaced.
 
-import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPool, QueryAbortedError, QueryCanceledError, QueryTimeoutError, type Connection, type Pool, type PoolOptions } from '../../src/main/index.js';
 import { dsnTarget, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { rejectionOf, shutDown, waitFor, within } from '../support/deadlines.js';
 import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
-
-/** `promise`, or a rejection naming `what` once `ms` have passed: a hang becomes a failure. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms (hung)`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-/** What `promise` rejected with; a value it resolved to fails the test. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  let value: unknown;
-  try {
-    value = await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error(`expected a rejection, got ${inspect(value, { depth: 0 })}`);
-}
-
-/** Poll `probe` until it returns a value other than undefined; fail after `ms`. */
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await within(probe(), Math.max(1, end - Date.now()), what);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`${what}: not so after ${ms} ms`);
-    // Let timers and sockets run between two polls that may resolve without I/O.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-/** Close the pool, bounded; terminate it when close does not finish. */
-async function shutDown(pool: Pool): Promise<void> {
-  try {
-    await within(pool.close(1000), 6000, 'pool.close()');
-  } catch {
-    await within(pool.terminate(), 3000, 'pool.terminate()').catch(() => undefined);
-  }
-}
-
-/** stats().connections.broken after the rebuild (today's type has only open and idle). */
-async function brokenConnections(pool: Pool): Promise<unknown> {
-  return ((await pool.stats()).connections as { broken?: unknown }).broken;
-}
 
 describe('the pool behind a faulty network', () => {
   const dsn = new URL(testDsn());
@@ -155,7 +109,7 @@ describe('the pool behind a faulty network', () => {
       const row = await within(pool.fetchrow<{ one: number; pid: number }>('select 1 as one, pg_backend_pid() as pid'), 5000, 'select 1 after both connections were stuck');
       expect(row?.one).toBe(1);
       expect(stuck).not.toContain(row?.pid);
-      await waitFor(async () => ((await brokenConnections(pool)) === 0 ? true : undefined), 3000, 'stats().connections.broken back to 0');
+      await waitFor(async () => ((await pool.stats()).connections.broken === 0 ? true : undefined), 3000, 'stats().connections.broken back to 0');
     } finally {
       proxy.dropCancelRequests = false;
       await shutDown(pool);
@@ -179,7 +133,7 @@ describe('the pool behind a faulty network', () => {
       const row = await within(pool.fetchrow<{ one: number; pid: number }>('select 1 as one, pg_backend_pid() as pid'), 5000, 'select 1 after the stall');
       expect(row?.one).toBe(1);
       expect(row?.pid).not.toBe(stuckPid);
-      await waitFor(async () => ((await brokenConnections(pool)) === 0 ? true : undefined), 3000, 'stats().connections.broken back to 0');
+      await waitFor(async () => ((await pool.stats()).connections.broken === 0 ? true : undefined), 3000, 'stats().connections.broken back to 0');
     } finally {
       proxy.resume();
       await shutDown(pool);

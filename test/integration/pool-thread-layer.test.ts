@@ -7,52 +7,17 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   connect, createPool, DivisionByZeroError, InterfaceError, InvalidPasswordError, ParameterError, PostgresError, QueryAbortedError,
-  type Pool, type PooledConnection, type PoolStats, type ConnectionStates,
+  type Pool, type PooledConnection, type ConnectionStates,
 } from '../../src/main/index.js';
+import { rejectionOf, shutDown, within } from '../support/deadlines.js';
 import { connectToTestServer, fixture, testDsn } from '../support/server.js';
-
-/** `promise`, or a rejection naming `what` once `ms` have passed: a hang becomes a failure. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms (hung)`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-/** What `promise` rejected with; a value it resolved to fails the test (a pinned connection is released). */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  let value: unknown;
-  try {
-    value = await promise;
-  } catch (error) {
-    return error;
-  }
-  const release = (value as { release?: unknown } | null)?.release;
-  if (typeof release === 'function') await (release as () => Promise<void>).call(value).catch(() => undefined);
-  throw new Error(`expected a rejection, got ${inspect(value, { depth: 0 })}`);
-}
 
 /** Call `fn` (which may throw synchronously) under a deadline; what it rejected with. */
 function failureOf(fn: () => Promise<unknown>, ms: number, what: string): Promise<unknown> {
   return rejectionOf(within(Promise.resolve().then(fn), ms, what));
 }
 
-/** Close the pool, bounded; terminate it when close does not finish. */
-async function shutDown(pool: Pool | undefined): Promise<void> {
-  if (pool === undefined) return;
-  try {
-    await within(pool.close(1000), 6000, 'pool.close()');
-  } catch {
-    await within(pool.terminate(), 1000, 'pool.terminate()').catch(() => undefined);
-  }
-}
-
-type ConnectionCounts = ConnectionStates;
 const countFields = ['open', 'idle', 'busy', 'pinned', 'streaming', 'opening', 'broken'] as const;
-function statsOf(pool: Pool): Promise<PoolStats> {
-  return pool.stats();
-}
 
 describe('no self-deadlock', () => {
   it('a pool call made inside withConnection on a 2×1 pool gets the other connection (20 fresh pools)', async () => {
@@ -299,6 +264,47 @@ describe("failures to open a connection are the server's errors", () => {
   });
 });
 
+describe('result shapes and session state', () => {
+  it('columns cross once per statement and stay right past the 512 shapes both threads remember', async () => {
+    // One worker, one connection keeping every statement prepared: 600 statements make 600
+    // shapes, and the first ones come back with the same shape after both sides forgot it.
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, statementCacheSize: 1000 });
+    try {
+      const sqlOf = (i: number) => `select $1::int4 + ${i} as c${i}, 'x' || ${i} as t${i}`;
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < 600; i += round === 0 ? 1 : 7) {
+          const row = await pool.fetchrow<Record<string, unknown>>(sqlOf(i), [round]);
+          expect(row).toEqual({ [`c${i}`]: i + round, [`t${i}`]: `x${i}` });
+        }
+      }
+      // The same statement again and again: one shape, columns sent once, rows still right.
+      const rows = await Promise.all(Array.from({ length: 50 }, (_, i) => pool.fetchval(sqlOf(3), [i])));
+      expect(rows).toEqual(Array.from({ length: 50 }, (_, i) => i + 3));
+    } finally {
+      await shutDown(pool);
+    }
+  });
+
+  it("a pinned connection's parameters follow SET, though the worker sends them only when they change", async () => {
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1 });
+    try {
+      const connection = await pool.acquire();
+      const before = connection.parameters.get('application_name');
+      await connection.execute("SET application_name = 'shape-test'");
+      expect(connection.parameters.get('application_name')).toBe('shape-test');
+      await connection.fetchval('select 1');
+      expect(connection.parameters.get('application_name')).toBe('shape-test');
+      expect(connection.parameters.get('server_version')).toBeTruthy();
+      await connection.release();
+      const next = await pool.acquire();
+      expect(next.parameters.get('application_name')).toBe(before);
+      await next.release();
+    } finally {
+      await shutDown(pool);
+    }
+  });
+});
+
 describe('misuse and lifecycle', () => {
   it('listen() on a released PooledConnection rejects with InterfaceError', async () => {
     const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1 });
@@ -384,7 +390,7 @@ describe('misuse and lifecycle', () => {
 
   it('stats() counts per worker and in total: a pinned session, then a stream being iterated', async () => {
     const pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2 });
-    const expectShape = (stats: { connections: ConnectionCounts; perWorker: ConnectionCounts[] }, what: string) => {
+    const expectShape = (stats: { connections: ConnectionStates; perWorker: ConnectionStates[] }, what: string) => {
       expect(Array.isArray(stats.perWorker), `${what}: perWorker is an array`).toBe(true);
       expect(stats.perWorker, what).toHaveLength(2);
       for (const field of countFields) {
@@ -395,7 +401,7 @@ describe('misuse and lifecycle', () => {
     try {
       const session: PooledConnection = await within(pool.acquire(), 5000, 'pool.acquire()');
       try {
-        const pinned = await within(statsOf(pool), 2000, 'stats() with a session pinned');
+        const pinned = await within(pool.stats(), 2000, 'stats() with a session pinned');
         expectShape(pinned, 'with a session pinned');
         expect(pinned.connections.pinned).toBe(1);
         expect(pinned.connections.streaming).toBe(0);
@@ -405,7 +411,7 @@ describe('misuse and lifecycle', () => {
       const batches = pool.stream('select i from generate_series(1, 1000000) as i', [], { highWaterMark: 1 })[Symbol.asyncIterator]();
       try {
         expect((await within(batches.next(), 5000, "the stream's first batch")).done).toBe(false);
-        const streaming = await within(statsOf(pool), 2000, 'stats() while a stream is iterated');
+        const streaming = await within(pool.stats(), 2000, 'stats() while a stream is iterated');
         expectShape(streaming, 'while a stream is iterated');
         expect(streaming.connections.streaming).toBe(1);
         expect(streaming.connections.pinned).toBe(0);

@@ -15,7 +15,7 @@ export class WorkerThreads {
   private readonly piscina: Piscina<ServeTask, void>;
   private stopping = false;
 
-  constructor(config: WorkerConfig, private readonly workers: number, private readonly queue: CallQueue) {
+  constructor(config: WorkerConfig, workers: number, private readonly queue: CallQueue) {
     this.piscina = new Piscina<ServeTask, void>({
       filename: workerScriptUrl(),
       minThreads: workers,

@@ -55,14 +55,8 @@ export class ConnectionSlots {
   takeIdle(): Lease | undefined {
     for (let slot = this.idle.pop(); slot !== undefined; slot = this.idle.pop()) {
       clearTimeout(slot.idleTimer);
-      if (slot.connection.broken) {
-        this.bySlot.delete(slot.connection);
-        continue;
-      }
-      slot.queries++;
-      slot.lease.notices = [];
-      this.onChange();
-      return slot.lease;
+      if (slot.connection.broken) this.bySlot.delete(slot.connection);
+      else return this.lend(slot);
     }
     return undefined;
   }
@@ -70,17 +64,19 @@ export class ConnectionSlots {
   /** A connection for one call: an idle one, or a new one (which may fail with the server's error). */
   async acquire(): Promise<Lease> {
     for (;;) {
-      const slot = this.idle.pop() ?? (await (this.takeWarming() ?? this.open()));
-      clearTimeout(slot.idleTimer);
-      if (slot.connection.broken) {
-        this.bySlot.delete(slot.connection);
-        continue;
-      }
-      slot.queries++;
-      slot.lease.notices = [];
-      this.onChange();
-      return slot.lease;
+      const idle = this.takeIdle();
+      if (idle !== undefined) return idle;
+      const slot = await (this.takeWarming() ?? this.open());
+      if (slot.connection.broken) this.bySlot.delete(slot.connection);
+      else return this.lend(slot);
     }
+  }
+
+  private lend(slot: Slot): Lease {
+    slot.queries++;
+    slot.lease.notices = [];
+    this.onChange();
+    return slot.lease;
   }
 
   /** Give a connection back; a broken one, one past its query budget or left in a transaction is closed. */
