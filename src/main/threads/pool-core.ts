@@ -98,6 +98,14 @@ export class PoolCore {
 
   private send(placement: Placement, build: (id: number) => Call, guard: CallGuard | undefined, onBatch?: (columns: ColumnInfo[], batch: BatchData) => void): Promise<Reply> {
     const id = this.nextId();
+    let call: Call;
+    try {
+      call = build(id);
+    } catch (error) {
+      this.queue.give(placement);
+      guard?.dispose();
+      return Promise.reject(error);
+    }
     const started = performance.now();
     this.running++;
     return new Promise<Reply>((resolve, reject) => {
@@ -117,7 +125,7 @@ export class PoolCore {
         this.runTime.record(Math.max(1, Math.round((performance.now() - started) * 1e6)));
         this.callEnded();
       };
-      placement.link.send(build(id), {
+      placement.link.send(call, {
         event: (event) => {
           if (event.type === 'batch') {
             if (!settled) onBatch?.(event.columns, event.batch);
