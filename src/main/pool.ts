@@ -77,16 +77,17 @@ export class Pool {
   async fetch<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R[]> {
     checkCall(params, options);
     const rowMode = options.rowMode ?? this.#core.options.rowMode;
-    const collector = new RowCollector<R>();
     const schemas = this.#core.schemas;
-    let early = false;
+    // Made only for a result large enough to arrive in batches ahead of its reply (few are).
+    let collector: RowCollector<R> | undefined;
     const reply = await this.#runQuery(sql, [params], options, 'batches', (columns, batch) => {
-      early = true;
+      collector ??= new RowCollector<R>();
       collector.add(schemas.resultOf<R>({ columns, batches: [batch], command: '', rowCount: null }, rowMode).batches[0]);
     });
     const result = schemas.resultOf<R>(reply, rowMode);
     // A result that came whole with its reply and is small (most) is built here, without waiting a turn.
-    if (!early && result.numRows <= ROWS_BATCH.rows) return result.rows;
+    if (collector === undefined && result.numRows <= ROWS_BATCH.rows) return result.rows;
+    collector ??= new RowCollector<R>();
     for (const batch of result.batches) collector.add(batch);
     return collector.finish();
   }
