@@ -1,5 +1,5 @@
 // Writes bench/README.md and bench/results/latest.svg from a results object: the latest full run's
-// tables, as measured.
+// tables, as measured, followed by those of the latest full tinybench run when there is one.
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,10 @@ import type { CallSummary } from './calls-suite.js';
 import { barChartSvg, type ChartGroup } from './chart.js';
 import { warmup, type PgbenchSummary } from './pgbench-suite.js';
 import { pgbenchTable } from './pgbench-table.js';
+import { latestFullRun, latestFullTinyRun } from './result-files.js';
 import { loop, type ClientSummary } from './stats.js';
+import { tinyReadmeLines } from './tiny/readme-section.js';
+import type { TinyRun } from './tiny/tiny-run.js';
 
 export interface RunResults {
   date: string;
@@ -24,7 +27,7 @@ const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}�
 /** CPU µs; a run from before the CPU figures (or asyncpg without them) has none. */
 const cpu = (us: number | undefined) => (us === undefined || us < 0 ? '—' : us.toFixed(0));
 
-export function writeBenchReadme(run: RunResults): void {
+export function writeBenchReadme(run: RunResults, tiny: TinyRun | undefined = latestFullTinyRun()): void {
   const lines: string[] = [
     '# Benchmarks',
     '',
@@ -45,6 +48,8 @@ export function writeBenchReadme(run: RunResults): void {
     'cores. `service` is 50 concurrent requests on 10 connections, each three one-row queries and a',
     'two-statement transaction (insert and update of an unlogged table), figures per request; its `pgloom-connect` shares',
     'ten `connect()` connections as a pool would (`connection-set.ts`: queries round robin, a transaction holds one).',
+    'Micro-benchmarks of single calls and of every codec path (tinybench, `npm run bench:tiny`) close this file.',
+    '`node dist/bench/write-readme.js` writes this file again from the latest full runs in `bench/results/`.',
     '',
     `Latest full run: ${run.date.slice(0, 16).replace('T', ' ')} UTC on ${run.host}, Node ${run.node}, ${run.settings.rows.toLocaleString('en')} rows, medians of ${run.settings.rounds} rounds.`,
     '',
@@ -110,6 +115,15 @@ export function writeBenchReadme(run: RunResults): void {
     'copy-in (pgloom has no COPY yet: a later issue)',
   ];
   lines.push(`Pending: ${pending.join('; ')}.`, '');
+  if (tiny !== undefined) lines.push(...tinyReadmeLines(tiny));
   writeFileSync(fileURLToPath(new URL('../../bench/README.md', import.meta.url)), lines.join('\n'));
   writeFileSync(fileURLToPath(new URL('../../bench/results/latest.svg', import.meta.url)), barChartSvg(groups));
+}
+
+/** Write bench/README.md from the latest full runs in bench/results/; false when there is no full `npm run bench` run. */
+export function refreshBenchReadme(): boolean {
+  const run = latestFullRun();
+  if (run === undefined) return false;
+  writeBenchReadme(run);
+  return true;
 }
