@@ -5,7 +5,10 @@ import type { TypeCodec } from './codec.js';
 import { badLength, rejectValue } from './describe.js';
 import { UUID } from './oids.js';
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+// The two hex digits of each byte as character codes.
+const HIGH = Uint8Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0').charCodeAt(0));
+const LOW = Uint8Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0').charCodeAt(1));
+const DASH = 0x2d;
 
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
@@ -23,12 +26,14 @@ export const uuidCodec: TypeCodec<string> = {
     if (length !== 16) throw badLength('uuid', 16, length);
     const b = bytes;
     const s = start;
-    return (
-      HEX[b[s]] + HEX[b[s + 1]] + HEX[b[s + 2]] + HEX[b[s + 3]] + '-' +
-      HEX[b[s + 4]] + HEX[b[s + 5]] + '-' +
-      HEX[b[s + 6]] + HEX[b[s + 7]] + '-' +
-      HEX[b[s + 8]] + HEX[b[s + 9]] + '-' +
-      HEX[b[s + 10]] + HEX[b[s + 11]] + HEX[b[s + 12]] + HEX[b[s + 13]] + HEX[b[s + 14]] + HEX[b[s + 15]]
+    // One flat string from character codes: concatenating 20 pieces made a tree of 19 strings per
+    // value, which cost ~2 µs a value in garbage collection once a result kept its rows (tinybench).
+    return String.fromCharCode(
+      HIGH[b[s]], LOW[b[s]], HIGH[b[s + 1]], LOW[b[s + 1]], HIGH[b[s + 2]], LOW[b[s + 2]], HIGH[b[s + 3]], LOW[b[s + 3]], DASH,
+      HIGH[b[s + 4]], LOW[b[s + 4]], HIGH[b[s + 5]], LOW[b[s + 5]], DASH,
+      HIGH[b[s + 6]], LOW[b[s + 6]], HIGH[b[s + 7]], LOW[b[s + 7]], DASH,
+      HIGH[b[s + 8]], LOW[b[s + 8]], HIGH[b[s + 9]], LOW[b[s + 9]], DASH,
+      HIGH[b[s + 10]], LOW[b[s + 10]], HIGH[b[s + 11]], LOW[b[s + 11]], HIGH[b[s + 12]], LOW[b[s + 12]], HIGH[b[s + 13]], LOW[b[s + 13]], HIGH[b[s + 14]], LOW[b[s + 14]], HIGH[b[s + 15]], LOW[b[s + 15]],
     );
   },
   encode(value: unknown, out: BufferWriter): void {
