@@ -47,19 +47,8 @@ export class BatchSink implements RowSink {
   }
 }
 
-/** A statement's columns for the main thread; built once per statement (a statement is per catalog generation). */
-const described = new WeakMap<StatementDescription, ColumnInfo[]>();
-
+/** A statement's columns for the main thread (ResultShapes sends them once per statement). */
 export function columnInfoOf(statement: StatementDescription, catalog: TypeCatalog): ColumnInfo[] {
-  let columns = described.get(statement);
-  if (columns === undefined) {
-    columns = describeColumns(statement, catalog);
-    described.set(statement, columns);
-  }
-  return columns;
-}
-
-function describeColumns(statement: StatementDescription, catalog: TypeCatalog): ColumnInfo[] {
   return statement.columns.map((column, i) => {
     const info: ColumnInfo = {
       name: column.name,

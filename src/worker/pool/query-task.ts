@@ -58,6 +58,6 @@ export async function runQueryCall(call: QueryCall, running: RunningCall, env: C
   }
 }
 
-export function failure(error: unknown): ReplyWithBuffers {
+function failure(error: unknown): ReplyWithBuffers {
   return { reply: { ok: false, error: serializeError(error) }, transfer: [] };
 }
