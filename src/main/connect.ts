@@ -15,6 +15,17 @@ import type { PooledConnection } from './pooled-connection.js';
 export interface ConnectOptions extends ConnectionOptions {
   /** Prepared statements kept per connection, least recently used evicted first; 0 disables. Default 100. */
   statementCacheSize?: number;
+  /**
+   * Default timeout of every call, in ms (asyncpg's command_timeout); a call's own `timeout`
+   * overrides it. A call past it is cancelled on the server. Default: none.
+   */
+  commandTimeout?: number;
+  /**
+   * After a call is cancelled (its timeout or signal), how many ms it may take to end before its
+   * connection is closed with a ConnectionError (default 2000): a server that ignores the
+   * cancel, or a stalled network, never leaves a call pending.
+   */
+  cancelGracePeriod?: number;
   /** How fetch() returns rows: 'object' (default) keyed by column name, or 'array'. */
   rowMode?: 'object' | 'array';
   /** JS representations of int8, numeric, date, timestamps, time, interval, json and bytea (docs/types.md). */
@@ -48,11 +59,18 @@ async function connectInWorker(options: ConnectOptions): Promise<PooledConnectio
 }
 
 const defaultStatementCacheSize = 100;
+const defaultCancelGracePeriod = 2_000;
 
 function checkEngineOptions(options: ConnectOptions): void {
   const size = options.statementCacheSize;
   if (size !== undefined && (!Number.isInteger(size) || size < 0)) {
     throw new ConfigError(`statementCacheSize must be a non-negative integer (0 disables the cache), got ${String(size)}`);
+  }
+  for (const name of ['commandTimeout', 'cancelGracePeriod'] as const) {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
+      throw new ConfigError(`${name} must be a positive number of ms, got ${String(value)}`);
+    }
   }
   if (options.rowMode !== undefined && options.rowMode !== 'object' && options.rowMode !== 'array') {
     throw new ConfigError(`rowMode must be 'object' or 'array', got ${String(options.rowMode)}`);
@@ -78,5 +96,10 @@ export async function connect(dsnOrOptions?: string | ConnectOptions, options: C
     onNotice: merged.onNotice,
     onNotification: merged.onNotification,
   });
-  return new Connection(engine, merged.rowMode ?? 'object');
+  return new Connection(engine, {
+    rowMode: merged.rowMode ?? 'object',
+    commandTimeout: merged.commandTimeout,
+    cancelGracePeriod: merged.cancelGracePeriod ?? defaultCancelGracePeriod,
+    directInt64: (merged.types?.int8 ?? 'bigint') === 'bigint',
+  });
 }

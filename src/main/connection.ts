@@ -1,21 +1,33 @@
-// The public single-connection API (asyncpg's shape): execute, fetch, fetchrow, fetchval,
-// executemany, prepare, transaction, cursor, close.
+// connect()'s connection: the engine runs inline on this thread. The query surface is the
+// shared one (Queryable, Session); this file says how a statement runs here, with its timeout.
 
 import { inspect } from 'node:util';
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
+import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
+import type { BatchData } from '../codec/batch/index.js';
 import type { PgConnection, TransactionStatus } from '../worker/connection.js';
-import type { RowMode } from '../worker/operations/extended-query.js';
-import { closeOnServer, fetchFromPortal, runQuery, runSimpleQuery } from '../worker/requests.js';
+import { ExtendedQuery, type QueryOutcome } from '../worker/operations/extended-query.js';
+import { SimpleQuery } from '../worker/operations/simple-query.js';
+import { PortalFetch } from '../worker/operations/portal.js';
+import { closeOnServer, runQuery, runSimpleQuery, submit, type Submitted } from '../worker/requests.js';
 import type { StatementDescription } from '../worker/statement.js';
 import { cancelRunningQuery } from '../worker/cancel.js';
-import { checkParams } from './check-params.js';
-import { PreparedStatement } from './prepared-statement.js';
-import type { TransactionOptions } from './transaction-options.js';
-import { runInTransaction, type TransactionHost } from './transaction-runner.js';
-import { columnsOf, type Column } from './columns.js';
-import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
+import { giveUpInline } from '../worker/give-up-inline.js';
 import { lookupType } from '../worker/type-lookup.js';
+import { BatchSink } from '../worker/pool/batch-sink.js';
+import { cancelledError, giveUpError } from '../worker/pool/contract.js';
+import { columnsOf, type Column } from './columns.js';
+import { CursorFactory, type CursorOptions, type PortalDriver, type PortalPage } from './cursor.js';
+import { PreparedStatement, type PreparedHost, type PreparedStatementOptions } from './prepared-statement.js';
+import type { CallOptions, RunOutcome, RunRequest } from './queryable.js';
+import { RecordBatch, type ResultSchema } from './record-batch.js';
+import { Result } from './result.js';
+import { Session } from './session.js';
+import { CallGuard } from './threads/call-guard.js';
+
+export type { CallOptions, Row } from './queryable.js';
+export type { CursorOptions } from './cursor.js';
 
 /** Which built-in codec a type should be exchanged with (setBuiltinTypeCodec). */
 export interface BuiltinCodecOptions {
@@ -25,155 +37,101 @@ export interface BuiltinCodecOptions {
   codecName: string;
 }
 
-/** A row as `fetch` returns it by default: column name → value. */
-export type Row = Record<string, unknown>;
+/** @deprecated Use CallOptions: every call takes { signal, timeout, rowMode }. */
+export type QueryOptions = CallOptions;
 
-export interface QueryOptions {
-  /** 'object' (default): rows keyed by column name; 'array': values in column order. */
-  rowMode?: 'object' | 'array';
+/** @deprecated query() returns a Result (the same type as the pool's). */
+export type QueryResult<R = Record<string, unknown>> = Result<R>;
+
+/** How connect() set the connection up (see ConnectOptions). */
+export interface ConnectionSettings {
+  rowMode: 'object' | 'array';
+  /** Default timeout of every call, ms (undefined: none). */
+  commandTimeout: number | undefined;
+  /** How long a cancelled call may take to end before the connection is closed, ms. */
+  cancelGracePeriod: number;
+  /** int8 columns of query() results read straight from their BigInt64Array. */
+  directInt64: boolean;
 }
 
-export interface CursorOptions extends QueryOptions {
-  /** Rows fetched per round trip (default 50, as asyncpg). */
-  prefetch?: number;
+/** query() collects a result in batches this large. */
+const RESULT_BATCH = { maxRows: 65_536, maxBytes: 4 * 1024 * 1024 };
+
+const columnsByStatement = new WeakMap<StatementDescription, Column[]>();
+
+function columnsFor(statement: StatementDescription): Column[] {
+  let columns = columnsByStatement.get(statement);
+  if (columns === undefined) {
+    columns = columnsOf(statement);
+    columnsByStatement.set(statement, columns);
+  }
+  return columns;
 }
 
-export interface QueryResult<R = Row> {
-  command: string;
-  rowCount: number | null;
-  rows: R[];
-  columns: Column[];
-}
-
-export class Connection {
-  private cursorCounter = 0;
-  private statementCounter = 0;
+export class Connection extends Session {
+  readonly #engine: PgConnection;
+  readonly #settings: ConnectionSettings;
+  #statementCounter = 0;
+  #closed = false;
 
   /** @internal Use connect(). */
-  constructor(
-    private readonly engine: PgConnection,
-    private readonly defaultRowMode: 'object' | 'array',
-  ) {}
+  constructor(engine: PgConnection, settings: ConnectionSettings) {
+    super();
+    this.#engine = engine;
+    this.#settings = settings;
+    const { onNotice, onNotification } = engine.options;
+    engine.options.onNotice = (notice) => {
+      onNotice?.(notice);
+      this.deliverNotice(notice);
+    };
+    engine.options.onNotification = (notification) => {
+      onNotification?.(notification);
+      this.deliverNotification(notification);
+    };
+    engine.options.onLost = (error) => this.terminated(error);
+  }
+
+  protected get defaultRowMode(): 'object' | 'array' {
+    return this.#settings.rowMode;
+  }
 
   /** Server settings reported at startup and after SET (server_version, TimeZone, …). */
   get parameters(): ReadonlyMap<string, string> {
-    return this.engine.parameters;
+    return this.#engine.parameters;
   }
 
   get serverVersion(): string | undefined {
-    return this.engine.serverVersion;
+    return this.#engine.serverVersion;
   }
 
   /** The backend's process id (pg_backend_pid()). */
   get processId(): number {
-    return this.engine.processId;
+    return this.#engine.processId;
   }
 
   get transactionStatus(): TransactionStatus {
-    return this.engine.transactionStatus;
+    return this.#engine.transactionStatus;
   }
 
   get closed(): boolean {
-    return this.engine.broken !== undefined || this.isClosed;
-  }
-
-  private isClosed = false;
-
-  /**
-   * Run a command and return its status tag (e.g. 'INSERT 0 1'). Without parameters the simple
-   * protocol is used, so `sql` may hold several statements; the tag is the last one's.
-   */
-  async execute(sql: string, params?: readonly unknown[]): Promise<string> {
-    if (params === undefined || params.length === 0) return runSimpleQuery(this.engine, sql);
-    return (await this.run(sql, params, 'none')).command;
-  }
-
-  /** Run a query and return all its rows and the columns' description. */
-  async query<R = Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
-    const outcome = await this.run(sql, params, options?.rowMode ?? this.defaultRowMode);
-    return { command: outcome.command, rowCount: outcome.rowCount, rows: outcome.rows as R[], columns: columnsOf(outcome.statement) };
-  }
-
-  async fetch<R = Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<R[]> {
-    return (await this.run(sql, params, options?.rowMode ?? this.defaultRowMode)).rows as R[];
-  }
-
-  /** The first row, or null when there is none. */
-  async fetchrow<R = Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<R | null> {
-    const rows = (await this.run(sql, params, options?.rowMode ?? this.defaultRowMode)).rows;
-    return (rows[0] as R | undefined) ?? null;
-  }
-
-  /** One value of the first row: column by index (default 0) or name; null when there is no row. */
-  async fetchval<V = unknown>(sql: string, params: readonly unknown[] = [], column: number | string = 0): Promise<V | null> {
-    const outcome = await this.run(sql, params, 'array');
-    const index = typeof column === 'number' ? column : outcome.statement.columnNames.indexOf(column);
-    if (index < 0 || index >= outcome.statement.columnNames.length) {
-      throw new InterfaceError(`fetchval: the result has no column ${JSON.stringify(column)}; its columns are ${JSON.stringify(outcome.statement.columnNames)}`);
-    }
-    const row = outcome.rows[0] as unknown[] | undefined;
-    return row === undefined ? null : (row[index] as V);
-  }
-
-  /**
-   * Run one statement once per parameter array, pipelined in one round trip and atomic: all
-   * executions commit together, or (on any error) none does.
-   */
-  async executemany(sql: string, paramRows: readonly (readonly unknown[])[]): Promise<void> {
-    if (paramRows.length === 0) return;
-    await runQuery(this.engine, { sql, paramSets: paramRows, rowMode: 'none' });
+    return this.#engine.broken !== undefined || this.#closed;
   }
 
   /** Prepare a statement once; run it many times without re-parsing. */
-  async prepare(sql: string): Promise<PreparedStatement> {
-    const name = `pgloom_p${++this.statementCounter}`;
-    const outcome = await runQuery(this.engine, { sql, paramSets: [], rowMode: 'none', prepareAs: name });
-    return new PreparedStatement(outcome.statement, (statement, params, rowMode) => this.runStatement(statement, params, rowMode), () => closeOnServer(this.engine, 'S', name), this.defaultRowMode);
-  }
-
-  /**
-   * Run `fn` in a transaction: COMMIT when it returns, ROLLBACK when it throws (and rethrow).
-   * Nested calls use savepoints.
-   */
-  async transaction<T>(fn: (connection: this) => Promise<T>, options?: TransactionOptions): Promise<T> {
-    return runInTransaction(this.transactionHost, () => fn(this), options);
-  }
-
-  private readonly transactionHost: TransactionHost = {
-    simple: (sql) => runSimpleQuery(this.engine, sql),
-    usable: () => this.engine.broken === undefined,
-    transactionDepth: 0,
-  };
-
-  /** Iterate a query's rows a few at a time through a server-side cursor; needs a transaction. */
-  cursor<R = Row>(sql: string, params: readonly unknown[] = [], options?: CursorOptions): AsyncIterable<R> {
-    const prefetch = options?.prefetch ?? 50;
-    if (!Number.isInteger(prefetch) || prefetch <= 0) throw new InterfaceError(`cursor prefetch must be a positive integer, got ${prefetch}`);
-    const rowMode: RowMode = options?.rowMode ?? this.defaultRowMode;
-    const engine = this.engine;
-    const portal = `pgloom_cursor_${++this.cursorCounter}`;
-    const connection = this;
-    return {
-      async *[Symbol.asyncIterator]() {
-        if (connection.transactionStatus !== 'transaction') {
-          throw new InterfaceError('a cursor needs a transaction: iterate it inside connection.transaction(…)');
-        }
-        let outcome = await runQuery(engine, { sql, paramSets: [params], rowMode, portal, maxRows: prefetch });
-        const statement = outcome.statement;
-        let finished = false;
-        try {
-          while (true) {
-            for (const row of outcome.rows) yield row as R;
-            if (!outcome.suspended) break;
-            outcome = await fetchFromPortal(engine, portal, statement, prefetch, rowMode);
-          }
-          finished = true;
-        } finally {
-          // Leaving early (break, throw) must free the portal; a finished portal is already closed.
-          if (!finished && !engine.broken && engine.transactionStatus === 'transaction') await closeOnServer(engine, 'P', portal);
-        }
-      },
+  async prepare(sql: string, options: PreparedStatementOptions & CallOptions = {}): Promise<PreparedStatement> {
+    const name = options.name ?? `pgloom_p${++this.#statementCounter}`;
+    if (typeof name !== 'string' || name.length === 0) throw new InterfaceError('a prepared statement name must be a non-empty string');
+    const engine = this.#engine;
+    const prepared = submit<QueryOutcome>(engine, (resolve, reject) => new ExtendedQuery({ sql, paramSets: [], rowMode: 'none', prepareAs: name }, resolve, reject));
+    const { statement } = await this.#await(prepared, this.#guardFor(options));
+    const host: PreparedHost = {
+      run: (request, callOptions) => this.#execute(request, callOptions, statement),
+      cursor: <R>(params: readonly unknown[], cursorOptions: CursorOptions) => new CursorFactory<R>(this.#portalsFor(statement), `pgloom_cursor_${name}_${++this.#statementCounter}`, sql, params, cursorOptions.rowMode ?? this.defaultRowMode, cursorOptions),
+      explain: (params, analyze, callOptions) => explainOn(this, sql, params, analyze, callOptions),
+      close: () => closeOnServer(engine, 'S', name),
+      rowMode: this.defaultRowMode,
     };
+    return new PreparedStatement(name, sql, columnsFor(statement), statement.paramOids, host);
   }
 
   /**
@@ -183,7 +141,7 @@ export class Connection {
    * connection is idle.
    */
   async cancel(): Promise<void> {
-    const sent = this.closed ? undefined : cancelRunningQuery(this.engine);
+    const sent = this.closed ? undefined : cancelRunningQuery(this.#engine);
     if (sent === undefined) throw new InterfaceError('cancel(): the connection is closed');
     await sent;
   }
@@ -194,7 +152,7 @@ export class Connection {
    * introspects them again. Custom codecs stay.
    */
   async reloadSchemaState(): Promise<void> {
-    this.engine.types.reset();
+    this.#engine.types.reset();
   }
 
   /**
@@ -203,29 +161,36 @@ export class Connection {
    * composite and range types: the already-decoded parts). See docs/types.md.
    */
   async setTypeCodec<T>(typeName: string, spec: TypeCodecSpec<T>): Promise<void> {
-    const oid = await lookupType(this.engine, typeName, spec.schema);
-    this.engine.types.setCustomCodec(oid, spec);
+    const oid = await lookupType(this.#engine, typeName, spec.schema);
+    this.#engine.types.setCustomCodec(oid, spec);
   }
 
   /** Exchange `typeName` with the codec of a built-in type whose binary format it shares (e.g. an extension's text-like type as 'text'). */
   async setBuiltinTypeCodec(typeName: string, options: BuiltinCodecOptions): Promise<void> {
-    const oid = await lookupType(this.engine, typeName, options.schema);
-    this.engine.types.setBuiltinCodec(oid, options.codecName);
+    const oid = await lookupType(this.#engine, typeName, options.schema);
+    this.#engine.types.setBuiltinCodec(oid, options.codecName);
   }
 
   /** Undo setTypeCodec / setBuiltinTypeCodec for `typeName`. */
   async resetTypeCodec(typeName: string, options: { schema?: string } = {}): Promise<void> {
-    const oid = await lookupType(this.engine, typeName, options.schema);
-    this.engine.types.resetCodec(oid);
+    const oid = await lookupType(this.#engine, typeName, options.schema);
+    this.#engine.types.resetCodec(oid);
   }
 
   /** Close gracefully: queued queries finish first. */
   async close(): Promise<void> {
-    this.isClosed = true;
-    await this.engine.close();
+    this.#closed = true;
+    await this.#engine.close();
+    this.terminated(undefined);
   }
 
   /** Close at once: queued queries fail. */
+  terminate(): void {
+    this.#closed = true;
+    this.#engine.destroy();
+    this.terminated(undefined);
+  }
+
   /** What the connection is, never how it authenticated: safe to log. */
   toJSON(): Record<string, unknown> {
     return { processId: this.processId, serverVersion: this.serverVersion, transactionStatus: this.transactionStatus, closed: this.closed };
@@ -235,20 +200,114 @@ export class Connection {
     return `Connection { processId: ${this.processId}, serverVersion: '${this.serverVersion ?? ''}', transactionStatus: '${this.transactionStatus}'${this.closed ? ', closed' : ''} }`;
   }
 
-  terminate(): void {
-    this.isClosed = true;
-    this.engine.destroy();
+  protected run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
+    return this.#execute<R>(request, options, undefined);
   }
 
-  private run(sql: string, params: readonly unknown[], rowMode: RowMode) {
-    checkParams(params);
-    return runQuery(this.engine, { sql, paramSets: [params], rowMode });
+  protected simple(sql: string): Promise<string> {
+    return runSimpleQuery(this.#engine, sql);
   }
 
-  private runStatement(statement: StatementDescription, params: readonly unknown[], rowMode: RowMode) {
-    if (!Array.isArray(params)) throw new InterfaceError('query parameters must be an array, e.g. statement.fetch([a, b]) for $1 and $2');
-    return runQuery(this.engine, { sql: statement.sql, paramSets: [params], rowMode, statement });
+  protected get usable(): boolean {
+    return !this.closed;
+  }
+
+  protected async watchNotifications(): Promise<void> {
+    // The engine delivers every notification to this object already (see the constructor).
+  }
+
+  protected get portals(): PortalDriver {
+    return this.#portalsFor(undefined);
+  }
+
+  #portalsFor(statement: StatementDescription | undefined): PortalDriver {
+    const engine = this.#engine;
+    const statements = new Map<string, StatementDescription>();
+    return {
+      open: async <R>(sql: string, params: readonly unknown[], portal: string, maxRows: number, rowMode: 'object' | 'array', options: CallOptions): Promise<PortalPage<R>> => {
+        const opened = submit<QueryOutcome>(engine, (resolve, reject) => new ExtendedQuery({ sql, paramSets: [params], rowMode, portal, maxRows, statement }, resolve, reject));
+        const outcome = await this.#await(opened, this.#guardFor(options));
+        statements.set(portal, outcome.statement);
+        return { rows: outcome.rows as R[], suspended: outcome.suspended };
+      },
+      fetch: async <R>(portal: string, maxRows: number, rowMode: 'object' | 'array', options: CallOptions): Promise<PortalPage<R>> => {
+        const described = statements.get(portal);
+        if (described === undefined) throw new InterfaceError(`no open cursor named ${portal}`);
+        const fetched = submit<QueryOutcome>(engine, (resolve, reject) => new PortalFetch(portal, described, maxRows, rowMode, resolve, reject));
+        const outcome = await this.#await(fetched, this.#guardFor(options));
+        return { rows: outcome.rows as R[], suspended: outcome.suspended };
+      },
+      simple: (sql, options) => this.#await(submit<string>(engine, (resolve, reject) => new SimpleQuery(sql, resolve, reject)), this.#guardFor(options)),
+      close: async (portal) => {
+        statements.delete(portal);
+        await closeOnServer(engine, 'P', portal);
+      },
+      inTransaction: () => engine.transactionStatus === 'transaction',
+      usable: () => !this.closed,
+    };
+  }
+
+  /** One statement inline: rows decoded as they arrive, or collected in batches for a Result. */
+  async #execute<R>(request: RunRequest, options: CallOptions, statement: StatementDescription | undefined): Promise<RunOutcome<R>> {
+    const engine = this.#engine;
+    const guard = this.#guardFor(options);
+    if (request.simple && statement === undefined) {
+      const command = await this.#await(submit<string>(engine, (resolve, reject) => new SimpleQuery(request.sql, resolve, reject)), guard);
+      return { command, rowCount: null, columns: [], rows: [] };
+    }
+    const batches: BatchData[] = [];
+    const sink = request.want === 'result' ? new BatchSink(RESULT_BATCH, (batch) => batches.push(batch)) : undefined;
+    const rowMode = request.want === 'rows' || request.want === 'first' ? request.rowMode : 'none';
+    const submitted = submit<QueryOutcome>(engine, (resolve, reject) => new ExtendedQuery({ sql: request.sql, paramSets: request.paramSets, rowMode, sink, statement }, resolve, reject));
+    const outcome = await this.#await(submitted, guard);
+    const columns = columnsFor(outcome.statement);
+    if (sink === undefined) return { command: outcome.command, rowCount: outcome.rowCount, columns, rows: outcome.rows as R[] };
+    sink.flush();
+    const schema: ResultSchema = { columns, codecs: outcome.statement.resultCodecs, directInt64: this.#settings.directInt64, rowMode: request.rowMode };
+    const result = new Result<R>(outcome.command, outcome.rowCount, columns, batches.map((batch) => new RecordBatch<R>(batch, schema)), outcome.statement.resultFormats, schema);
+    return { command: outcome.command, rowCount: outcome.rowCount, columns, result };
+  }
+
+  /** A guard when the call has a signal or a timeout (its own or the commandTimeout). */
+  #guardFor(options: CallOptions): CallGuard | undefined {
+    const timeout = options.timeout ?? this.#settings.commandTimeout;
+    if (options.signal === undefined && timeout === undefined) return undefined;
+    const guard = new CallGuard({ signal: options.signal, timeout });
+    guard.checkNotAborted();
+    return guard;
+  }
+
+  /** The call's end, or its give-up: rejects at once, and the statement is withdrawn or cancelled (see giveUpInline). */
+  #await<T>(submitted: Submitted<T>, guard: CallGuard | undefined): Promise<T> {
+    if (guard === undefined) return submitted.done;
+    // After a give-up nobody awaits the statement's own end.
+    submitted.done.catch(() => undefined);
+    const givenUp = new Promise<never>((_, reject) => guard.watch((reason) => {
+      const outcome = giveUpInline(this.#engine, submitted as Submitted<unknown>, this.#settings.cancelGracePeriod);
+      if (outcome === 'withdrawn') reject(giveUpError(reason, 'was given up before it was sent to the server; it did not run'));
+      else if (outcome === 'draining') reject(giveUpError(reason, `${reason === 'timeout' ? `ran past its timeout of ${guard.timeout} ms` : 'was aborted'}; it was not cancelled on the server because later calls were already pipelined behind it, so it runs to its end (or the connection is closed after the grace period)`));
+      else reject(cancelledError(reason, guard.timeout));
+    }));
+    return Promise.race([submitted.done, givenUp]).finally(() => guard.dispose());
   }
 }
 
+/** EXPLAIN (FORMAT JSON) of `sql`; with `analyze` the statement runs in a transaction rolled back. */
+export async function explainOn(session: Session, sql: string, params: readonly unknown[], analyze: boolean, options: CallOptions): Promise<unknown> {
+  const explain = `EXPLAIN (FORMAT JSON${analyze ? ', ANALYZE' : ''}) ${sql}`;
+  if (!analyze) return parsePlan(await session.fetchval(explain, params, 0, options));
+  const transaction = session.transaction();
+  await transaction.start();
+  try {
+    return parsePlan(await session.fetchval(explain, params, 0, options));
+  } finally {
+    await transaction.rollback();
+  }
+}
+
+function parsePlan(plan: unknown): unknown {
+  return typeof plan === 'string' ? JSON.parse(plan) : plan;
+}
+
 export type { PostgresErrorFields };
+export type { Transaction } from './transaction-runner.js';

@@ -2,8 +2,13 @@
 
 export { connect, type ConnectOptions } from './connect.js';
 export { Connection, type Row, type QueryOptions, type CursorOptions, type QueryResult, type BuiltinCodecOptions } from './connection.js';
-export { PreparedStatement } from './prepared-statement.js';
-export { createPool, Pool, type CallOptions, type StreamOptions, type PoolStats, type HistogramSummary, type ConnectionStates } from './pool.js';
+export { PreparedStatement, type PreparedStatementOptions } from './prepared-statement.js';
+export { Queryable, type CallOptions } from './queryable.js';
+export { Session, type SessionNotification, type NotificationListener, type LogListener, type TerminationListener } from './session.js';
+export { Cursor, CursorFactory } from './cursor.js';
+export { Transaction } from './transaction-runner.js';
+export type { LoggedQuery, QueryLogger } from './query-loggers.js';
+export { createPool, Pool, PoolTransaction, type StreamOptions, type PoolStats, type HistogramSummary, type ConnectionStates } from './pool.js';
 export type { PoolOptions } from './pool-options.js';
 export { Result } from './result.js';
 export { PooledConnection, type PinnedCursorOptions, type Notification as PoolNotification } from './pooled-connection.js';

@@ -68,12 +68,47 @@ function positiveInteger(value: number | undefined, name: string, fallback: numb
   return value;
 }
 
+function positiveMs(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number of ms, got ${String(value)}`);
+  return value;
+}
+
+/** The options that are the pool's own, not how to connect. */
+const POOL_ONLY_OPTIONS = [
+  'workers', 'connectionsPerWorker', 'minConnections', 'maxQueriesPerConnection', 'maxInactiveConnectionLifetime', 'acquireTimeout',
+  'cancelGracePeriod', 'commandTimeout', 'init', 'setup', 'reset', 'batchRows', 'batchBytes', 'onNotice', 'rowMode', 'statementCacheSize',
+  'types', 'workerNice', 'worker',
+] as const;
+
+/** How to connect, without the pool's own options; checked (a bad DSN fails here) and named for logs. */
+function connectionPart(options: PoolOptions): { connection: WorkerConfig['connection']; target: string } {
+  const connection: Record<string, unknown> = { ...options };
+  for (const name of POOL_ONLY_OPTIONS) delete connection[name];
+  const plan = resolveConnectionPlan(connection);
+  const where = plan.targets.map((t) => t.socketPath ?? `${t.host}:${t.port}`).join(',');
+  return { connection: connection as WorkerConfig['connection'], target: `${plan.user}@${where}/${plan.startupParameters.database ?? plan.user}` };
+}
+
+/** pool.setConnectArgs: new connection options, checked as createPool checks them. */
+export function resolveConnectArgs(dsnOrOptions: string | PoolOptions | undefined, extra: PoolOptions): { connection: WorkerConfig['connection']; target: string } {
+  const options: PoolOptions = typeof dsnOrOptions === 'string' ? { ...extra, dsn: dsnOrOptions } : { ...dsnOrOptions, ...extra };
+  const poolOnly = POOL_ONLY_OPTIONS.filter((name) => (options as Record<string, unknown>)[name] !== undefined);
+  if (poolOnly.length > 0) throw new ConfigError(`setConnectArgs takes connection options only; ${poolOnly.join(', ')} belong to the pool and cannot change after createPool`);
+  if (typeof (options as { password?: unknown }).password === 'function') {
+    throw new ConfigError('setConnectArgs needs the password as a string: a password function cannot be sent to the worker threads');
+  }
+  return connectionPart(options);
+}
+
 /** A setup or reset callback: it runs on this thread, with the pinned connection. */
 export type SessionHook = (connection: PooledConnection) => Promise<void>;
 
 export interface ResolvedPoolOptions {
   /** user@host:port/database, for inspect and JSON: never the password. */
   target: string;
+  /** Default timeout of every call, ms (undefined: none). */
+  commandTimeout: number | undefined;
   setupHook?: SessionHook;
   resetHook?: SessionHook;
   worker: WorkerConfig;
@@ -101,18 +136,18 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
   if (workerNice > MAX_NICE) throw new ConfigError(`workerNice must be an integer from 0 to ${MAX_NICE}, got ${workerNice}`);
   const acquireTimeout = options.acquireTimeout === undefined ? undefined : positiveInteger(options.acquireTimeout, 'acquireTimeout', 0);
   const cancelGracePeriod = positiveInteger(options.cancelGracePeriod, 'cancelGracePeriod', 2_000);
-  // Resolve once here so that a bad DSN or sslmode fails createPool, not the first query.
+  const commandTimeout = positiveMs(options.commandTimeout, 'commandTimeout');
   const {
-    workers: _w, connectionsPerWorker: _c, minConnections: _m, maxQueriesPerConnection, maxInactiveConnectionLifetime, acquireTimeout: _a,
-    init, setup, reset, batchRows, batchBytes, onNotice, rowMode, statementCacheSize, types, workerNice: _n, cancelGracePeriod: _g, ...connection
+    maxQueriesPerConnection, maxInactiveConnectionLifetime, init, setup, reset, batchRows, batchBytes, onNotice, rowMode, statementCacheSize, types,
   } = options;
-  const plan = resolveConnectionPlan(connection);
+  // Resolve once here so that a bad DSN or sslmode fails createPool, not the first query.
+  const { connection, target } = connectionPart(options);
   if (init !== undefined && typeof init !== 'string') {
     throw new ConfigError('createPool: init must be SQL (a function cannot run in the worker threads that open connections); use setup for a function, or pool.setTypeCodec for codecs');
   }
-  const where = plan.targets.map((t) => t.socketPath ?? `${t.host}:${t.port}`).join(',');
   return {
-    target: `${plan.user}@${where}/${plan.startupParameters.database ?? plan.user}`,
+    target,
+    commandTimeout,
     setupHook: typeof setup === 'function' ? setup : undefined,
     resetHook: typeof reset === 'function' ? reset : undefined,
     workers,

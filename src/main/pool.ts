@@ -8,9 +8,14 @@ import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import { packParams, type QueryCall, type QuerySuccess, type StreamCall } from '../worker/pool/contract.js';
 import { BatchStream } from './batch-stream.js';
 import { checkParams } from './check-params.js';
-import type { BuiltinCodecOptions, Row } from './connection.js';
-import { resolvePoolOptions, type PoolOptions } from './pool-options.js';
-import { PooledConnection, type Notification, type PinnedCursorOptions } from './pooled-connection.js';
+import type { BuiltinCodecOptions } from './connection.js';
+import { resolveConnectArgs, resolvePoolOptions, type PoolOptions } from './pool-options.js';
+import { PooledConnection, type Notification } from './pooled-connection.js';
+import { Queryable, type CallOptions, type Row, type RunOutcome, type RunRequest } from './queryable.js';
+import type { CursorOptions } from './cursor.js';
+import type { LogListener, NotificationListener } from './session.js';
+import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
+import { Transaction } from './transaction-runner.js';
 import { poolStats, type PoolStats } from './pool-stats.js';
 import type { RecordBatch } from './record-batch.js';
 import type { Result } from './result.js';
@@ -22,14 +27,7 @@ import { beginStatement, type TransactionOptions } from './transaction-options.j
 
 export type { PoolStats, HistogramSummary, ConnectionStates } from './pool-stats.js';
 
-export interface CallOptions {
-  /** Abort the call: a running query is cancelled on the server (CancelRequest); the pool stays usable. */
-  signal?: AbortSignal;
-  /** Give up after this many ms, counted from the call (waiting for a connection included). */
-  timeout?: number;
-  /** 'object' (default) or 'array' rows. */
-  rowMode?: 'object' | 'array';
-}
+export type { CallOptions } from './queryable.js';
 
 export interface StreamOptions extends CallOptions {
   /** Batches the worker may send ahead of the consumer before it stops reading (default 2). */
@@ -52,72 +50,70 @@ function checkCall(params: readonly unknown[], options: CallOptions): void {
   checkParamSets([params]);
 }
 
-export class Pool {
+export class Pool extends Queryable {
   // Private fields are not enumerable: inspect and JSON.stringify never reach the options.
   readonly #core: PoolCore;
   #closing: Promise<void> | undefined;
   #listener: Promise<PooledConnection> | undefined;
+  readonly #logListeners = new Set<LogListener<Pool>>();
 
   /** @internal Use createPool(). */
   constructor(options: ReturnType<typeof resolvePoolOptions>) {
-    this.#core = new PoolCore(options);
+    super();
+    this.#core = new PoolCore(options, (notice) => this.#deliverNotice(notice));
   }
 
-  /** Run a query; rows arrive as columnar batches (see Result). */
-  async query<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<Result<R>> {
-    checkCall(params, options);
-    const reply = await this.#runQuery(sql, [params], options, 'batches');
-    return this.#core.schemas.resultOf<R>(reply, options.rowMode ?? this.#core.options.rowMode);
+  protected get defaultRowMode(): 'object' | 'array' {
+    return this.#core.options.rowMode;
+  }
+
+  /** The options of a call, with the pool's commandTimeout when the call names no timeout. */
+  #withDefaults<O extends CallOptions>(options: O): O {
+    const commandTimeout = this.#core.options.commandTimeout;
+    return commandTimeout === undefined || options.timeout !== undefined ? options : { ...options, timeout: commandTimeout };
+  }
+
+  protected async run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
+    checkParamSets(request.paramSets);
+    const callOptions = this.#withDefaults(options);
+    const schemas = this.#core.schemas;
+    switch (request.want) {
+      case 'none': {
+        const reply = await this.#runQuery(request.sql, request.paramSets, callOptions, 'none', undefined, request.simple);
+        return { command: reply.command, rowCount: reply.rowCount, columns: [] };
+      }
+      case 'result':
+      case 'first': {
+        const result = schemas.resultOf<R>(await this.#runQuery(request.sql, request.paramSets, callOptions, 'batches'), request.rowMode);
+        if (request.want === 'result') return { command: result.command, rowCount: result.rowCount, columns: result.columns, result };
+        const first = result.firstRow();
+        return { command: result.command, rowCount: result.rowCount, columns: result.columns, rows: first === null ? [] : [first] };
+      }
+      case 'rows':
+        return this.#fetchRows<R>(request, callOptions);
+    }
   }
 
   /**
-   * All rows as plain objects (or arrays with rowMode 'array'). The worker sends the result in
-   * small batches as they fill, and their rows are built in slices that yield to the event loop.
+   * All rows as plain objects (or arrays). The worker sends the result in small batches as they
+   * fill, and their rows are built in slices that yield to the event loop.
    */
-  async fetch<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R[]> {
-    checkCall(params, options);
-    const rowMode = options.rowMode ?? this.#core.options.rowMode;
+  async #fetchRows<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
+    const { rowMode } = request;
     const schemas = this.#core.schemas;
     // Made only for a result large enough to arrive in batches ahead of its reply (few are).
     let collector: RowCollector<R> | undefined;
-    const reply = await this.#runQuery(sql, [params], options, 'batches', (columns, batch) => {
+    const reply = await this.#runQuery(request.sql, request.paramSets, options, 'batches', (columns, batch) => {
       collector ??= new RowCollector<R>();
       collector.add(schemas.resultOf<R>({ columns, batches: [batch], command: '', rowCount: null }, rowMode).batches[0]);
     });
     const result = schemas.resultOf<R>(reply, rowMode);
+    const outcome = { command: result.command, rowCount: result.rowCount, columns: result.columns };
     // A result that came whole with its reply and is small (most) is built here, without waiting a turn.
-    if (collector === undefined && result.numRows <= ROWS_BATCH.rows) return result.rows;
+    if (collector === undefined && result.numRows <= ROWS_BATCH.rows) return { ...outcome, rows: result.rows };
     collector ??= new RowCollector<R>();
     for (const batch of result.batches) collector.add(batch);
-    return collector.finish();
-  }
-
-  /** The first row, or null when there is none. */
-  async fetchrow<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R | null> {
-    return (await this.query<R>(sql, params, options)).firstRow();
-  }
-
-  /** One value of the first row: column by index (default 0) or name; null when there is no row. */
-  async fetchval<V = unknown>(sql: string, params: readonly unknown[] = [], column: number | string = 0, options: CallOptions = {}): Promise<V | null> {
-    return (await this.query(sql, params, options)).firstValue<V>(column);
-  }
-
-  /**
-   * Run a command and return its status tag. Without parameters the simple protocol is used, so
-   * `sql` may hold several statements.
-   */
-  async execute(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<string> {
-    checkCall(params, options);
-    return (await this.#runQuery(sql, params.length === 0 ? [] : [params], options, 'none', undefined, params.length === 0)).command;
-  }
-
-  /** Run one statement once per parameter array, pipelined and atomic, on one connection. */
-  async executemany(sql: string, paramRows: readonly (readonly unknown[])[], options: CallOptions = {}): Promise<void> {
-    if (!Array.isArray(paramRows)) throw new InterfaceError('executemany takes an array of parameter arrays');
-    checkGuardOptions(options);
-    checkParamSets(paramRows);
-    if (paramRows.length === 0) return;
-    await this.#runQuery(sql, paramRows, options, 'none');
+    return { ...outcome, rows: await collector.finish() };
   }
 
   /**
@@ -182,6 +178,7 @@ export class Pool {
       wireTypes: () => core.typeState.wire,
       encoder: core.encoder,
       nextCallId: () => core.nextId(),
+      commandTimeout: core.options.commandTimeout,
     });
     if (core.options.setupHook !== undefined) {
       try {
@@ -210,8 +207,16 @@ export class Pool {
     }
   }
 
-  /** Run `fn` in a transaction on a pinned connection: COMMIT when it returns, ROLLBACK when it throws. */
-  transaction<T>(fn: (connection: PooledConnection) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  /**
+   * With a callback: run `fn` in a transaction on a pinned connection, COMMIT when it returns,
+   * ROLLBACK when it throws. Without one: a PoolTransaction — start() pins a connection and
+   * begins, `connection` runs the statements, commit() or rollback() ends it and releases.
+   */
+  transaction<T>(fn: (connection: PooledConnection) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction(options?: TransactionOptions): PoolTransaction;
+  transaction<T>(fnOrOptions?: ((connection: PooledConnection) => Promise<T>) | TransactionOptions, options?: TransactionOptions): Promise<T> | PoolTransaction {
+    if (typeof fnOrOptions !== 'function') return new PoolTransaction(() => this.acquire(), fnOrOptions);
+    const fn = fnOrOptions;
     // BEGIN goes with the connection's opening (one round trip fewer) unless a setup function
     // must run first, outside the transaction.
     if (this.#core.options.setupHook !== undefined) return this.withConnection((connection) => connection.transaction(() => fn(connection), options));
@@ -219,7 +224,7 @@ export class Pool {
   }
 
   /** Iterate a large result row by row through a server-side cursor, in a transaction of its own. */
-  cursor<R = Row>(sql: string, params: readonly unknown[] = [], options: PinnedCursorOptions = {}): AsyncIterable<R> {
+  cursor<R = Row>(sql: string, params: readonly unknown[] = [], options: CursorOptions = {}): AsyncIterable<R> {
     checkParamSets([params]);
     const pool = this;
     return {
@@ -240,7 +245,7 @@ export class Pool {
    * LISTEN on `channel` on the pool's listening connection (pinned on first use); `handler` gets
    * each NOTIFY. Resolves once the LISTEN is in effect.
    */
-  async listen(channel: string, handler: (notification: Notification) => void): Promise<void> {
+  async listen(channel: string, handler: NotificationListener<PooledConnection>): Promise<void> {
     this.#listener ??= this.acquire();
     this.#listener.catch(() => (this.#listener = undefined));
     const listener = await this.#listener;
@@ -248,7 +253,7 @@ export class Pool {
   }
 
   /** Stop `handler` (or all handlers) for `channel`; the listening connection goes back when no channel is left. */
-  async unlisten(channel: string, handler?: (notification: Notification) => void): Promise<void> {
+  async unlisten(channel: string, handler?: NotificationListener<PooledConnection>): Promise<void> {
     if (this.#listener === undefined) return;
     const listener = await this.#listener;
     await listener.unlisten(channel, handler);
@@ -256,6 +261,60 @@ export class Pool {
       this.#listener = undefined;
       await listener.release();
     }
+  }
+
+  /** The same as listen (asyncpg's name). */
+  addListener(channel: string, handler: NotificationListener<PooledConnection>): Promise<void> {
+    return this.listen(channel, handler);
+  }
+
+  /** The same as unlisten (asyncpg's name). */
+  removeListener(channel: string, handler?: NotificationListener<PooledConnection>): Promise<void> {
+    return this.unlisten(channel, handler);
+  }
+
+  /** `listener` gets each notice of the pool's one-shot calls and streams (pinned connections have their own). */
+  addLogListener(listener: LogListener<Pool>): void {
+    if (typeof listener !== 'function') throw new InterfaceError('addLogListener(listener): the listener must be a function');
+    this.#logListeners.add(listener);
+  }
+
+  removeLogListener(listener: LogListener<Pool>): void {
+    this.#logListeners.delete(listener);
+  }
+
+  #deliverNotice(notice: PostgresErrorFields): void {
+    this.#core.options.onNotice?.(notice);
+    for (const listener of this.#logListeners) {
+      try {
+        listener(notice, this);
+      } catch (error) {
+        process.emitWarning(`a pgloom log listener threw: ${error instanceof Error ? error.message : String(error)}`, 'PgloomWarning');
+      }
+    }
+  }
+
+  /**
+   * Replace every connection: idle ones are closed now, those in use when their call or session
+   * ends; later calls open new ones (asyncpg's expire_connections), e.g. after changing a setting
+   * that connections read once.
+   */
+  async expireConnections(): Promise<void> {
+    await this.#core.threads.onEveryWorker((control) => control.expireConnections());
+  }
+
+  /**
+   * Open new connections with these connection options from now on (asyncpg's
+   * set_connect_args): a DSN and/or options, as createPool takes them (pool-only options such as
+   * workers are not accepted). Open connections stay until they retire: call expireConnections()
+   * to replace them now.
+   */
+  async setConnectArgs(dsnOrOptions?: string | PoolOptions, options: PoolOptions = {}): Promise<void> {
+    const { connection, target } = resolveConnectArgs(dsnOrOptions, options);
+    const core = this.#core;
+    core.options.worker.connection = connection;
+    core.options.target = target;
+    await core.threads.onEveryWorker((control) => control.setConnection(connection));
   }
 
   /**
@@ -362,6 +421,61 @@ export class Pool {
         if (core.encoder.learn(sql, error)) continue;
         throw error;
       }
+    }
+  }
+}
+
+/** A pool transaction without a callback: start() pins a connection and begins; commit() or rollback() ends it and releases the connection. */
+export class PoolTransaction {
+  #connection: PooledConnection | undefined;
+  #transaction: Transaction | undefined;
+
+  /** @internal Use pool.transaction(). */
+  constructor(
+    private readonly acquire: () => Promise<PooledConnection>,
+    private readonly options: TransactionOptions | undefined,
+  ) {
+    if (options !== undefined) beginStatement(options);
+  }
+
+  /** The pinned connection the transaction runs on (after start()). */
+  get connection(): PooledConnection {
+    if (this.#connection === undefined) throw new InterfaceError('the transaction has no connection yet: await start() first');
+    return this.#connection;
+  }
+
+  get state(): Transaction['state'] {
+    return this.#transaction?.state ?? 'new';
+  }
+
+  async start(): Promise<void> {
+    if (this.#connection !== undefined) throw new InterfaceError('this transaction was started already: make a new one');
+    const connection = await this.acquire();
+    this.#connection = connection;
+    try {
+      this.#transaction = connection.transaction(this.options);
+      await this.#transaction.start();
+    } catch (error) {
+      await connection.release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async commit(): Promise<void> {
+    await this.#end((transaction) => transaction.commit());
+  }
+
+  async rollback(): Promise<void> {
+    await this.#end((transaction) => transaction.rollback());
+  }
+
+  async #end(how: (transaction: Transaction) => Promise<void>): Promise<void> {
+    const transaction = this.#transaction;
+    if (transaction === undefined) throw new InterfaceError('the transaction was not started: call start() first');
+    try {
+      await how(transaction);
+    } finally {
+      await this.#connection!.release();
     }
   }
 }

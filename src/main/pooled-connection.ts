@@ -6,17 +6,21 @@ import { inspect } from 'node:util';
 import { proxy } from 'comlink';
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
+import { ConnectionError } from '../codec/errors/client-errors.js';
 import { cancelledError, deserializeError, packParams, type SessionNotification, type SessionOperation, type SessionQuery, type SessionReply, type SessionState, type WireTypeSettings, type WorkerControl } from '../worker/pool/contract.js';
-import type { BuiltinCodecOptions, Row } from './connection.js';
+import type { BuiltinCodecOptions } from './connection.js';
+import { explainOn } from './connection.js';
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import type { Result } from './result.js';
-import type { CallOptions } from './pool.js';
-import type { TransactionOptions } from './transaction-options.js';
-import { runInTransaction, type TransactionHost } from './transaction-runner.js';
-import { checkParams } from './check-params.js';
+import type { CallOptions, Row, RunOutcome, RunRequest } from './queryable.js';
+import { CursorFactory, type CursorOptions, type PortalDriver, type PortalPage } from './cursor.js';
+import { PreparedStatement, type PreparedHost, type PreparedStatementOptions } from './prepared-statement.js';
+import { Session, type NotificationListener } from './session.js';
+import { runInTransaction } from './transaction-runner.js';
 import type { ParamEncoder } from './param-encoder.js';
 import { CallGuard, checkGuardOptions } from './threads/call-guard.js';
 import { checkSendable } from './threads/sendable.js';
+import { checkParams } from './check-params.js';
 import type { SessionLease } from './threads/pool-core.js';
 import type { Remote } from 'comlink';
 
@@ -30,11 +34,8 @@ export interface TypeSettings {
   resetTypeCodec(typeName: string, options?: { schema?: string }): Promise<void>;
 }
 
-export interface PinnedCursorOptions {
-  /** Rows fetched per round trip (default 50, as asyncpg). */
-  prefetch?: number;
-  rowMode?: 'object' | 'array';
-}
+/** @deprecated Use CursorOptions (the same options on every connection). */
+export type PinnedCursorOptions = CursorOptions;
 
 /** What the pool gives a pinned session. */
 export interface SessionHooks {
@@ -50,17 +51,19 @@ export interface SessionHooks {
   encoder: ParamEncoder;
   /** A pool-wide unique id for each call. */
   nextCallId(): number;
+  /** Default timeout of every call, ms (the pool's commandTimeout). */
+  commandTimeout: number | undefined;
 }
 
 type Ok = Extract<SessionReply, { ok: true }>;
 
-export class PooledConnection {
-  private state!: SessionState;
-  private serverParameters = new Map<string, string>();
-  private isReleased = false;
-  private cursorCounter = 0;
-  private readonly listeners = new Map<string, Set<(notification: Notification) => void>>();
-  private lost: Error | undefined;
+export class PooledConnection extends Session {
+  #state!: SessionState;
+  #serverParameters = new Map<string, string>();
+  #released = false;
+  #lost: Error | undefined;
+  /** Calls sent and not answered yet, for cancel(). */
+  readonly #inFlight = new Set<number>();
 
   // Non-enumerable: neither JSON.stringify nor inspect may reach the remote proxy or the hooks.
   readonly #hooks: SessionHooks;
@@ -68,69 +71,44 @@ export class PooledConnection {
 
   /** @internal Use pool.acquire(). */
   constructor(hooks: SessionHooks) {
+    super();
     this.#hooks = hooks;
     this.#control = hooks.lease.placement.link.control;
-    this.takeState(hooks.lease.opened.session);
+    this.#takeState(hooks.lease.opened.session);
     hooks.lease.placement.link.gone.catch((error: Error) => {
-      this.lost = error;
+      this.#lost = error;
+      this.terminated(error);
     });
   }
 
+  protected get defaultRowMode(): 'object' | 'array' {
+    return this.#hooks.rowMode;
+  }
+
   get processId(): number {
-    return this.state.processId;
+    return this.#state.processId;
   }
 
   get transactionStatus(): 'idle' | 'transaction' | 'failed' {
-    return this.state.transactionStatus;
+    return this.#state.transactionStatus;
   }
 
   /** Server settings as of the last call (server_version, TimeZone, …). */
   get parameters(): ReadonlyMap<string, string> {
-    return this.serverParameters;
+    return this.#serverParameters;
+  }
+
+  get serverVersion(): string | undefined {
+    return this.#serverParameters.get('server_version');
   }
 
   get released(): boolean {
-    return this.isReleased;
+    return this.#released;
   }
 
-  /** Channels this connection LISTENs on. */
-  get listeningChannels(): number {
-    return this.listeners.size;
-  }
-
-  async query<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<Result<R>> {
-    const reply = await this.request({ sql, results: 'batches' }, [params], options);
-    return this.#hooks.toResult<R>(reply, options.rowMode ?? this.#hooks.rowMode);
-  }
-
-  async fetch<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R[]> {
-    return (await this.query<R>(sql, params, options)).rows;
-  }
-
-  async fetchrow<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<R | null> {
-    return (await this.query<R>(sql, params, options)).firstRow();
-  }
-
-  async fetchval<V = unknown>(sql: string, params: readonly unknown[] = [], column: number | string = 0, options: CallOptions = {}): Promise<V | null> {
-    return (await this.query(sql, params, options)).firstValue<V>(column);
-  }
-
-  async execute(sql: string, params: readonly unknown[] = [], options: CallOptions = {}): Promise<string> {
-    checkParams(params);
-    // Without parameters, the simple protocol: several statements may run.
-    if (params.length === 0) return (await this.call({ kind: 'query', request: { sql, paramSets: [], results: 'none', simple: true } }, options)).command;
-    return (await this.request({ sql, results: 'none' }, [params], options)).command;
-  }
-
-  async executemany(sql: string, paramRows: readonly (readonly unknown[])[], options: CallOptions = {}): Promise<void> {
-    if (!Array.isArray(paramRows)) throw new InterfaceError('executemany takes an array of parameter arrays');
-    if (paramRows.length === 0) return;
-    await this.request({ sql, results: 'none' }, paramRows, options);
-  }
-
-  /** COMMIT when `fn` returns, ROLLBACK when it throws; nested calls use savepoints. */
-  transaction<T>(fn: (connection: this) => Promise<T>, options?: TransactionOptions): Promise<T> {
-    return runInTransaction(this.transactionHost, () => fn(this), options);
+  /** True once released, closed, or lost with its worker: nothing more can run on it. */
+  get closed(): boolean {
+    return !this.usable;
   }
 
   /** @internal pool.transaction: the connection was opened with BEGIN already run. */
@@ -138,64 +116,43 @@ export class PooledConnection {
     return runInTransaction(this.transactionHost, () => fn(this), undefined, true);
   }
 
-  private readonly transactionHost: TransactionHost = {
-    simple: async (sql) => (await this.call({ kind: 'query', request: { sql, paramSets: [], results: 'none', simple: true } }, {})).command,
-    usable: () => this.usable,
-    transactionDepth: 0,
-  };
+  /** LISTEN on `channel`; `handler` gets each NOTIFY (the same as addListener). */
+  listen(channel: string, handler: NotificationListener<this>): Promise<void> {
+    return this.addListener(channel, handler);
+  }
 
-  /** Iterate a query's rows through a server-side cursor, `prefetch` rows a round trip; needs a transaction. */
-  cursor<R = Row>(sql: string, params: readonly unknown[] = [], options: PinnedCursorOptions = {}): AsyncIterable<R> {
-    const prefetch = options.prefetch ?? 50;
-    if (!Number.isInteger(prefetch) || prefetch <= 0) throw new InterfaceError(`cursor prefetch must be a positive integer, got ${prefetch}`);
-    const rowMode = options.rowMode ?? this.#hooks.rowMode;
-    const portal = `pgloom_cursor_${++this.cursorCounter}`;
-    const session = this;
-    return {
-      async *[Symbol.asyncIterator]() {
-        if (session.transactionStatus !== 'transaction') throw new InterfaceError('a cursor needs a transaction: iterate it inside transaction(…)');
-        let reply = await session.request({ sql, results: 'batches', portal, maxRows: prefetch }, [params], {});
-        let finished = false;
-        try {
-          for (;;) {
-            for (const row of session.#hooks.toResult<R>(reply, rowMode).rows) yield row;
-            if (!reply.suspended) break;
-            reply = await session.call({ kind: 'fetch-portal', portal, maxRows: prefetch }, {});
-          }
-          finished = true;
-        } finally {
-          if (!finished && session.usable && session.transactionStatus === 'transaction') await session.call({ kind: 'close-portal', portal }, {});
-        }
+  /** Stop `handler` (or every handler) for `channel`; UNLISTEN when none is left (the same as removeListener). */
+  async unlisten(channel: string, handler?: NotificationListener<this>): Promise<void> {
+    this.#checkUsable();
+    return this.removeListener(channel, handler);
+  }
+
+  /** Prepare a statement on this connection; it lives until closed or until the connection is released. */
+  async prepare(sql: string, options: PreparedStatementOptions & CallOptions = {}): Promise<PreparedStatement> {
+    const name = options.name ?? `pgloom_s${this.#hooks.nextCallId()}`;
+    if (typeof name !== 'string' || name.length === 0) throw new InterfaceError('a prepared statement name must be a non-empty string');
+    const reply = await this.#call({ kind: 'prepare', sql, name, types: this.#hooks.wireTypes() }, options);
+    const columns = this.#hooks.toResult(reply, this.defaultRowMode).columns;
+    const host: PreparedHost = {
+      run: (request, callOptions) => this.#run(request, callOptions, name),
+      cursor: <R>(params: readonly unknown[], cursorOptions: CursorOptions) => new CursorFactory<R>(this.#portalsFor(name), `pgloom_cursor_${this.#hooks.nextCallId()}`, sql, params, cursorOptions.rowMode ?? this.defaultRowMode, cursorOptions),
+      explain: (params, analyze, callOptions) => explainOn(this, sql, params, analyze, callOptions),
+      close: async () => {
+        if (this.usable) await this.#call({ kind: 'close-statement', name }, {});
       },
+      rowMode: this.defaultRowMode,
     };
+    return new PreparedStatement(name, sql, columns, reply.parameterTypes ?? [], host);
   }
 
-  /** LISTEN on `channel`; `handler` gets each NOTIFY. */
-  async listen(channel: string, handler: (notification: Notification) => void): Promise<void> {
-    this.checkUsable();
-    if (typeof handler !== 'function') throw new InterfaceError('listen(channel, handler): the handler must be a function');
-    const quoted = quoteIdentifier(channel);
-    let handlers = this.listeners.get(channel);
-    if (handlers === undefined) {
-      handlers = new Set();
-      this.listeners.set(channel, handlers);
-      if (this.listeners.size === 1) await this.onWorker((control, id) => control.setNotificationHandler(id, proxy((n: Notification) => this.deliver(n))));
-      await this.execute(`LISTEN ${quoted}`);
-    }
-    handlers.add(handler);
-  }
-
-  /** Stop `handler` (or every handler) for `channel`; UNLISTEN when none is left. */
-  async unlisten(channel: string, handler?: (notification: Notification) => void): Promise<void> {
-    this.checkUsable();
-    const handlers = this.listeners.get(channel);
-    if (handlers === undefined) return;
-    if (handler !== undefined) handlers.delete(handler);
-    else handlers.clear();
-    if (handlers.size > 0) return;
-    this.listeners.delete(channel);
-    await this.execute(`UNLISTEN ${quoteIdentifier(channel)}`);
-    if (this.listeners.size === 0) await this.onWorker((control, id) => control.setNotificationHandler(id, undefined));
+  /**
+   * Ask the server to cancel what this connection runs now: that call fails with the server's
+   * QueryCanceledError (57014); the connection stays usable. Nothing happens when it is idle.
+   */
+  async cancel(): Promise<void> {
+    this.#checkUsable();
+    const { link } = this.#hooks.lease.placement;
+    for (const id of this.#inFlight) link.send({ type: 'cancel', id, reason: 'cancel' });
   }
 
   /** @internal For connect({ worker: true }): close() also stops the connection's own worker. */
@@ -206,23 +163,23 @@ export class PooledConnection {
 
   /** Forget introspected types (after ALTER TYPE), as Connection.reloadSchemaState. */
   async reloadSchemaState(): Promise<void> {
-    return this.typeSettings().reloadSchemaState();
+    return this.#typeSettings().reloadSchemaState();
   }
 
   /** A custom codec for `typeName` (run on this thread: see Pool.setTypeCodec). */
   async setTypeCodec<T>(typeName: string, spec: TypeCodecSpec<T>): Promise<void> {
-    return this.typeSettings().setTypeCodec(typeName, spec);
+    return this.#typeSettings().setTypeCodec(typeName, spec);
   }
 
   async setBuiltinTypeCodec(typeName: string, options: BuiltinCodecOptions): Promise<void> {
-    return this.typeSettings().setBuiltinTypeCodec(typeName, options);
+    return this.#typeSettings().setBuiltinTypeCodec(typeName, options);
   }
 
   async resetTypeCodec(typeName: string, options: { schema?: string } = {}): Promise<void> {
-    return this.typeSettings().resetTypeCodec(typeName, options);
+    return this.#typeSettings().resetTypeCodec(typeName, options);
   }
 
-  private typeSettings(): TypeSettings {
+  #typeSettings(): TypeSettings {
     if (this.ownTypes === undefined) {
       throw new InterfaceError("a connection acquired from a pool uses its pool's codecs: call pool.setTypeCodec / pool.reloadSchemaState instead");
     }
@@ -235,12 +192,18 @@ export class PooledConnection {
     await this.onClose?.();
   }
 
+  /** Close at once: the connection is destroyed, not reset and reused (for connect({ worker: true }) its worker stops too). */
+  async terminate(): Promise<void> {
+    await this.#giveBack(true);
+    await this.onClose?.();
+  }
+
   /** Give the connection back to the pool (after a reset); this object is then unusable. */
   async release(): Promise<void> {
-    if (this.isReleased) return;
+    if (this.#released) return;
     let discard = false;
     let resetError: unknown;
-    if (this.#hooks.resetHook !== undefined && this.lost === undefined) {
+    if (this.#hooks.resetHook !== undefined && this.#lost === undefined) {
       try {
         await this.#hooks.resetHook(this);
       } catch (error) {
@@ -249,48 +212,104 @@ export class PooledConnection {
         resetError = error;
       }
     }
-    this.isReleased = true;
-    this.listeners.clear();
+    await this.#giveBack(discard);
+    if (discard) throw resetError;
+  }
+
+  async #giveBack(discard: boolean): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    this.forgetListeners();
     const { lease } = this.#hooks;
     // The caller need not wait for the reset: the connection's place is freed when the worker has
     // done it (or the worker died, taking the connection with it).
-    if (this.lost === undefined) {
+    if (this.#lost === undefined) {
       void lease.placement.link.ask({ type: 'session', id: this.#hooks.nextCallId(), session: lease.id, operation: { kind: 'release', discard } })
         .catch(() => undefined)
         .finally(() => lease.free());
     } else lease.free();
-    if (discard) throw resetError;
+    this.terminated(undefined);
   }
 
   toJSON(): Record<string, unknown> {
-    return { processId: this.processId, transactionStatus: this.transactionStatus, released: this.isReleased };
+    return { processId: this.processId, transactionStatus: this.transactionStatus, released: this.#released };
   }
 
   [inspect.custom](): string {
-    return `PooledConnection { processId: ${this.processId}, transactionStatus: '${this.transactionStatus}', released: ${this.isReleased} }`;
+    return `PooledConnection { processId: ${this.processId}, transactionStatus: '${this.transactionStatus}', released: ${this.#released} }`;
   }
 
-  private takeState(state: SessionState): void {
-    this.state = state;
+  protected run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
+    return this.#run<R>(request, options, undefined);
+  }
+
+  protected async simple(sql: string): Promise<string> {
+    return (await this.#call({ kind: 'query', request: { sql, paramSets: [], results: 'none', simple: true } }, {})).command;
+  }
+
+  protected get usable(): boolean {
+    return this.#lost === undefined && !this.#released;
+  }
+
+  protected async watchNotifications(on: boolean): Promise<void> {
+    await this.#onWorker((control, id) => control.setNotificationHandler(id, on ? proxy((n: SessionNotification) => this.deliverNotification(n)) : undefined));
+  }
+
+  protected get portals(): PortalDriver {
+    return this.#portalsFor(undefined);
+  }
+
+  #portalsFor(statement: string | undefined): PortalDriver {
+    const page = <R>(reply: Ok, rowMode: 'object' | 'array'): PortalPage<R> => ({ rows: this.#hooks.toResult<R>(reply, rowMode).rows, suspended: reply.suspended });
+    return {
+      open: async <R>(sql: string, params: readonly unknown[], portal: string, maxRows: number, rowMode: 'object' | 'array', options: CallOptions) =>
+        page<R>(await this.#request({ sql, results: 'batches', portal, maxRows, statement }, [params], options), rowMode),
+      fetch: async <R>(portal: string, maxRows: number, rowMode: 'object' | 'array', options: CallOptions) =>
+        page<R>(await this.#call({ kind: 'fetch-portal', portal, maxRows }, options), rowMode),
+      simple: async (sql, options) => (await this.#call({ kind: 'query', request: { sql, paramSets: [], results: 'none', simple: true } }, options)).command,
+      close: async (portal) => {
+        await this.#call({ kind: 'close-portal', portal }, {});
+      },
+      inTransaction: () => this.transactionStatus === 'transaction',
+      usable: () => this.usable,
+    };
+  }
+
+  async #run<R>(request: RunRequest, options: CallOptions, statement: string | undefined): Promise<RunOutcome<R>> {
+    if (request.simple && statement === undefined) {
+      const reply = await this.#call({ kind: 'query', request: { sql: request.sql, paramSets: [], results: 'none', simple: true } }, options);
+      return { command: reply.command, rowCount: reply.rowCount, columns: [], rows: [] };
+    }
+    const wantsRows = request.want !== 'none';
+    const reply = await this.#request({ sql: request.sql, results: wantsRows ? 'batches' : 'none', statement }, request.paramSets, options);
+    const result = this.#hooks.toResult<R>(reply, request.rowMode);
+    switch (request.want) {
+      case 'none':
+        return { command: reply.command, rowCount: reply.rowCount, columns: result.columns };
+      case 'result':
+        return { command: reply.command, rowCount: reply.rowCount, columns: result.columns, result };
+      case 'first': {
+        const first = result.firstRow();
+        return { command: reply.command, rowCount: reply.rowCount, columns: result.columns, rows: first === null ? [] : [first] };
+      }
+      case 'rows':
+        return { command: reply.command, rowCount: reply.rowCount, columns: result.columns, rows: result.rows };
+    }
+  }
+
+  #takeState(state: SessionState): void {
+    this.#state = state;
     // The worker sends the settings only when they changed.
-    if (state.parameters !== undefined) this.serverParameters = new Map(state.parameters);
+    if (state.parameters !== undefined) this.#serverParameters = new Map(state.parameters);
   }
 
-  private get usable(): boolean {
-    return this.lost === undefined && !this.isReleased;
-  }
-
-  private checkUsable(): void {
-    if (this.isReleased) throw new InterfaceError('this pooled connection was released: acquire another');
-    if (this.lost !== undefined) throw this.lost;
-  }
-
-  private deliver(notification: Notification): void {
-    for (const handler of this.listeners.get(notification.channel) ?? []) handler(notification);
+  #checkUsable(): void {
+    if (this.#released) throw new InterfaceError('this pooled connection was released: acquire another');
+    if (this.#lost !== undefined) throw this.#lost;
   }
 
   /** A query with parameters; those of custom-encoded types are encoded on this thread. */
-  private async request(query: Omit<SessionQuery, 'paramSets' | 'types'>, paramSets: readonly (readonly unknown[])[], options: CallOptions): Promise<Ok> {
+  async #request(query: Omit<SessionQuery, 'paramSets' | 'types'>, paramSets: readonly (readonly unknown[])[], options: CallOptions): Promise<Ok> {
     paramSets.forEach((params, row) => {
       checkParams(params);
       checkSendable(params, paramSets.length > 1 ? row : undefined);
@@ -298,7 +317,7 @@ export class PooledConnection {
     for (;;) {
       const packed = this.#hooks.encoder.apply(query.sql, paramSets).map(packParams);
       try {
-        return await this.call({ kind: 'query', request: { ...query, paramSets: packed, types: this.#hooks.wireTypes() } }, options);
+        return await this.#call({ kind: 'query', request: { ...query, paramSets: packed, types: this.#hooks.wireTypes() } }, options);
       } catch (error) {
         // Nothing reached the server: send it again with that parameter encoded here.
         if (this.#hooks.encoder.learn(query.sql, error)) continue;
@@ -308,20 +327,22 @@ export class PooledConnection {
   }
 
   /** A control call that is not a query (no cancel, no timeout), raced with the worker's end. */
-  private onWorker<T>(send: (control: Remote<WorkerControl>, session: number) => Promise<T>): Promise<T> {
-    this.checkUsable();
+  #onWorker<T>(send: (control: Remote<WorkerControl>, session: number) => Promise<T>): Promise<T> {
+    this.#checkUsable();
     const { lease } = this.#hooks;
     return Promise.race([send(this.#control, lease.id), lease.placement.link.gone]);
   }
 
   /**
-   * One call on the pinned connection. Abort and timeout reject at once and cancel this call only
-   * (the worker holds later calls until the cancel has landed).
+   * One call on the pinned connection. Abort and timeout (the call's own, or the pool's
+   * commandTimeout) reject at once and cancel this call only (the worker holds later calls until
+   * the cancel has landed).
    */
-  private async call(operation: SessionOperation, options: CallOptions): Promise<Ok> {
+  async #call(operation: SessionOperation, options: CallOptions): Promise<Ok> {
     checkGuardOptions(options);
-    this.checkUsable();
-    const guard = options.signal === undefined && options.timeout === undefined ? undefined : new CallGuard(options);
+    this.#checkUsable();
+    const timeout = options.timeout ?? this.#hooks.commandTimeout;
+    const guard = options.signal === undefined && timeout === undefined ? undefined : new CallGuard({ signal: options.signal, timeout });
     guard?.checkNotAborted();
     const { lease } = this.#hooks;
     const { link } = lease.placement;
@@ -329,6 +350,7 @@ export class PooledConnection {
     const answer = link.ask({ type: 'session', id, session: lease.id, operation });
     // After a give-up nobody awaits the answer: its rejection (a dead worker) is expected.
     answer.catch(() => undefined);
+    this.#inFlight.add(id);
     try {
       const reply = (guard === undefined
         ? await answer
@@ -336,17 +358,21 @@ export class PooledConnection {
           link.send({ type: 'cancel', id, reason });
           reject(cancelledError(reason, guard.timeout));
         }))])) as SessionReply;
-      if (reply.session !== undefined) this.takeState(reply.session);
-      if (!reply.ok) throw deserializeError(reply.error);
-      if (this.#hooks.onNotice) for (const notice of reply.notices) this.#hooks.onNotice(notice);
+      if (reply.session !== undefined) this.#takeState(reply.session);
+      if (!reply.ok) {
+        const error = deserializeError(reply.error);
+        // The worker destroyed the connection (lost, or a cancel past its grace period): nothing more runs here.
+        if (error instanceof ConnectionError && reply.session === undefined) this.terminated(error);
+        throw error;
+      }
+      for (const notice of reply.notices) {
+        this.#hooks.onNotice?.(notice);
+        this.deliverNotice(notice);
+      }
       return reply;
     } finally {
+      this.#inFlight.delete(id);
       guard?.dispose();
     }
   }
-}
-
-function quoteIdentifier(name: string): string {
-  if (name.length === 0 || name.includes('\0')) throw new InterfaceError('a channel name must be a non-empty string without NUL');
-  return `"${name.replace(/"/g, '""')}"`;
 }

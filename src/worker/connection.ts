@@ -26,6 +26,8 @@ export interface EngineOptions {
   catalog?: TypeCatalog;
   onNotice?: (notice: PostgresErrorFields) => void;
   onNotification?: (notification: Notification) => void;
+  /** Called once when the connection ends: with the error, or undefined for a close the client asked for. */
+  onLost?: (error: Error | undefined) => void;
 }
 
 export type TransactionStatus = 'idle' | 'transaction' | 'failed';
@@ -55,6 +57,8 @@ export class PgConnection {
   /** Operations held back while an active one needs a response before writing its next messages. */
   private readonly waiting: Operation[] = [];
   private exclusive: Operation | undefined;
+  /** While above 0, nothing new is written (a cancel is in flight and must not reach it). */
+  private holds = 0;
   /** Statements evicted from the cache, closed on the server with the next write. */
   private statementsToClose: string[] = [];
   private closing: Promise<void> | undefined;
@@ -87,11 +91,34 @@ export class PgConnection {
   submit(operation: Operation): void {
     if (this.closing) return operation.fail(new InterfaceError('the connection is closed: open a new one'));
     if (this.broken) return operation.fail(this.broken);
-    if (this.exclusive) {
+    if (this.exclusive || this.holds > 0) {
       this.waiting.push(operation);
       return;
     }
     this.begin(operation);
+  }
+
+  /** Take back an operation not written yet; false when it was written (or is unknown). */
+  withdraw(operation: Operation): boolean {
+    const at = this.waiting.indexOf(operation);
+    if (at < 0) return false;
+    this.waiting.splice(at, 1);
+    if (this.idle) this.resolveDrained();
+    return true;
+  }
+
+  /** Whether `operation` was written and awaits its responses. */
+  isActive(operation: Operation): boolean {
+    return this.active.includes(operation);
+  }
+
+  /** Write nothing new until `until` settles: a CancelRequest in flight must land on the call it is for. */
+  holdWrites(until: Promise<unknown>): void {
+    this.holds++;
+    void until.finally(() => {
+      this.holds--;
+      this.startWaiting();
+    });
   }
 
   /** Send everything written into `out` so far. */
@@ -216,8 +243,12 @@ export class PgConnection {
       this.flush();
       if (progress === Progress.ContinuesExclusive) this.exclusive = operation;
     }
-    while (!this.exclusive && this.waiting.length > 0 && !this.broken) this.begin(this.waiting.shift()!);
+    this.startWaiting();
     if (this.idle) this.resolveDrained();
+  }
+
+  private startWaiting(): void {
+    while (!this.exclusive && this.holds === 0 && this.waiting.length > 0 && !this.broken) this.begin(this.waiting.shift()!);
   }
 
   private lose(error: Error): void {
@@ -229,6 +260,7 @@ export class PgConnection {
     this.exclusive = undefined;
     for (const operation of pending) operation.fail(error);
     this.resolveDrained();
+    this.options.onLost?.(this.closing === undefined ? error : undefined);
   }
 
   private drainWaiters: (() => void)[] = [];

@@ -6,9 +6,26 @@ import { ExtendedQuery, type ExtendedQueryRequest, type QueryOutcome, type RowMo
 import { SimpleQuery } from './operations/simple-query.js';
 import { CloseTarget, PortalFetch } from './operations/portal.js';
 import type { StatementDescription } from './statement.js';
+import type { Operation } from './operations/operation.js';
 
 export function runQuery(connection: PgConnection, request: ExtendedQueryRequest): Promise<QueryOutcome> {
   return new Promise((resolve, reject) => connection.submit(new ExtendedQuery(request, resolve, reject)));
+}
+
+/** An operation submitted, with the promise of its end: what a caller needs to give it up later. */
+export interface Submitted<T> {
+  operation: Operation;
+  done: Promise<T>;
+}
+
+/** Submit the operation `make` builds, keeping hold of it (see giveUpInline). */
+export function submit<T>(connection: PgConnection, make: (resolve: (value: T) => void, reject: (error: Error) => void) => Operation): Submitted<T> {
+  let operation!: Operation;
+  const done = new Promise<T>((resolve, reject) => {
+    operation = make(resolve, reject);
+  });
+  connection.submit(operation);
+  return { operation, done };
 }
 
 export function runSimpleQuery(connection: PgConnection, sql: string): Promise<string> {

@@ -3,6 +3,8 @@
 /** Base class of every error pgloom throws; `instanceof PgloomError` catches them all. */
 export class PgloomError extends Error {
   override name = 'PgloomError';
+  /** The SQL of the call that raised it (password literals as '***'), when it came from a call. */
+  declare query?: string;
 }
 
 /** The server sent bytes that break the protocol: the connection cannot be trusted any more. */

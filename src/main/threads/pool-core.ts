@@ -4,6 +4,7 @@
 // all: the caller hears at once, the worker is told to cancel that one call, and the connection's
 // place is given back only when the worker says the call has ended.
 
+import type { PostgresErrorFields } from '../../codec/errors/postgres-error.js';
 import { createHistogram, performance } from 'node:perf_hooks';
 import { InterfaceError, PoolTimeoutError, QueryAbortedError, QueryTimeoutError } from '../../codec/errors/client-errors.js';
 import {
@@ -46,7 +47,11 @@ export class PoolCore {
   private running = 0;
   private whenIdle: (() => void)[] = [];
 
-  constructor(readonly options: ResolvedPoolOptions) {
+  constructor(
+    readonly options: ResolvedPoolOptions,
+    /** Each notice of a one-shot call or stream (the pool's onNotice and log listeners). */
+    private readonly onNotice: (notice: PostgresErrorFields) => void = () => undefined,
+  ) {
     const { worker, workers } = options;
     this.queue = new CallQueue(worker.connectionsPerWorker);
     this.threads = new WorkerThreads(worker, workers, this.queue);
@@ -147,7 +152,7 @@ export class PoolCore {
     return this.call(build, options, onBatch).then((answer) => {
       const reply = answer as QuerySuccess | Extract<Reply, { ok: false }>;
       if (!reply.ok) throw deserializeError(reply.error);
-      if (this.options.onNotice) for (const notice of reply.notices) this.options.onNotice(notice);
+      for (const notice of reply.notices) this.onNotice(notice);
       return reply;
     });
   }
@@ -188,7 +193,7 @@ export class PoolCore {
             resolve();
             if (event.type === 'stream-end') {
               this.schemas.schemaOf(event.columns, 'object');
-              if (this.options.onNotice) for (const notice of event.notices) this.options.onNotice(notice);
+              for (const notice of event.notices) this.onNotice(notice);
               stream.end();
             } else if (event.type === 'reply' && !event.reply.ok) stream.fail(deserializeError(event.reply.error));
           },

@@ -40,6 +40,12 @@ export class WorkerThreads {
     clearTimeout(timer);
   }
 
+  /** Run `ask` on every live worker's control API; a worker that dies meanwhile is skipped (its replacement starts afresh). */
+  async onEveryWorker(ask: (control: WorkerLink['control']) => Promise<void>): Promise<void> {
+    // The arguments were checked on this thread; a worker can only fail here by dying.
+    await Promise.all(this.queue.workers.map((link) => Promise.race([ask(link.control), link.gone]).catch(() => undefined)));
+  }
+
   /** Close the ports (the workers cut what is left) and stop the threads. */
   async stop(reason: Error): Promise<void> {
     this.stopping = true;

@@ -20,13 +20,16 @@ export interface Lease {
 
 interface Slot {
   connection: PgConnection;
+  generation: number;
   queries: number;
   idleTimer?: NodeJS.Timeout;
   lease: Lease;
 }
 
 export class ConnectionSlots {
-  private readonly plan: ConnectionPlan;
+  private plan: ConnectionPlan;
+  /** Connections opened before the last expire() are closed when given back. */
+  private generation = 0;
   private readonly idle: Slot[] = [];
   private readonly bySlot = new Map<PgConnection, Slot>();
   private opening = 0;
@@ -84,7 +87,7 @@ export class ConnectionSlots {
     const slot = this.bySlot.get(lease.connection);
     if (slot === undefined) return;
     const connection = slot.connection;
-    const spent = this.config.maxQueriesPerConnection > 0 && slot.queries >= this.config.maxQueriesPerConnection;
+    const spent = (this.config.maxQueriesPerConnection > 0 && slot.queries >= this.config.maxQueriesPerConnection) || slot.generation !== this.generation;
     if (this.closed || connection.broken || spent || connection.transactionStatus !== 'idle') {
       this.bySlot.delete(connection);
       if (connection.broken) connection.destroy();
@@ -134,6 +137,26 @@ export class ConnectionSlots {
     this.onChange();
   }
 
+  /**
+   * Replace every connection: idle ones are closed now, those in use when given back, and new
+   * ones are opened with `connection` when given (pool.setConnectArgs).
+   */
+  expire(connection?: WorkerConfig['connection']): void {
+    if (connection !== undefined) this.plan = resolveConnectionPlan(connection);
+    this.generation++;
+    for (const slot of this.idle.splice(0)) {
+      clearTimeout(slot.idleTimer);
+      this.bySlot.delete(slot.connection);
+      void slot.connection.close().catch(() => undefined);
+    }
+    this.onChange();
+  }
+
+  /** Use `connection` for connections opened from now on (pool.setConnectArgs); open ones stay. */
+  setConnection(connection: WorkerConfig['connection']): void {
+    this.plan = resolveConnectionPlan(connection);
+  }
+
   /** Cut every connection at once (the worker is going away). */
   destroyAll(): void {
     this.closed = true;
@@ -150,6 +173,7 @@ export class ConnectionSlots {
     }
     this.opening++;
     this.onChange();
+    const generation = this.generation;
     let connection: PgConnection;
     try {
       connection = await openConnection(this.plan, {
@@ -171,7 +195,7 @@ export class ConnectionSlots {
     }
     const lease: Lease = { connection, notices: [] };
     connection.options.onNotice = (notice) => lease.notices.push(notice);
-    const slot: Slot = { connection, queries: 0, lease };
+    const slot: Slot = { connection, generation, queries: 0, lease };
     this.bySlot.set(connection, slot);
     return slot;
   }

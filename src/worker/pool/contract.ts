@@ -122,6 +122,8 @@ export interface QuerySuccess extends Shaped {
   /** The same, as the main thread reads it (WorkerLink converts wireRows). */
   rows?: RowBytes;
   notices: PostgresErrorFields[];
+  /** A session's prepare: the parameter types' OIDs the server inferred. */
+  parameterTypes?: number[];
 }
 
 export interface CallFailure {
@@ -149,7 +151,8 @@ export type ReleaseReply = { ok: true; released: true } | CallFailure;
 // ---------------------------------------------------------------------------------------------
 // The data port, main → worker
 
-export type GiveUpReason = 'abort' | 'timeout';
+/** 'cancel': the session's cancel() — the call then fails with the server's own error (57014). */
+export type GiveUpReason = 'abort' | 'timeout' | 'cancel';
 
 export interface QueryCall {
   type: 'query';
@@ -203,6 +206,9 @@ export type SessionOperation =
   /** The next rows of a cursor's portal. */
   | { kind: 'fetch-portal'; portal: string; maxRows: number }
   | { kind: 'close-portal'; portal: string }
+  /** Prepare a named statement for the session's later calls (SessionQuery.statement). */
+  | { kind: 'prepare'; sql: string; name: string; types?: WireTypeSettings }
+  | { kind: 'close-statement'; name: string }
   /** Reset the session and free its connection (`discard`: close it instead: the main thread's reset failed). */
   | { kind: 'release'; discard: boolean };
 
@@ -262,6 +268,8 @@ export interface SessionQuery {
   paramSets: unknown[][];
   results: 'batches' | 'none';
   simple?: boolean;
+  /** Run the session's statement prepared under this name (its sql is the statement's). */
+  statement?: string;
   /** Run into this named portal, stopping after maxRows (cursors). */
   portal?: string;
   maxRows?: number;
@@ -280,6 +288,10 @@ export interface WorkerControl {
   setNotificationHandler(session: number, onNotification: ((notification: SessionNotification) => void) | undefined): Promise<void>;
   /** Close every idle connection with Terminate (the pool is closing). */
   closeAll(): Promise<void>;
+  /** Replace every connection: idle ones now, busy ones when given back (pool.expireConnections). */
+  expireConnections(): Promise<void>;
+  /** Open new connections with these options (pool.setConnectArgs). */
+  setConnection(connection: ConnectionOptions): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,9 +303,8 @@ export function giveUpError(reason: GiveUpReason, detail: string): QueryAbortedE
 
 /** What the caller sees when it gives up on a call that a worker already runs. */
 export function cancelledError(reason: GiveUpReason, timeoutMs?: number): QueryAbortedError {
-  return reason === 'timeout'
-    ? new QueryTimeoutError(`the query ran past its timeout${timeoutMs === undefined ? '' : ` of ${timeoutMs} ms`} and was cancelled on the server`)
-    : new QueryAbortedError('the query was aborted by its AbortSignal and cancelled on the server');
+  if (reason === 'timeout') return new QueryTimeoutError(`the query ran past its timeout${timeoutMs === undefined ? '' : ` of ${timeoutMs} ms`} and was cancelled on the server`);
+  return new QueryAbortedError(reason === 'cancel' ? 'the query was cancelled by cancel()' : 'the query was aborted by its AbortSignal and cancelled on the server');
 }
 
 /** The error of a call whose worker thread died under it. */

@@ -25,6 +25,8 @@ type Outcome = Pick<QueryOutcome, 'command' | 'rowCount' | 'suspended'>;
 
 export class PinnedSession {
   private readonly portals = new Map<string, StatementDescription>();
+  /** Statements prepared by name on this session (PooledConnection.prepare). */
+  private readonly statements = new Map<string, StatementDescription>();
   private readonly calls = new Map<number, { running: RunningCall; ended: Promise<unknown> }>();
   /** Settles once every cancelled call so far has ended and its cancel has landed. */
   private cancelsLanded: Promise<unknown> = Promise.resolve();
@@ -61,6 +63,8 @@ export class PinnedSession {
       }
       const batches: BatchData[] = [];
       const sink = request.results === 'batches' ? new ReplySink(this.limits, (batch) => batches.push(batch)) : undefined;
+      const statement = request.statement === undefined ? undefined : this.statements.get(request.statement);
+      if (request.statement !== undefined && statement === undefined) throw new InterfaceError(`no statement prepared as ${request.statement} on this connection`);
       const outcome = await runQuery(connection, {
         sql: request.sql,
         paramSets: request.paramSets.map(unpackParams),
@@ -68,6 +72,7 @@ export class PinnedSession {
         sink,
         portal: request.portal,
         maxRows: request.maxRows,
+        statement,
       });
       const rows = sink?.finish((batch) => batches.push(batch));
       if (request.portal !== undefined && outcome.suspended) this.portals.set(request.portal, outcome.statement);
@@ -85,6 +90,26 @@ export class PinnedSession {
       const rows = sink.finish((batch) => batches.push(batch));
       if (!outcome.suspended) this.portals.delete(portal);
       return this.succeeded(outcome, statement, batches, rows);
+    });
+  }
+
+  prepare(callId: number, sql: string, name: string, types: SessionQuery['types']): Promise<SessionReply> {
+    return this.run(callId, async (connection) => {
+      if (types !== undefined) this.env.slots.catalog.applyWireSettings(types);
+      if (this.statements.has(name)) throw new InterfaceError(`a statement named ${name} is already prepared on this connection: close it first or choose another name`);
+      const outcome = await runQuery(connection, { sql, paramSets: [], rowMode: 'none', prepareAs: name });
+      this.statements.set(name, outcome.statement);
+      const reply = this.succeeded({ command: '', rowCount: null, suspended: false }, outcome.statement, []);
+      if (reply.ok) reply.parameterTypes = [...outcome.statement.paramOids];
+      return reply;
+    });
+  }
+
+  closeStatement(callId: number, name: string): Promise<SessionReply> {
+    return this.run(callId, async (connection) => {
+      this.statements.delete(name);
+      await closeOnServer(connection, 'S', name);
+      return this.succeeded({ command: '', rowCount: null, suspended: false }, undefined, []);
     });
   }
 
@@ -122,10 +147,14 @@ export class PinnedSession {
     if (lease === undefined) return;
     await this.cancelsLanded;
     const engine = lease.connection;
+    const prepared = [...this.statements.keys()];
+    this.statements.clear();
     if (discard) engine.destroy();
     else if (!engine.broken) {
       engine.options.onNotification = undefined;
       try {
+        // The session's own statements go with it (not DEALLOCATE ALL: the statement cache's stay).
+        await Promise.all(prepared.map((name) => closeOnServer(engine, 'S', name)));
         if (engine.transactionStatus !== 'idle') await runSimpleQuery(engine, 'ROLLBACK');
         const reset = this.env.config.reset ?? DEFAULT_RESET;
         if (reset !== '') await runSimpleQuery(engine, reset);
@@ -155,7 +184,9 @@ export class PinnedSession {
         if (!running.runOn(connection)) throw giveUpError(running.givenUp!, 'was given up before it was sent to the server; it did not run');
         return await body(connection);
       } catch (error) {
-        return { ok: false, error: serializeError(running.givenUp !== undefined ? cancelledError(running.givenUp) : error), session: this.state() };
+        // cancel() wants the server's own error (57014); a timeout or an abort, the caller's reason.
+        const givenUp = running.givenUp;
+        return { ok: false, error: serializeError(givenUp !== undefined && givenUp !== 'cancel' ? cancelledError(givenUp) : error), session: this.state() };
       } finally {
         await running.finish();
         this.calls.delete(callId);

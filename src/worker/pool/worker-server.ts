@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { CallEnv } from './call-env.js';
 import { ConnectionSlots } from './connection-slots.js';
 import { buffersOf } from '../../codec/batch/index.js';
-import type { Call, ConnectionCounts, DataEvent, DataMessage, DataRequest, ServeTask, SessionCall, WorkerConfig, WorkerControl } from './contract.js';
+import type { Call, ConnectionCounts, DataEvent, DataMessage, DataRequest, ServeTask, SessionCall, SessionOperation, SessionReply, WorkerConfig, WorkerControl } from './contract.js';
 import { serializeError } from './contract.js';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
 import { PinnedSession } from './pinned-session.js';
@@ -91,13 +91,24 @@ export class WorkerServer implements CallEnv {
       return this.emit({ type: 'reply', id: call.id, reply: { ok: true, released: true } });
     }
     this.sessionCalls.set(call.id, session);
-    const reply = operation.kind === 'query'
-      ? await session.query(call.id, operation.request)
-      : operation.kind === 'fetch-portal'
-        ? await session.fetchPortal(call.id, operation.portal, operation.maxRows)
-        : await session.closePortal(call.id, operation.portal);
+    const reply = await this.runSessionOperation(session, call.id, operation);
     this.sessionCalls.delete(call.id);
     this.emit({ type: 'reply', id: call.id, reply }, reply.ok ? reply.batches.flatMap(buffersOf) : undefined);
+  }
+
+  private runSessionOperation(session: PinnedSession, id: number, operation: Exclude<SessionOperation, { kind: 'release' }>): Promise<SessionReply> {
+    switch (operation.kind) {
+      case 'query':
+        return session.query(id, operation.request);
+      case 'fetch-portal':
+        return session.fetchPortal(id, operation.portal, operation.maxRows);
+      case 'close-portal':
+        return session.closePortal(id, operation.portal);
+      case 'prepare':
+        return session.prepare(id, operation.sql, operation.name, operation.types);
+      case 'close-statement':
+        return session.closeStatement(id, operation.name);
+    }
   }
 
   private async start(call: Exclude<Call, SessionCall>): Promise<void> {
@@ -140,6 +151,8 @@ export class WorkerServer implements CallEnv {
         session.setNotificationHandler(handler);
       },
       closeAll: () => this.slots.closeAll(),
+      expireConnections: async () => this.slots.expire(),
+      setConnection: async (connection) => this.slots.setConnection(connection),
     };
   }
 
