@@ -7,7 +7,7 @@ import {
   parseCommandComplete, parseErrorFields, parseParameterDescription, parseRowDescription,
   writeDescribe, writeExecute, writeParse, writeSync,
 } from '../../codec/protocol/index.js';
-import { postgresErrorFrom } from '../../codec/errors/index.js';
+import { InvalidCachedStatementError, PostgresError, postgresErrorFrom } from '../../codec/errors/index.js';
 import { ProtocolError } from '../../codec/errors/client-errors.js';
 import type { TypeDescription } from '../../codec/types/introspected/description.js';
 import type { PgConnection } from '../connection.js';
@@ -57,8 +57,11 @@ const enum Phase { Describe, Introspect, Execute }
 
 // asyncpg's rule: these errors mean a cached statement went stale (schema changed, DISCARD ALL).
 function isStaleStatementError(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === '26000' || (code === '0A000' && /cached plan must not change result type/.test(error.message));
+  return (error instanceof PostgresError && error.code === '26000') || isChangedResultType(error);
+}
+
+function isChangedResultType(error: Error): error is PostgresError {
+  return error instanceof PostgresError && error.code === '0A000' && /cached plan must not change result type/.test(error.message);
 }
 
 export class ExtendedQuery extends Operation {
@@ -250,7 +253,7 @@ export class ExtendedQuery extends Operation {
       return Progress.Done;
     }
     this.phase = Phase.Execute;
-    connection.writePendingCloses();
+    connection.writePendingCloses(this);
     this.writeExecution(connection);
     return Progress.Continues;
   }
@@ -260,7 +263,8 @@ export class ExtendedQuery extends Operation {
     const stale = connection.statements.delete(this.request.sql);
     if (stale) connection.forgetStatement(stale.name);
     if (this.retried || connection.transactionStatus !== 'idle' || !connection.isLastActive(this)) {
-      this.reject(this.error!);
+      // Inside a transaction the server has aborted it: a retry cannot help, the caller must roll back.
+      this.reject(isChangedResultType(this.error!) ? InvalidCachedStatementError.from(this.error) : this.error!);
       return Progress.Done;
     }
     this.retried = true;
@@ -271,7 +275,7 @@ export class ExtendedQuery extends Operation {
     this.rows = [];
     this.rowCount = null;
     this.phase = Phase.Describe;
-    connection.writePendingCloses();
+    connection.writePendingCloses(this);
     this.writeDescribe(connection);
     return Progress.ContinuesExclusive;
   }
