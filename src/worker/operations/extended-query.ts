@@ -18,6 +18,7 @@ import { decodeRowArray, decodeRowObject } from '../row-decoder.js';
 import { ResultMemory } from '../result-memory.js';
 import { StatementDescription, type ColumnDescription } from '../statement.js';
 import { Operation, Progress } from './operation.js';
+import { refuseCopy } from './refuse-copy.js';
 
 export type RowMode = 'object' | 'array' | 'none';
 
@@ -82,6 +83,7 @@ export class ExtendedQuery extends Operation {
   private found: TypeDescription[] = [];
   /** The introspection replaced our unnamed statement on the server: Parse it again before Bind. */
   private reparse = false;
+  private connection: PgConnection | undefined;
 
   constructor(
     private readonly request: ExtendedQueryRequest,
@@ -93,6 +95,7 @@ export class ExtendedQuery extends Operation {
   }
 
   start(connection: PgConnection): boolean {
+    this.connection = connection;
     if (!this.statement && this.request.prepareAs === undefined) {
       const cached = connection.statements.enabled ? connection.statements.get(this.request.sql) : undefined;
       if (cached) {
@@ -108,7 +111,7 @@ export class ExtendedQuery extends Operation {
       if (this.introspectIfNeeded(connection)) return true;
       this.phase = Phase.Execute;
       this.writeExecution(connection);
-      return false;
+      return this.statement.mayBeCopy;
     }
     this.writeDescribe(connection);
     return true;
@@ -200,6 +203,7 @@ export class ExtendedQuery extends Operation {
         this.suspended = true;
         return;
       default:
+        if (this.connection !== undefined && refuseCopy(type, this.connection, this, true)) return;
         throw new ProtocolError(`unexpected message '${String.fromCharCode(type)}' during an extended query`);
     }
   }
@@ -255,7 +259,7 @@ export class ExtendedQuery extends Operation {
     this.phase = Phase.Execute;
     connection.writePendingCloses(this);
     this.writeExecution(connection);
-    return Progress.Continues;
+    return statement.mayBeCopy ? Progress.ContinuesExclusive : Progress.Continues;
   }
 
   /** A cached statement went stale: forget it and, if nothing was queued behind us, prepare again. */
