@@ -4,8 +4,8 @@
 
 import { BackendMessage } from '../../codec/protocol/message-types.js';
 import {
-  parseCommandComplete, parseErrorFields, parseParameterDescription, parseRowDescription,
-  writeDescribe, writeExecute, writeParse, writeSync,
+  MAX_PARAMETERS, parseCommandComplete, parseErrorFields, parseParameterDescription, parseRowDescription,
+  placeholderPastLimit, placeholderPastLimitIn, writeDescribe, writeExecute, writeParse, writeSync,
 } from '../../codec/protocol/index.js';
 import { InvalidCachedStatementError, PostgresError, postgresErrorFrom } from '../../codec/errors/index.js';
 import { ProtocolError } from '../../codec/errors/client-errors.js';
@@ -63,6 +63,15 @@ function isStaleStatementError(error: Error): boolean {
 
 function isChangedResultType(error: Error): error is PostgresError {
   return error instanceof PostgresError && error.code === '0A000' && /cached plan must not change result type/.test(error.message);
+}
+
+/** The server's Parse error, explained when the text numbers a placeholder past the limit (the likely cause). */
+function explainedDescribeError(error: Error, sql: string): Error {
+  const placeholder = error instanceof PostgresError ? placeholderPastLimitIn(sql) : undefined;
+  if (placeholder === undefined) return error;
+  const explained = placeholderPastLimit(placeholder);
+  explained.cause = error;
+  return explained;
 }
 
 export class ExtendedQuery extends Operation {
@@ -222,7 +231,13 @@ export class ExtendedQuery extends Operation {
 
   private afterDescribe(connection: PgConnection): Progress {
     if (this.error) {
-      this.reject(this.error);
+      this.reject(explainedDescribeError(this.error, this.request.sql));
+      return Progress.Done;
+    }
+    if (this.paramOids.length > MAX_PARAMETERS) {
+      // Prepared on the server, but no Bind could ever carry its parameters: close it, cache nothing.
+      if (this.request.prepareAs === undefined) connection.forgetStatement(this.pendingName);
+      this.reject(placeholderPastLimit(this.paramOids.length));
       return Progress.Done;
     }
     const statement = new StatementDescription(this.pendingName, this.request.sql, this.paramOids, this.columns, connection.types);
