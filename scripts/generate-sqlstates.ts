@@ -11,7 +11,25 @@ const target = fileURLToPath(new URL('../../src/codec/errors/sqlstates.ts', impo
 
 const pascal = (snake: string) => snake.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
-interface Condition { code: string; className: string; parent: string }
+// asyncpg's names where the plain one would shadow a JavaScript global (SyntaxError) or say too
+// little about where the error comes from.
+const renamed: Record<string, string> = {
+  syntax_error: 'PostgresSyntaxError',
+  system_error: 'PostgresSystemError',
+  io_error: 'PostgresIOError',
+  internal_error: 'InternalServerError',
+};
+
+/** The class name of a condition: its name in PascalCase ending in a single 'Error'. */
+function classNameOf(specName: string): string {
+  const name = renamed[specName] ?? pascal(specName);
+  return name.endsWith('Error') ? name : `${name}Error`;
+}
+
+/** The name an earlier generator gave (an 'Error' appended whatever the name): kept as a deprecated alias. */
+const oldClassNameOf = (specName: string) => `${pascal(specName)}Error`;
+
+interface Condition { code: string; className: string; parent: string; oldName?: string }
 
 const conditions: Condition[] = [];
 const used = new Set<string>();
@@ -28,12 +46,17 @@ for (const line of readFileSync(source, 'utf8').split('\n')) {
   const entry = /^(\w{5})\s+([EWS])\s+\S+(?:\s+(\w+))?/.exec(line);
   if (!entry || entry[2] !== 'E' || !entry[3]) continue;
   const [, code, , specName] = entry;
-  let className = `${pascal(specName)}Error`;
+  let className = classNameOf(specName);
+  let oldName = oldClassNameOf(specName);
   // A few names repeat across classes (e.g. null_value_not_allowed): qualify the later ones.
-  if (used.has(className)) className = `${pascal(sectionTitle.toLowerCase().replace(/[^a-z]+/g, '_').replace(/^_|_$/g, ''))}${className}`;
+  if (used.has(className)) {
+    const qualifier = pascal(sectionTitle.toLowerCase().replace(/[^a-z]+/g, '_').replace(/^_|_$/g, ''));
+    className = `${qualifier}${className}`;
+    oldName = `${qualifier}${oldName}`;
+  }
   used.add(className);
   const isClassRoot = code.endsWith('000');
-  conditions.push({ code, className, parent: isClassRoot ? 'PostgresError' : sectionBase });
+  conditions.push({ code, className, parent: isClassRoot ? 'PostgresError' : sectionBase, ...(oldName !== className ? { oldName } : {}) });
   if (isClassRoot) sectionBase = className;
 }
 
@@ -48,6 +71,14 @@ const out: string[] = [
 for (const c of conditions) {
   out.push(`/** SQLSTATE ${c.code} */`);
   out.push(`export class ${c.className} extends ${c.parent} { override name = '${c.className}'; }`);
+}
+out.push('', '// Names of earlier versions (an \'Error\' appended to names that had one), kept working.');
+for (const c of conditions) {
+  if (c.oldName === undefined) continue;
+  out.push(`/** @deprecated Renamed ${c.className} (SQLSTATE ${c.code}). */`);
+  out.push(`export const ${c.oldName} = ${c.className};`);
+  out.push(`/** @deprecated Renamed ${c.className} (SQLSTATE ${c.code}). */`);
+  out.push(`export type ${c.oldName} = ${c.className};`);
 }
 out.push('', '/** SQLSTATE code → the most specific error class. */');
 out.push('export const errorClassBySqlstate: ReadonlyMap<string, typeof PostgresError> = new Map<string, typeof PostgresError>([');

@@ -128,9 +128,15 @@ export class PgConnection {
     this.out.reset();
   }
 
-  /** Close on the server the statements the cache evicted (their CloseComplete is ignored). */
-  writePendingCloses(): void {
+  /**
+   * Close on the server the statements the cache evicted, ahead of the messages `operation` writes
+   * next: their CloseComplete replies arrive while it is first in line, and dispatch takes them, so
+   * that no operation sees a reply to a message it did not write.
+   */
+  writePendingCloses(operation: Operation): void {
+    if (this.statementsToClose.length === 0) return;
     for (const name of this.statementsToClose) writeClose(this.out, 'S', name);
+    operation.closesAhead += this.statementsToClose.length;
     this.statementsToClose = [];
   }
 
@@ -174,7 +180,7 @@ export class PgConnection {
 
   private begin(operation: Operation): void {
     this.active.push(operation);
-    this.writePendingCloses();
+    this.writePendingCloses(operation);
     const wantsExclusive = operation.start(this);
     this.flush();
     if (wantsExclusive) this.exclusive = operation;
@@ -208,6 +214,10 @@ export class PgConnection {
     }
     const operation = this.active[0];
     if (!operation) return this.unsolicited(type, bytes, start, end);
+    if (type === BackendMessage.CloseComplete && operation.closesAhead > 0) {
+      operation.closesAhead--;
+      return;
+    }
     // A DataView per chunk, not per message: DataRows of one chunk share it.
     if (bytes !== this.lastBytes) {
       this.lastBytes = bytes;

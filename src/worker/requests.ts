@@ -1,6 +1,7 @@
 // Promise-returning entry points over the engine's operations: what src/main (or a worker's
 // message handler) calls.
 
+import { checkParameterLimit } from '../codec/protocol/index.js';
 import type { PgConnection } from './connection.js';
 import { ExtendedQuery, type ExtendedQueryRequest, type QueryOutcome, type RowMode, type RowSink } from './operations/extended-query.js';
 import { SimpleQuery } from './operations/simple-query.js';
@@ -9,6 +10,12 @@ import type { StatementDescription } from './statement.js';
 import type { Operation } from './operations/operation.js';
 
 export function runQuery(connection: PgConnection, request: ExtendedQueryRequest): Promise<QueryOutcome> {
+  try {
+    // Refused before anything is written: the connection never sees the call.
+    for (const params of request.paramSets) checkParameterLimit(params.length);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
   return new Promise((resolve, reject) => connection.submit(new ExtendedQuery(request, resolve, reject)));
 }
 

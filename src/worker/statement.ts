@@ -8,6 +8,7 @@ import type { TypeCatalog } from '../codec/types/introspected/catalog.js';
 import type { ColumnDescription } from '../codec/protocol/index.js';
 import type { BatchHint } from '../codec/batch/index.js';
 import { objectFromValues, type ObjectFromValues } from '../codec/rows/object-literal.js';
+import { mayBeCopyStatement } from './operations/refuse-copy.js';
 
 export type { ColumnDescription };
 
@@ -26,6 +27,8 @@ export class StatementDescription {
   /** Where the inline row decoder puts a row's fields before they become an object. */
   readonly scratchValues: unknown[];
   private objectMaker: ObjectFromValues | undefined;
+  /** The statement may be a COPY: nothing is pipelined behind its execution (see refuse-copy.ts). */
+  readonly mayBeCopy: boolean;
   /** The size of the last result's first batch, so the next one starts with room for it (pool workers). */
   batchHint: BatchHint | undefined;
 
@@ -49,6 +52,7 @@ export class StatementDescription {
     this.typeNames = columns.map((c) => catalog.nameOf(c.typeOid));
     this.unknownTypes = catalog.missing(this.typeOids());
     this.scratchValues = new Array<unknown>(columns.length).fill(undefined);
+    this.mayBeCopy = columns.length === 0 && mayBeCopyStatement(sql);
   }
 
   /** Builds a row object from the scratch values (generated on first use: many statements never make objects). */

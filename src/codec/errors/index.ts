@@ -6,6 +6,7 @@ import { errorClassBySqlstate } from './sqlstates.js';
 export * from './client-errors.js';
 export * from './postgres-error.js';
 export * from './sqlstates.js';
+export * from './invalid-cached-statement.js';
 
 /** Build the most specific PostgresError subclass for these fields: exact SQLSTATE, else its class. */
 export function postgresErrorFrom(fields: PostgresErrorFields): PostgresError {

@@ -58,6 +58,14 @@ export class PostgresError extends PgloomError implements PostgresErrorFields {
     }
   }
 
+  /** As psql prints it: the first line, then DETAIL and HINT when the server sent them. */
+  override toString(): string {
+    let text = `${this.name}: ${this.message}`;
+    if (this.detail !== undefined) text += `\nDETAIL:  ${this.detail}`;
+    if (this.hint !== undefined) text += `\nHINT:  ${this.hint}`;
+    return text;
+  }
+
   /** Every field, as a plain object (what crosses a thread boundary). */
   toFields(): PostgresErrorFields {
     const fields: PostgresErrorFields = { severity: this.severity, code: this.code, message: this.message };

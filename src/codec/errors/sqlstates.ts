@@ -49,7 +49,7 @@ export class CardinalityViolationError extends PostgresError { override name = '
 /** SQLSTATE 22000 */
 export class DataExceptionError extends PostgresError { override name = 'DataExceptionError'; }
 /** SQLSTATE 2202E */
-export class ArraySubscriptErrorError extends DataExceptionError { override name = 'ArraySubscriptErrorError'; }
+export class ArraySubscriptError extends DataExceptionError { override name = 'ArraySubscriptError'; }
 /** SQLSTATE 22021 */
 export class CharacterNotInRepertoireError extends DataExceptionError { override name = 'CharacterNotInRepertoireError'; }
 /** SQLSTATE 22008 */
@@ -121,9 +121,9 @@ export class StringDataLengthMismatchError extends DataExceptionError { override
 /** SQLSTATE 22001 */
 export class StringDataRightTruncationError extends DataExceptionError { override name = 'StringDataRightTruncationError'; }
 /** SQLSTATE 22011 */
-export class SubstringErrorError extends DataExceptionError { override name = 'SubstringErrorError'; }
+export class SubstringError extends DataExceptionError { override name = 'SubstringError'; }
 /** SQLSTATE 22027 */
-export class TrimErrorError extends DataExceptionError { override name = 'TrimErrorError'; }
+export class TrimError extends DataExceptionError { override name = 'TrimError'; }
 /** SQLSTATE 22024 */
 export class UnterminatedCStringError extends DataExceptionError { override name = 'UnterminatedCStringError'; }
 /** SQLSTATE 2200F */
@@ -293,15 +293,15 @@ export class DeadlockDetectedError extends TransactionRollbackError { override n
 /** SQLSTATE 42000 */
 export class SyntaxErrorOrAccessRuleViolationError extends PostgresError { override name = 'SyntaxErrorOrAccessRuleViolationError'; }
 /** SQLSTATE 42601 */
-export class SyntaxErrorError extends SyntaxErrorOrAccessRuleViolationError { override name = 'SyntaxErrorError'; }
+export class PostgresSyntaxError extends SyntaxErrorOrAccessRuleViolationError { override name = 'PostgresSyntaxError'; }
 /** SQLSTATE 42501 */
 export class InsufficientPrivilegeError extends SyntaxErrorOrAccessRuleViolationError { override name = 'InsufficientPrivilegeError'; }
 /** SQLSTATE 42846 */
 export class CannotCoerceError extends SyntaxErrorOrAccessRuleViolationError { override name = 'CannotCoerceError'; }
 /** SQLSTATE 42803 */
-export class GroupingErrorError extends SyntaxErrorOrAccessRuleViolationError { override name = 'GroupingErrorError'; }
+export class GroupingError extends SyntaxErrorOrAccessRuleViolationError { override name = 'GroupingError'; }
 /** SQLSTATE 42P20 */
-export class WindowingErrorError extends SyntaxErrorOrAccessRuleViolationError { override name = 'WindowingErrorError'; }
+export class WindowingError extends SyntaxErrorOrAccessRuleViolationError { override name = 'WindowingError'; }
 /** SQLSTATE 42P19 */
 export class InvalidRecursionError extends SyntaxErrorOrAccessRuleViolationError { override name = 'InvalidRecursionError'; }
 /** SQLSTATE 42830 */
@@ -423,89 +423,143 @@ export class DatabaseDroppedError extends OperatorInterventionError { override n
 /** SQLSTATE 57P05 */
 export class IdleSessionTimeoutError extends OperatorInterventionError { override name = 'IdleSessionTimeoutError'; }
 /** SQLSTATE 58000 */
-export class SystemErrorError extends PostgresError { override name = 'SystemErrorError'; }
+export class PostgresSystemError extends PostgresError { override name = 'PostgresSystemError'; }
 /** SQLSTATE 58030 */
-export class IoErrorError extends SystemErrorError { override name = 'IoErrorError'; }
+export class PostgresIOError extends PostgresSystemError { override name = 'PostgresIOError'; }
 /** SQLSTATE 58P01 */
-export class UndefinedFileError extends SystemErrorError { override name = 'UndefinedFileError'; }
+export class UndefinedFileError extends PostgresSystemError { override name = 'UndefinedFileError'; }
 /** SQLSTATE 58P02 */
-export class DuplicateFileError extends SystemErrorError { override name = 'DuplicateFileError'; }
+export class DuplicateFileError extends PostgresSystemError { override name = 'DuplicateFileError'; }
 /** SQLSTATE 58P03 */
-export class FileNameTooLongError extends SystemErrorError { override name = 'FileNameTooLongError'; }
+export class FileNameTooLongError extends PostgresSystemError { override name = 'FileNameTooLongError'; }
 /** SQLSTATE F0000 */
-export class ConfigFileErrorError extends PostgresError { override name = 'ConfigFileErrorError'; }
+export class ConfigFileError extends PostgresError { override name = 'ConfigFileError'; }
 /** SQLSTATE F0001 */
-export class LockFileExistsError extends ConfigFileErrorError { override name = 'LockFileExistsError'; }
+export class LockFileExistsError extends ConfigFileError { override name = 'LockFileExistsError'; }
 /** SQLSTATE HV000 */
-export class FdwErrorError extends PostgresError { override name = 'FdwErrorError'; }
+export class FdwError extends PostgresError { override name = 'FdwError'; }
 /** SQLSTATE HV005 */
-export class FdwColumnNameNotFoundError extends FdwErrorError { override name = 'FdwColumnNameNotFoundError'; }
+export class FdwColumnNameNotFoundError extends FdwError { override name = 'FdwColumnNameNotFoundError'; }
 /** SQLSTATE HV002 */
-export class FdwDynamicParameterValueNeededError extends FdwErrorError { override name = 'FdwDynamicParameterValueNeededError'; }
+export class FdwDynamicParameterValueNeededError extends FdwError { override name = 'FdwDynamicParameterValueNeededError'; }
 /** SQLSTATE HV010 */
-export class FdwFunctionSequenceErrorError extends FdwErrorError { override name = 'FdwFunctionSequenceErrorError'; }
+export class FdwFunctionSequenceError extends FdwError { override name = 'FdwFunctionSequenceError'; }
 /** SQLSTATE HV021 */
-export class FdwInconsistentDescriptorInformationError extends FdwErrorError { override name = 'FdwInconsistentDescriptorInformationError'; }
+export class FdwInconsistentDescriptorInformationError extends FdwError { override name = 'FdwInconsistentDescriptorInformationError'; }
 /** SQLSTATE HV024 */
-export class FdwInvalidAttributeValueError extends FdwErrorError { override name = 'FdwInvalidAttributeValueError'; }
+export class FdwInvalidAttributeValueError extends FdwError { override name = 'FdwInvalidAttributeValueError'; }
 /** SQLSTATE HV007 */
-export class FdwInvalidColumnNameError extends FdwErrorError { override name = 'FdwInvalidColumnNameError'; }
+export class FdwInvalidColumnNameError extends FdwError { override name = 'FdwInvalidColumnNameError'; }
 /** SQLSTATE HV008 */
-export class FdwInvalidColumnNumberError extends FdwErrorError { override name = 'FdwInvalidColumnNumberError'; }
+export class FdwInvalidColumnNumberError extends FdwError { override name = 'FdwInvalidColumnNumberError'; }
 /** SQLSTATE HV004 */
-export class FdwInvalidDataTypeError extends FdwErrorError { override name = 'FdwInvalidDataTypeError'; }
+export class FdwInvalidDataTypeError extends FdwError { override name = 'FdwInvalidDataTypeError'; }
 /** SQLSTATE HV006 */
-export class FdwInvalidDataTypeDescriptorsError extends FdwErrorError { override name = 'FdwInvalidDataTypeDescriptorsError'; }
+export class FdwInvalidDataTypeDescriptorsError extends FdwError { override name = 'FdwInvalidDataTypeDescriptorsError'; }
 /** SQLSTATE HV091 */
-export class FdwInvalidDescriptorFieldIdentifierError extends FdwErrorError { override name = 'FdwInvalidDescriptorFieldIdentifierError'; }
+export class FdwInvalidDescriptorFieldIdentifierError extends FdwError { override name = 'FdwInvalidDescriptorFieldIdentifierError'; }
 /** SQLSTATE HV00B */
-export class FdwInvalidHandleError extends FdwErrorError { override name = 'FdwInvalidHandleError'; }
+export class FdwInvalidHandleError extends FdwError { override name = 'FdwInvalidHandleError'; }
 /** SQLSTATE HV00C */
-export class FdwInvalidOptionIndexError extends FdwErrorError { override name = 'FdwInvalidOptionIndexError'; }
+export class FdwInvalidOptionIndexError extends FdwError { override name = 'FdwInvalidOptionIndexError'; }
 /** SQLSTATE HV00D */
-export class FdwInvalidOptionNameError extends FdwErrorError { override name = 'FdwInvalidOptionNameError'; }
+export class FdwInvalidOptionNameError extends FdwError { override name = 'FdwInvalidOptionNameError'; }
 /** SQLSTATE HV090 */
-export class FdwInvalidStringLengthOrBufferLengthError extends FdwErrorError { override name = 'FdwInvalidStringLengthOrBufferLengthError'; }
+export class FdwInvalidStringLengthOrBufferLengthError extends FdwError { override name = 'FdwInvalidStringLengthOrBufferLengthError'; }
 /** SQLSTATE HV00A */
-export class FdwInvalidStringFormatError extends FdwErrorError { override name = 'FdwInvalidStringFormatError'; }
+export class FdwInvalidStringFormatError extends FdwError { override name = 'FdwInvalidStringFormatError'; }
 /** SQLSTATE HV009 */
-export class FdwInvalidUseOfNullPointerError extends FdwErrorError { override name = 'FdwInvalidUseOfNullPointerError'; }
+export class FdwInvalidUseOfNullPointerError extends FdwError { override name = 'FdwInvalidUseOfNullPointerError'; }
 /** SQLSTATE HV014 */
-export class FdwTooManyHandlesError extends FdwErrorError { override name = 'FdwTooManyHandlesError'; }
+export class FdwTooManyHandlesError extends FdwError { override name = 'FdwTooManyHandlesError'; }
 /** SQLSTATE HV001 */
-export class FdwOutOfMemoryError extends FdwErrorError { override name = 'FdwOutOfMemoryError'; }
+export class FdwOutOfMemoryError extends FdwError { override name = 'FdwOutOfMemoryError'; }
 /** SQLSTATE HV00P */
-export class FdwNoSchemasError extends FdwErrorError { override name = 'FdwNoSchemasError'; }
+export class FdwNoSchemasError extends FdwError { override name = 'FdwNoSchemasError'; }
 /** SQLSTATE HV00J */
-export class FdwOptionNameNotFoundError extends FdwErrorError { override name = 'FdwOptionNameNotFoundError'; }
+export class FdwOptionNameNotFoundError extends FdwError { override name = 'FdwOptionNameNotFoundError'; }
 /** SQLSTATE HV00K */
-export class FdwReplyHandleError extends FdwErrorError { override name = 'FdwReplyHandleError'; }
+export class FdwReplyHandleError extends FdwError { override name = 'FdwReplyHandleError'; }
 /** SQLSTATE HV00Q */
-export class FdwSchemaNotFoundError extends FdwErrorError { override name = 'FdwSchemaNotFoundError'; }
+export class FdwSchemaNotFoundError extends FdwError { override name = 'FdwSchemaNotFoundError'; }
 /** SQLSTATE HV00R */
-export class FdwTableNotFoundError extends FdwErrorError { override name = 'FdwTableNotFoundError'; }
+export class FdwTableNotFoundError extends FdwError { override name = 'FdwTableNotFoundError'; }
 /** SQLSTATE HV00L */
-export class FdwUnableToCreateExecutionError extends FdwErrorError { override name = 'FdwUnableToCreateExecutionError'; }
+export class FdwUnableToCreateExecutionError extends FdwError { override name = 'FdwUnableToCreateExecutionError'; }
 /** SQLSTATE HV00M */
-export class FdwUnableToCreateReplyError extends FdwErrorError { override name = 'FdwUnableToCreateReplyError'; }
+export class FdwUnableToCreateReplyError extends FdwError { override name = 'FdwUnableToCreateReplyError'; }
 /** SQLSTATE HV00N */
-export class FdwUnableToEstablishConnectionError extends FdwErrorError { override name = 'FdwUnableToEstablishConnectionError'; }
+export class FdwUnableToEstablishConnectionError extends FdwError { override name = 'FdwUnableToEstablishConnectionError'; }
 /** SQLSTATE P0000 */
-export class PlpgsqlErrorError extends PostgresError { override name = 'PlpgsqlErrorError'; }
+export class PlpgsqlError extends PostgresError { override name = 'PlpgsqlError'; }
 /** SQLSTATE P0001 */
-export class RaiseExceptionError extends PlpgsqlErrorError { override name = 'RaiseExceptionError'; }
+export class RaiseExceptionError extends PlpgsqlError { override name = 'RaiseExceptionError'; }
 /** SQLSTATE P0002 */
-export class NoDataFoundError extends PlpgsqlErrorError { override name = 'NoDataFoundError'; }
+export class NoDataFoundError extends PlpgsqlError { override name = 'NoDataFoundError'; }
 /** SQLSTATE P0003 */
-export class TooManyRowsError extends PlpgsqlErrorError { override name = 'TooManyRowsError'; }
+export class TooManyRowsError extends PlpgsqlError { override name = 'TooManyRowsError'; }
 /** SQLSTATE P0004 */
-export class AssertFailureError extends PlpgsqlErrorError { override name = 'AssertFailureError'; }
+export class AssertFailureError extends PlpgsqlError { override name = 'AssertFailureError'; }
 /** SQLSTATE XX000 */
-export class InternalErrorError extends PostgresError { override name = 'InternalErrorError'; }
+export class InternalServerError extends PostgresError { override name = 'InternalServerError'; }
 /** SQLSTATE XX001 */
-export class DataCorruptedError extends InternalErrorError { override name = 'DataCorruptedError'; }
+export class DataCorruptedError extends InternalServerError { override name = 'DataCorruptedError'; }
 /** SQLSTATE XX002 */
-export class IndexCorruptedError extends InternalErrorError { override name = 'IndexCorruptedError'; }
+export class IndexCorruptedError extends InternalServerError { override name = 'IndexCorruptedError'; }
+
+// Names of earlier versions (an 'Error' appended to names that had one), kept working.
+/** @deprecated Renamed ArraySubscriptError (SQLSTATE 2202E). */
+export const ArraySubscriptErrorError = ArraySubscriptError;
+/** @deprecated Renamed ArraySubscriptError (SQLSTATE 2202E). */
+export type ArraySubscriptErrorError = ArraySubscriptError;
+/** @deprecated Renamed SubstringError (SQLSTATE 22011). */
+export const SubstringErrorError = SubstringError;
+/** @deprecated Renamed SubstringError (SQLSTATE 22011). */
+export type SubstringErrorError = SubstringError;
+/** @deprecated Renamed TrimError (SQLSTATE 22027). */
+export const TrimErrorError = TrimError;
+/** @deprecated Renamed TrimError (SQLSTATE 22027). */
+export type TrimErrorError = TrimError;
+/** @deprecated Renamed PostgresSyntaxError (SQLSTATE 42601). */
+export const SyntaxErrorError = PostgresSyntaxError;
+/** @deprecated Renamed PostgresSyntaxError (SQLSTATE 42601). */
+export type SyntaxErrorError = PostgresSyntaxError;
+/** @deprecated Renamed GroupingError (SQLSTATE 42803). */
+export const GroupingErrorError = GroupingError;
+/** @deprecated Renamed GroupingError (SQLSTATE 42803). */
+export type GroupingErrorError = GroupingError;
+/** @deprecated Renamed WindowingError (SQLSTATE 42P20). */
+export const WindowingErrorError = WindowingError;
+/** @deprecated Renamed WindowingError (SQLSTATE 42P20). */
+export type WindowingErrorError = WindowingError;
+/** @deprecated Renamed PostgresSystemError (SQLSTATE 58000). */
+export const SystemErrorError = PostgresSystemError;
+/** @deprecated Renamed PostgresSystemError (SQLSTATE 58000). */
+export type SystemErrorError = PostgresSystemError;
+/** @deprecated Renamed PostgresIOError (SQLSTATE 58030). */
+export const IoErrorError = PostgresIOError;
+/** @deprecated Renamed PostgresIOError (SQLSTATE 58030). */
+export type IoErrorError = PostgresIOError;
+/** @deprecated Renamed ConfigFileError (SQLSTATE F0000). */
+export const ConfigFileErrorError = ConfigFileError;
+/** @deprecated Renamed ConfigFileError (SQLSTATE F0000). */
+export type ConfigFileErrorError = ConfigFileError;
+/** @deprecated Renamed FdwError (SQLSTATE HV000). */
+export const FdwErrorError = FdwError;
+/** @deprecated Renamed FdwError (SQLSTATE HV000). */
+export type FdwErrorError = FdwError;
+/** @deprecated Renamed FdwFunctionSequenceError (SQLSTATE HV010). */
+export const FdwFunctionSequenceErrorError = FdwFunctionSequenceError;
+/** @deprecated Renamed FdwFunctionSequenceError (SQLSTATE HV010). */
+export type FdwFunctionSequenceErrorError = FdwFunctionSequenceError;
+/** @deprecated Renamed PlpgsqlError (SQLSTATE P0000). */
+export const PlpgsqlErrorError = PlpgsqlError;
+/** @deprecated Renamed PlpgsqlError (SQLSTATE P0000). */
+export type PlpgsqlErrorError = PlpgsqlError;
+/** @deprecated Renamed InternalServerError (SQLSTATE XX000). */
+export const InternalErrorError = InternalServerError;
+/** @deprecated Renamed InternalServerError (SQLSTATE XX000). */
+export type InternalErrorError = InternalServerError;
 
 /** SQLSTATE code → the most specific error class. */
 export const errorClassBySqlstate: ReadonlyMap<string, typeof PostgresError> = new Map<string, typeof PostgresError>([
@@ -531,7 +585,7 @@ export const errorClassBySqlstate: ReadonlyMap<string, typeof PostgresError> = n
   ['20000', CaseNotFoundError],
   ['21000', CardinalityViolationError],
   ['22000', DataExceptionError],
-  ['2202E', ArraySubscriptErrorError],
+  ['2202E', ArraySubscriptError],
   ['22021', CharacterNotInRepertoireError],
   ['22008', DatetimeFieldOverflowError],
   ['22012', DivisionByZeroError],
@@ -567,8 +621,8 @@ export const errorClassBySqlstate: ReadonlyMap<string, typeof PostgresError> = n
   ['2200H', SequenceGeneratorLimitExceededError],
   ['22026', StringDataLengthMismatchError],
   ['22001', StringDataRightTruncationError],
-  ['22011', SubstringErrorError],
-  ['22027', TrimErrorError],
+  ['22011', SubstringError],
+  ['22027', TrimError],
   ['22024', UnterminatedCStringError],
   ['2200F', ZeroLengthCharacterStringError],
   ['22P01', FloatingPointExceptionError],
@@ -653,11 +707,11 @@ export const errorClassBySqlstate: ReadonlyMap<string, typeof PostgresError> = n
   ['40003', StatementCompletionUnknownError],
   ['40P01', DeadlockDetectedError],
   ['42000', SyntaxErrorOrAccessRuleViolationError],
-  ['42601', SyntaxErrorError],
+  ['42601', PostgresSyntaxError],
   ['42501', InsufficientPrivilegeError],
   ['42846', CannotCoerceError],
-  ['42803', GroupingErrorError],
-  ['42P20', WindowingErrorError],
+  ['42803', GroupingError],
+  ['42P20', WindowingError],
   ['42P19', InvalidRecursionError],
   ['42830', InvalidForeignKeyError],
   ['42602', InvalidNameError],
@@ -718,17 +772,17 @@ export const errorClassBySqlstate: ReadonlyMap<string, typeof PostgresError> = n
   ['57P03', CannotConnectNowError],
   ['57P04', DatabaseDroppedError],
   ['57P05', IdleSessionTimeoutError],
-  ['58000', SystemErrorError],
-  ['58030', IoErrorError],
+  ['58000', PostgresSystemError],
+  ['58030', PostgresIOError],
   ['58P01', UndefinedFileError],
   ['58P02', DuplicateFileError],
   ['58P03', FileNameTooLongError],
-  ['F0000', ConfigFileErrorError],
+  ['F0000', ConfigFileError],
   ['F0001', LockFileExistsError],
-  ['HV000', FdwErrorError],
+  ['HV000', FdwError],
   ['HV005', FdwColumnNameNotFoundError],
   ['HV002', FdwDynamicParameterValueNeededError],
-  ['HV010', FdwFunctionSequenceErrorError],
+  ['HV010', FdwFunctionSequenceError],
   ['HV021', FdwInconsistentDescriptorInformationError],
   ['HV024', FdwInvalidAttributeValueError],
   ['HV007', FdwInvalidColumnNameError],
@@ -752,12 +806,12 @@ export const errorClassBySqlstate: ReadonlyMap<string, typeof PostgresError> = n
   ['HV00L', FdwUnableToCreateExecutionError],
   ['HV00M', FdwUnableToCreateReplyError],
   ['HV00N', FdwUnableToEstablishConnectionError],
-  ['P0000', PlpgsqlErrorError],
+  ['P0000', PlpgsqlError],
   ['P0001', RaiseExceptionError],
   ['P0002', NoDataFoundError],
   ['P0003', TooManyRowsError],
   ['P0004', AssertFailureError],
-  ['XX000', InternalErrorError],
+  ['XX000', InternalServerError],
   ['XX001', DataCorruptedError],
   ['XX002', IndexCorruptedError],
 ]);

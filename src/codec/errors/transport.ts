@@ -7,10 +7,11 @@ import {
 } from './client-errors.js';
 import { PostgresError, type PostgresErrorFields } from './postgres-error.js';
 import { postgresErrorFrom } from './index.js';
+import { InvalidCachedStatementError } from './invalid-cached-statement.js';
 import { MainEncodingNeeded } from '../types/introspected/pre-encoded.js';
 
 export type SerializedError =
-  | { kind: 'postgres'; fields: PostgresErrorFields }
+  | { kind: 'postgres'; fields: PostgresErrorFields; invalidCachedStatement?: true }
   | { kind: 'client'; name: string; message: string }
   | { kind: 'main-encoding'; paramOids: number[]; paramIndex: number };
 
@@ -20,6 +21,7 @@ const clientErrorClasses: Record<string, new (message: string) => PgloomError> =
 };
 
 export function serializeError(error: unknown): SerializedError {
+  if (error instanceof InvalidCachedStatementError) return { kind: 'postgres', fields: error.toFields(), invalidCachedStatement: true };
   if (error instanceof PostgresError) return { kind: 'postgres', fields: error.toFields() };
   if (error instanceof MainEncodingNeeded) return { kind: 'main-encoding', paramOids: [...error.paramOids], paramIndex: error.paramIndex };
   if (error instanceof Error) return { kind: 'client', name: error.name, message: error.message };
@@ -27,7 +29,9 @@ export function serializeError(error: unknown): SerializedError {
 }
 
 export function deserializeError(serialized: SerializedError): Error {
-  if (serialized.kind === 'postgres') return postgresErrorFrom(serialized.fields);
+  if (serialized.kind === 'postgres') {
+    return serialized.invalidCachedStatement === true ? new InvalidCachedStatementError(serialized.fields) : postgresErrorFrom(serialized.fields);
+  }
   if (serialized.kind === 'main-encoding') return new MainEncodingNeeded(serialized.paramOids, serialized.paramIndex);
   const ErrorClass = clientErrorClasses[serialized.name];
   if (ErrorClass !== undefined) return new ErrorClass(serialized.message);

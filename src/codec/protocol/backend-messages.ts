@@ -162,7 +162,11 @@ export function parseRowDescription(bytes: Uint8Array, start: number, end: numbe
 
 export function parseParameterDescription(bytes: Uint8Array, start: number, end: number): number[] {
   const reader = new BinaryReader(bytes, start, end);
-  const count = reader.u16();
+  const declared = reader.u16();
+  // The count is 16 bits: a statement with 65,536 or more parameters wraps it (65,536 reads as 0),
+  // but the server still sends every OID, so the length tells the true count.
+  const sent = (end - start - 2) / 4;
+  const count = sent > declared && Number.isInteger(sent) && sent % 65536 === declared ? sent : declared;
   const oids: number[] = new Array(count);
   for (let i = 0; i < count; i++) oids[i] = reader.u32();
   finish(reader, 'ParameterDescription');

@@ -8,3 +8,4 @@ export * from './query-messages.js';
 export * from './copy-messages.js';
 export * from './backend-messages.js';
 export * from './error-fields.js';
+export * from './parameter-limit.js';

@@ -2,6 +2,7 @@
 
 import type { BufferWriter } from '../buffer/writer.js';
 import { ParameterError } from '../errors/client-errors.js';
+import { checkParameterLimit } from './parameter-limit.js';
 
 const Message = {
   Query: 0x51, // Q
@@ -62,7 +63,7 @@ function writeFormats(out: BufferWriter, formats: readonly number[]): void {
  * to pass to endBind.
  */
 export function beginBind(out: BufferWriter, portal: string, statement: string, paramFormats: readonly number[], paramCount: number): number {
-  if (paramCount > 65535) throw new ParameterError(`${paramCount} parameters given, but a PostgreSQL statement takes at most 65535: split the query or pass an array parameter`);
+  checkParameterLimit(paramCount);
   out.u8(Message.Bind);
   const slot = out.beginLength();
   out.cstring(portal).cstring(statement);

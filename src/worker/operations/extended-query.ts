@@ -4,10 +4,10 @@
 
 import { BackendMessage } from '../../codec/protocol/message-types.js';
 import {
-  parseCommandComplete, parseErrorFields, parseParameterDescription, parseRowDescription,
-  writeDescribe, writeExecute, writeParse, writeSync,
+  MAX_PARAMETERS, parseCommandComplete, parseErrorFields, parseParameterDescription, parseRowDescription,
+  placeholderPastLimit, placeholderPastLimitIn, writeDescribe, writeExecute, writeParse, writeSync,
 } from '../../codec/protocol/index.js';
-import { postgresErrorFrom } from '../../codec/errors/index.js';
+import { InvalidCachedStatementError, PostgresError, postgresErrorFrom } from '../../codec/errors/index.js';
 import { ProtocolError } from '../../codec/errors/client-errors.js';
 import type { TypeDescription } from '../../codec/types/introspected/description.js';
 import type { PgConnection } from '../connection.js';
@@ -18,6 +18,7 @@ import { decodeRowArray, decodeRowObject } from '../row-decoder.js';
 import { ResultMemory } from '../result-memory.js';
 import { StatementDescription, type ColumnDescription } from '../statement.js';
 import { Operation, Progress } from './operation.js';
+import { refuseCopy } from './refuse-copy.js';
 
 export type RowMode = 'object' | 'array' | 'none';
 
@@ -57,8 +58,20 @@ const enum Phase { Describe, Introspect, Execute }
 
 // asyncpg's rule: these errors mean a cached statement went stale (schema changed, DISCARD ALL).
 function isStaleStatementError(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === '26000' || (code === '0A000' && /cached plan must not change result type/.test(error.message));
+  return (error instanceof PostgresError && error.code === '26000') || isChangedResultType(error);
+}
+
+function isChangedResultType(error: Error): error is PostgresError {
+  return error instanceof PostgresError && error.code === '0A000' && /cached plan must not change result type/.test(error.message);
+}
+
+/** The server's Parse error, explained when the text numbers a placeholder past the limit (the likely cause). */
+function explainedDescribeError(error: Error, sql: string): Error {
+  const placeholder = error instanceof PostgresError ? placeholderPastLimitIn(sql) : undefined;
+  if (placeholder === undefined) return error;
+  const explained = placeholderPastLimit(placeholder);
+  explained.cause = error;
+  return explained;
 }
 
 export class ExtendedQuery extends Operation {
@@ -79,6 +92,7 @@ export class ExtendedQuery extends Operation {
   private found: TypeDescription[] = [];
   /** The introspection replaced our unnamed statement on the server: Parse it again before Bind. */
   private reparse = false;
+  private connection: PgConnection | undefined;
 
   constructor(
     private readonly request: ExtendedQueryRequest,
@@ -90,6 +104,7 @@ export class ExtendedQuery extends Operation {
   }
 
   start(connection: PgConnection): boolean {
+    this.connection = connection;
     if (!this.statement && this.request.prepareAs === undefined) {
       const cached = connection.statements.enabled ? connection.statements.get(this.request.sql) : undefined;
       if (cached) {
@@ -105,7 +120,7 @@ export class ExtendedQuery extends Operation {
       if (this.introspectIfNeeded(connection)) return true;
       this.phase = Phase.Execute;
       this.writeExecution(connection);
-      return false;
+      return this.statement.mayBeCopy;
     }
     this.writeDescribe(connection);
     return true;
@@ -197,6 +212,7 @@ export class ExtendedQuery extends Operation {
         this.suspended = true;
         return;
       default:
+        if (this.connection !== undefined && refuseCopy(type, this.connection, this, true)) return;
         throw new ProtocolError(`unexpected message '${String.fromCharCode(type)}' during an extended query`);
     }
   }
@@ -215,7 +231,13 @@ export class ExtendedQuery extends Operation {
 
   private afterDescribe(connection: PgConnection): Progress {
     if (this.error) {
-      this.reject(this.error);
+      this.reject(explainedDescribeError(this.error, this.request.sql));
+      return Progress.Done;
+    }
+    if (this.paramOids.length > MAX_PARAMETERS) {
+      // Prepared on the server, but no Bind could ever carry its parameters: close it, cache nothing.
+      if (this.request.prepareAs === undefined) connection.forgetStatement(this.pendingName);
+      this.reject(placeholderPastLimit(this.paramOids.length));
       return Progress.Done;
     }
     const statement = new StatementDescription(this.pendingName, this.request.sql, this.paramOids, this.columns, connection.types);
@@ -250,9 +272,9 @@ export class ExtendedQuery extends Operation {
       return Progress.Done;
     }
     this.phase = Phase.Execute;
-    connection.writePendingCloses();
+    connection.writePendingCloses(this);
     this.writeExecution(connection);
-    return Progress.Continues;
+    return statement.mayBeCopy ? Progress.ContinuesExclusive : Progress.Continues;
   }
 
   /** A cached statement went stale: forget it and, if nothing was queued behind us, prepare again. */
@@ -260,7 +282,8 @@ export class ExtendedQuery extends Operation {
     const stale = connection.statements.delete(this.request.sql);
     if (stale) connection.forgetStatement(stale.name);
     if (this.retried || connection.transactionStatus !== 'idle' || !connection.isLastActive(this)) {
-      this.reject(this.error!);
+      // Inside a transaction the server has aborted it: a retry cannot help, the caller must roll back.
+      this.reject(isChangedResultType(this.error!) ? InvalidCachedStatementError.from(this.error) : this.error!);
       return Progress.Done;
     }
     this.retried = true;
@@ -271,7 +294,7 @@ export class ExtendedQuery extends Operation {
     this.rows = [];
     this.rowCount = null;
     this.phase = Phase.Describe;
-    connection.writePendingCloses();
+    connection.writePendingCloses(this);
     this.writeDescribe(connection);
     return Progress.ContinuesExclusive;
   }

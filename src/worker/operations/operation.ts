@@ -16,6 +16,8 @@ export enum Progress {
 export abstract class Operation {
   /** The first error met while consuming responses; reported once ReadyForQuery arrives. */
   error: Error | undefined;
+  /** Closes of evicted statements written ahead of this operation's messages, not yet answered (see PgConnection.writePendingCloses). */
+  closesAhead = 0;
 
   /**
    * Write the first batch of messages into `connection.out` (the connection flushes).

@@ -2,11 +2,12 @@
 // parameters): used for transaction control and for execute() without parameters.
 
 import { BackendMessage } from '../../codec/protocol/message-types.js';
-import { parseCommandComplete, parseErrorFields, writeCopyFail, writeQuery } from '../../codec/protocol/index.js';
+import { parseCommandComplete, parseErrorFields, writeQuery } from '../../codec/protocol/index.js';
 import { postgresErrorFrom } from '../../codec/errors/index.js';
-import { InterfaceError, ProtocolError } from '../../codec/errors/client-errors.js';
+import { ProtocolError } from '../../codec/errors/client-errors.js';
 import type { PgConnection } from '../connection.js';
 import { Operation, Progress } from './operation.js';
+import { mayContainCopy, refuseCopy } from './refuse-copy.js';
 
 export class SimpleQuery extends Operation {
   private command = '';
@@ -23,7 +24,8 @@ export class SimpleQuery extends Operation {
   start(connection: PgConnection): boolean {
     this.connection = connection;
     writeQuery(connection.out, this.sql);
-    return false;
+    // Nothing is pipelined behind a COPY (see refuse-copy.ts).
+    return mayContainCopy(this.sql);
   }
 
   onMessage(type: number, bytes: Uint8Array, _view: DataView, start: number, end: number): void {
@@ -34,20 +36,12 @@ export class SimpleQuery extends Operation {
       case BackendMessage.ErrorResponse:
         this.noteError(postgresErrorFrom(parseErrorFields(bytes, start, end)));
         return;
-      case BackendMessage.CopyInResponse:
-        // COPY FROM STDIN needs data this call cannot supply: refuse cleanly so the connection stays usable.
-        this.noteError(new InterfaceError('COPY … FROM STDIN needs a data source: use the COPY API rather than execute()'));
-        writeCopyFail(this.connection!.out, 'COPY FROM STDIN is not supported through execute()');
-        this.connection!.flush();
-        return;
       case BackendMessage.RowDescription:
       case BackendMessage.DataRow:
       case BackendMessage.EmptyQueryResponse:
-      case BackendMessage.CopyOutResponse:
-      case BackendMessage.CopyData:
-      case BackendMessage.CopyDone:
         return;
       default:
+        if (refuseCopy(type, this.connection!, this, false)) return;
         throw new ProtocolError(`unexpected message '${String.fromCharCode(type)}' during a simple query`);
     }
   }
