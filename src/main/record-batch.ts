@@ -5,6 +5,7 @@ import { cellReader, isPresent, Layout, type BatchData, type CellReader, type Co
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { TypeCodec } from '../codec/types/codec.js';
 import { columnValues, rowColumn } from '../codec/batch/column-values.js';
+import { batchesToArrow, type ArrowModuleLike, type ArrowTable, type ArrowTableOf } from './arrow.js';
 import type { Column } from './columns.js';
 import { rowMaker } from './row-maker.js';
 
@@ -15,6 +16,8 @@ export interface ResultSchema {
   /** int8 columns read straight from their BigInt64Array (the default int8: 'bigint'). */
   directInt64: boolean;
   rowMode: 'object' | 'array';
+  /** Per column: 1 = its values came in binary, 0 = as the server's text. */
+  formats: readonly number[];
 }
 
 export class RecordBatch<R = Record<string, unknown>> {
@@ -50,6 +53,17 @@ export class RecordBatch<R = Record<string, unknown>> {
     const data = this.data.columns[index];
     if (data.layout !== Layout.Variable) return data.values!;
     return Array.from(columnValues(data, this.numRows, this.plan.codecs[index], this.plan.directInt64));
+  }
+
+  /**
+   * This batch as an Apache Arrow Table, as Result.toArrow() builds one (a streamed batch at a
+   * time: tableToIPC of each, or RecordBatchStreamWriter, writes a result larger than memory).
+   */
+  toArrow<A extends ArrowModuleLike>(arrow: A): ArrowTableOf<A>;
+  /** `T` names the Table's type without a cast: `toArrow<Table>()` with apache-arrow's `Table`. */
+  toArrow<T = ArrowTable>(): T;
+  toArrow(arrow?: ArrowModuleLike): unknown {
+    return batchesToArrow(this.plan, [this as RecordBatch<unknown>], arrow);
   }
 
   isNull(nameOrIndex: string | number, row: number): boolean {
