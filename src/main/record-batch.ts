@@ -20,6 +20,9 @@ export interface ResultSchema {
   formats: readonly number[];
 }
 
+/** What column() returns: a fixed-width column's typed array, or the decoded values. */
+export type ColumnValues = FixedValues | unknown[];
+
 export class RecordBatch<R = Record<string, unknown>> {
   readonly numRows: number;
   private readers: (CellReader | undefined)[];
@@ -46,13 +49,15 @@ export class RecordBatch<R = Record<string, unknown>> {
   /**
    * One column: the typed array itself for fixed-width types (int2/4/8, oid, float4/8, bool as
    * 0/1 bytes, date as days and timestamps as µs since 1970, time as µs; a NULL's slot holds 0 —
-   * see isNull), else the decoded values with null for NULL.
+   * see isNull), else the decoded values with null for NULL. `T` names which, without a cast:
+   * `batch.column<Int32Array>('id')`, `batch.column<(string | null)[]>('name')`.
    */
-  column(nameOrIndex: string | number): FixedValues | unknown[] {
+  column<T extends ColumnValues = ColumnValues>(nameOrIndex: string | number): T {
     const index = this.indexOf(nameOrIndex);
     const data = this.data.columns[index];
-    if (data.layout !== Layout.Variable) return data.values!;
-    return Array.from(columnValues(data, this.numRows, this.plan.codecs[index], this.plan.directInt64));
+    const values: ColumnValues = data.layout !== Layout.Variable ? data.values! : Array.from(columnValues(data, this.numRows, this.plan.codecs[index], this.plan.directInt64));
+    // The caller names the type it knows the column has (as fetch<Row>() does for rows).
+    return values as T;
   }
 
   /**

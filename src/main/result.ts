@@ -6,7 +6,7 @@ import type { Column } from './columns.js';
 import { inspect } from 'node:util';
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import { batchesToArrow, type ArrowModuleLike, type ArrowTable, type ArrowTableOf } from './arrow.js';
-import { RecordBatch, type ResultSchema } from './record-batch.js';
+import { RecordBatch, type ColumnValues, type ResultSchema } from './record-batch.js';
 import type { SmallResult } from './small-result.js';
 
 type TypedArrayConstructor = { new (length: number): FixedValues };
@@ -99,9 +99,15 @@ export class Result<R = Record<string, unknown>> {
 
   /**
    * One column over all batches: a typed array for fixed-width types (the batch's own buffer when
-   * there is one batch, else one copy), else the decoded values. See RecordBatch.column.
+   * there is one batch, else one copy), else the decoded values. See RecordBatch.column; `T` names
+   * the type without a cast: `const ids: Int32Array = result.column<Int32Array>('id')`.
    */
-  column(nameOrIndex: string | number): FixedValues | unknown[] {
+  column<T extends ColumnValues = ColumnValues>(nameOrIndex: string | number): T {
+    // The caller names the type it knows the column has (as fetch<Row>() does for rows).
+    return this.joinedColumn(nameOrIndex) as T;
+  }
+
+  private joinedColumn(nameOrIndex: string | number): ColumnValues {
     if (this.batches.length === 1) return this.batches[0].column(nameOrIndex);
     const index = typeof nameOrIndex === 'number' ? nameOrIndex : this.columns.findIndex((c) => c.name === nameOrIndex);
     const column = this.columns[index];
