@@ -95,6 +95,7 @@ async function runRowsBench(settings: TinySettings, catalog: TypeCatalog): Promi
     codecs: input.cellCodecs,
     directInt64: true,
     rowMode: 'object',
+    formats: input.statement.resultFormats,
   };
   const batch = new RecordBatch(data, schema);
   const note = "the mixed workload's seven columns: `toRows()` (RecordBatch's API) and `appendRowsTo` (what pool.fetch builds its rows with: timestamps and booleans read straight from the typed arrays)";

@@ -3,27 +3,82 @@
 // (numeric, uuid, interval, arrays…) are decoded and built as Arrow vectors.
 
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type * as ArrowModule from 'apache-arrow';
 import { cellReader, Layout, type ColumnData } from '../codec/batch/index.js';
 import { InterfaceError } from '../codec/errors/client-errors.js';
+import { describeValue } from '../codec/types/describe.js';
 import * as oids from '../codec/types/oids.js';
 import type { RecordBatch, ResultSchema } from './record-batch.js';
 
 type Arrow = typeof ArrowModule;
 type ArrowData = ArrowModule.Data;
 
-let arrow: Arrow | undefined;
+/**
+ * The apache-arrow module as toArrow(arrow) takes it (`import * as arrow from 'apache-arrow'`).
+ * Structural, so that pgloom's types compile without apache-arrow, an optional dependency.
+ */
+export interface ArrowModuleLike {
+  readonly Table: abstract new (...args: never[]) => object;
+  readonly makeData: (...args: never[]) => unknown;
+  readonly makeVector: (...args: never[]) => unknown;
+  readonly vectorFromArray: (...args: never[]) => unknown;
+}
 
-/** apache-arrow is an optional peer dependency: loaded on first use only. */
+/** The Table class of the module passed to toArrow(arrow): apache-arrow's own `Table`. */
+export type ArrowTableOf<A extends ArrowModuleLike> = A['Table'] extends abstract new (...args: never[]) => infer T ? T : never;
+
+/**
+ * What pgloom's types know of the Table toArrow() returns without a module argument. It is an
+ * apache-arrow `Table`: pass the module (`toArrow(arrow)`) or name the type (`toArrow<Table>()`)
+ * to have its full type.
+ */
+export interface ArrowTable {
+  readonly numRows: number;
+  readonly numCols: number;
+  readonly schema: { readonly fields: readonly { readonly name: string }[] };
+  getChild(name: string): unknown;
+  toArray(): unknown[];
+}
+
+let loaded: Arrow | undefined;
+
+/**
+ * apache-arrow is an optional peer dependency, loaded on first use. It is loaded as the ES module
+ * a user's `import 'apache-arrow'` gets (require of an ES module, Node 20.19+ / 22.12+), never as
+ * its CommonJS build: a Table of the other build's classes is not one to the user's tableToIPC.
+ */
 function loadArrow(): Arrow {
-  if (arrow === undefined) {
-    try {
-      arrow = createRequire(import.meta.url)('apache-arrow') as Arrow;
-    } catch (error) {
-      throw new InterfaceError('toArrow() needs the optional dependency apache-arrow: npm install apache-arrow', { cause: error });
-    }
+  if (loaded !== undefined) return loaded;
+  let url: string;
+  try {
+    url = import.meta.resolve('apache-arrow');
+  } catch (error) {
+    throw new InterfaceError('toArrow() needs the optional dependency apache-arrow: npm install apache-arrow', { cause: error });
   }
-  return arrow;
+  try {
+    loaded = createRequire(import.meta.url)(fileURLToPath(url)) as Arrow;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') {
+      throw new InterfaceError(
+        `toArrow(): Node.js ${process.version} cannot load apache-arrow's ES module synchronously (Node 20.19+ and 22.12+ can): pass the module you import, as in \`import * as arrow from 'apache-arrow'; result.toArrow(arrow)\``,
+        { cause: error },
+      );
+    }
+    throw new InterfaceError(`toArrow(): apache-arrow failed to load (${(error as Error).message}): reinstall it, or pass the module you import: result.toArrow(arrow)`, { cause: error });
+  }
+  return loaded;
+}
+
+/** The module to build with: the caller's, checked, or the one `import 'apache-arrow'` gives. */
+function arrowModule(given: ArrowModuleLike | undefined): Arrow {
+  if (given === undefined) return loadArrow();
+  const parts = given as unknown as Partial<Record<keyof ArrowModuleLike, unknown>> | null;
+  if (typeof parts !== 'object' || parts === null || !(['Table', 'makeData', 'makeVector', 'vectorFromArray'] as const).every((name) => typeof parts[name] === 'function')) {
+    throw new InterfaceError(`toArrow(arrow): expected the apache-arrow module (import * as arrow from 'apache-arrow'), got ${describeValue(given)}`);
+  }
+  return given as unknown as Arrow;
 }
 
 const TEXT_TYPES = new Set([oids.TEXT, oids.VARCHAR, oids.BPCHAR, oids.NAME, oids.CHAR, oids.UNKNOWN, oids.JSON, oids.XML]);
@@ -79,8 +134,10 @@ function columnChunk(A: Arrow, column: ColumnData, length: number, typeOid: numb
   return A.vectorFromArray(prepared, type).data[0];
 }
 
-export function batchesToArrow(schema: ResultSchema, batches: readonly RecordBatch<unknown>[], formats: readonly number[]): ArrowModule.Table {
-  const A = loadArrow();
+/** One Table of `batches` (all of one result), built with `arrow` or the module `import` gives. */
+export function batchesToArrow(schema: ResultSchema, batches: readonly RecordBatch<unknown>[], arrow?: ArrowModuleLike): ArrowTable {
+  const A = arrowModule(arrow);
+  const formats = schema.formats;
   const columns: Record<string, ArrowModule.Vector> = {};
   schema.columns.forEach((column, index) => {
     const chunks = batches.map((batch) => {
@@ -90,5 +147,7 @@ export function batchesToArrow(schema: ResultSchema, batches: readonly RecordBat
     if (column.name in columns) throw new InterfaceError(`toArrow(): the result has two columns named ${JSON.stringify(column.name)}: alias one of them`);
     columns[column.name] = chunks.length === 0 ? A.vectorFromArray([], new A.Null()) : A.makeVector(chunks);
   });
-  return new A.Table(columns);
+  // Typed so that ArrowTable stays true to apache-arrow's Table.
+  const table: ArrowTable = new A.Table(columns);
+  return table;
 }

@@ -5,6 +5,7 @@ import { cellReader, isPresent, Layout, type BatchData, type CellReader, type Co
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { TypeCodec } from '../codec/types/codec.js';
 import { columnValues, rowColumn } from '../codec/batch/column-values.js';
+import { batchesToArrow, type ArrowModuleLike, type ArrowTable, type ArrowTableOf } from './arrow.js';
 import type { Column } from './columns.js';
 import { rowMaker } from './row-maker.js';
 
@@ -15,7 +16,12 @@ export interface ResultSchema {
   /** int8 columns read straight from their BigInt64Array (the default int8: 'bigint'). */
   directInt64: boolean;
   rowMode: 'object' | 'array';
+  /** Per column: 1 = its values came in binary, 0 = as the server's text. */
+  formats: readonly number[];
 }
+
+/** What column() returns: a fixed-width column's typed array, or the decoded values. */
+export type ColumnValues = FixedValues | unknown[];
 
 export class RecordBatch<R = Record<string, unknown>> {
   readonly numRows: number;
@@ -43,13 +49,26 @@ export class RecordBatch<R = Record<string, unknown>> {
   /**
    * One column: the typed array itself for fixed-width types (int2/4/8, oid, float4/8, bool as
    * 0/1 bytes, date as days and timestamps as µs since 1970, time as µs; a NULL's slot holds 0 —
-   * see isNull), else the decoded values with null for NULL.
+   * see isNull), else the decoded values with null for NULL. `T` names which, without a cast:
+   * `batch.column<Int32Array>('id')`, `batch.column<(string | null)[]>('name')`.
    */
-  column(nameOrIndex: string | number): FixedValues | unknown[] {
+  column<T extends ColumnValues = ColumnValues>(nameOrIndex: string | number): T {
     const index = this.indexOf(nameOrIndex);
     const data = this.data.columns[index];
-    if (data.layout !== Layout.Variable) return data.values!;
-    return Array.from(columnValues(data, this.numRows, this.plan.codecs[index], this.plan.directInt64));
+    const values: ColumnValues = data.layout !== Layout.Variable ? data.values! : Array.from(columnValues(data, this.numRows, this.plan.codecs[index], this.plan.directInt64));
+    // The caller names the type it knows the column has (as fetch<Row>() does for rows).
+    return values as T;
+  }
+
+  /**
+   * This batch as an Apache Arrow Table, as Result.toArrow() builds one (a streamed batch at a
+   * time: tableToIPC of each, or RecordBatchStreamWriter, writes a result larger than memory).
+   */
+  toArrow<A extends ArrowModuleLike>(arrow: A): ArrowTableOf<A>;
+  /** `T` names the Table's type without a cast: `toArrow<Table>()` with apache-arrow's `Table`. */
+  toArrow<T = ArrowTable>(): T;
+  toArrow(arrow?: ArrowModuleLike): unknown {
+    return batchesToArrow(this.plan, [this as RecordBatch<unknown>], arrow);
   }
 
   isNull(nameOrIndex: string | number, row: number): boolean {

@@ -3,11 +3,10 @@
 
 import { layoutFor, newFixedValues, type FixedValues } from '../codec/batch/index.js';
 import type { Column } from './columns.js';
-import type * as ArrowModule from 'apache-arrow';
 import { inspect } from 'node:util';
 import { InterfaceError } from '../codec/errors/client-errors.js';
-import { batchesToArrow } from './arrow.js';
-import { RecordBatch, type ResultSchema } from './record-batch.js';
+import { batchesToArrow, type ArrowModuleLike, type ArrowTable, type ArrowTableOf } from './arrow.js';
+import { RecordBatch, type ColumnValues, type ResultSchema } from './record-batch.js';
 import type { SmallResult } from './small-result.js';
 
 type TypedArrayConstructor = { new (length: number): FixedValues };
@@ -41,9 +40,14 @@ export class Result<R = Record<string, unknown>> {
   /**
    * The result as an Apache Arrow Table (needs the optional dependency apache-arrow). Fixed-width,
    * text and bytea columns share the batches' memory; see docs/batches.md for the type mapping.
+   * Built with `arrow` when given (`import * as arrow from 'apache-arrow'`, typed as its Table),
+   * else with the module `import 'apache-arrow'` gives, so the user's tableToIPC accepts it.
    */
-  toArrow(): ArrowModule.Table {
-    return batchesToArrow(this.schema, this.batches as readonly RecordBatch<unknown>[], this.formats);
+  toArrow<A extends ArrowModuleLike>(arrow: A): ArrowTableOf<A>;
+  /** `T` names the Table's type without a cast: `toArrow<Table>()` with apache-arrow's `Table`. */
+  toArrow<T = ArrowTable>(): T;
+  toArrow(arrow?: ArrowModuleLike): unknown {
+    return batchesToArrow(this.schema, this.batches as readonly RecordBatch<unknown>[], arrow);
   }
 
   /** The first row, or null when there is none (what fetchrow returns). */
@@ -95,9 +99,15 @@ export class Result<R = Record<string, unknown>> {
 
   /**
    * One column over all batches: a typed array for fixed-width types (the batch's own buffer when
-   * there is one batch, else one copy), else the decoded values. See RecordBatch.column.
+   * there is one batch, else one copy), else the decoded values. See RecordBatch.column; `T` names
+   * the type without a cast: `const ids: Int32Array = result.column<Int32Array>('id')`.
    */
-  column(nameOrIndex: string | number): FixedValues | unknown[] {
+  column<T extends ColumnValues = ColumnValues>(nameOrIndex: string | number): T {
+    // The caller names the type it knows the column has (as fetch<Row>() does for rows).
+    return this.joinedColumn(nameOrIndex) as T;
+  }
+
+  private joinedColumn(nameOrIndex: string | number): ColumnValues {
     if (this.batches.length === 1) return this.batches[0].column(nameOrIndex);
     const index = typeof nameOrIndex === 'number' ? nameOrIndex : this.columns.findIndex((c) => c.name === nameOrIndex);
     const column = this.columns[index];

@@ -1,5 +1,6 @@
 // The worker-thread pool against the real server.
 
+import type { Table } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   arrayLowerBounds, createPool, ConnectionError, JsonText, Layout, ParameterError, QueryAbortedError, QueryTimeoutError, UniqueViolationError, withArrayLowerBounds,
@@ -121,7 +122,7 @@ describe('createPool', () => {
              (i * 1.25)::numeric as amount, decode('00ff', 'hex') as raw
       from generate_series(1, 70000) as i`);
     expect(result.batches.length).toBeGreaterThan(1);
-    const table = result.toArrow();
+    const table = result.toArrow<Table>();
     expect(table.numRows).toBe(70000);
     expect(table.schema.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual([
       'id:Int32', 'big:Int64', 'label:Utf8', 'fizz:Bool', 'half:Float64', 'day:Date32<DAY>', 'at:Timestamp<MICROSECOND, UTC>', 'amount:Utf8', 'raw:Binary',

@@ -16,6 +16,7 @@ import { numericCodec } from './numeric.js';
 import * as oids from './oids.js';
 import { bpcharCodec, charCodec, nameCodec, textTypeCodec, unknownCodec, varcharCodec } from './text.js';
 import { uuidCodec } from './uuid.js';
+import { voidCodec } from './void.js';
 // ---- More scalars (network, geometric, bit strings, text search, …) ----
 import { bitCodec, varbitCodec } from './bit-string.js';
 import { boxCodec, circleCodec, lineCodec, lsegCodec, pathCodec, pointCodec, polygonCodec } from './geometric.js';
@@ -61,6 +62,7 @@ function buildTable(o: Required<TypeOptions>): Table {
     numericCodec(o.numeric),
     uuidCodec,
     jsonbCodec(o.json),
+    voidCodec,
     // ---- More scalars (network, geometric, bit strings, text search, …) ----
     inetCodec, cidrCodec, macaddrCodec, macaddr8Codec,
     pointCodec, lineCodec, lsegCodec, boxCodec, pathCodec, polygonCodec, circleCodec,
@@ -113,7 +115,7 @@ export function codecFor(oid: number, options: TypeOptions): TypeCodec | undefin
 
 // Names of common built-in types that have no binary codec here (they are read as text).
 const OTHER_NAMES = new Map<number, string>([
-  [oids.RECORD, 'record'], [oids.VOID, 'void'],
+  [oids.RECORD, 'record'],
   // (Arrays of the types with codecs have codecs themselves: see containers/register.ts.)
 ]);
 

@@ -65,6 +65,6 @@ export class ResultSchemas {
       columnAttr: c.columnAttr,
       typeModifier: c.typeModifier,
     }));
-    return { columns: described, codecs, directInt64: (this.types.int8 ?? 'bigint') === 'bigint', rowMode };
+    return { columns: described, codecs, directInt64: (this.types.int8 ?? 'bigint') === 'bigint', rowMode, formats: columns.map((c) => c.format) };
   }
 }

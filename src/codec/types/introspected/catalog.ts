@@ -239,7 +239,8 @@ export class TypeCatalog {
     const spec = { oid, name: description?.name ?? typeNameFor(oid) ?? `_${this.nameOf(elementOid) ?? elementOid}`, delimiter: this.delimiterOf(elementOid) };
     if (custom?.text !== undefined && !this.binaryIsText(elementOid)) {
       codec = textArrayCodec({ ...spec, element: custom.text, elementsMayBeArrays: true });
-    } else if (description !== undefined && this.defaultBinaryCodec(oid) === undefined) {
+    } else if ((description !== undefined || ELEMENT_OF.has(oid)) && this.defaultBinaryCodec(oid) === undefined) {
+      // Also built-in arrays of text-only built-ins (aclitem has no binary I/O): strings, not one literal.
       codec = textArrayCodec({ ...spec, element: plainTextForm, elementsMayBeArrays: false });
     }
     this.builtText.set(oid, codec ?? null);
