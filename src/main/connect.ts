@@ -15,6 +15,10 @@ import type { PooledConnection } from './pooled-connection.js';
 export interface ConnectOptions extends ConnectionOptions {
   /** Prepared statements kept per connection, least recently used evicted first; 0 disables. Default 100. */
   statementCacheSize?: number;
+  /** ms a cached statement is reused before it is prepared again (asyncpg's max_cached_statement_lifetime); 0 = forever. Default 300 000. */
+  maxCachedStatementLifetime?: number;
+  /** SQL longer than this many bytes is not cached (asyncpg's max_cacheable_statement_size); 0 = no limit. Default 15 KiB. */
+  maxCacheableStatementSize?: number;
   /**
    * Default timeout of every call, in ms (asyncpg's command_timeout); a call's own `timeout`
    * overrides it. A call past it is cancelled on the server. Default: none.
@@ -62,6 +66,10 @@ const defaultStatementCacheSize = 100;
 const defaultCancelGracePeriod = 2_000;
 
 function checkEngineOptions(options: ConnectOptions): void {
+  for (const name of ['maxCachedStatementLifetime', 'maxCacheableStatementSize'] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new ConfigError(`${name} must be a non-negative integer (0: no limit), got ${String(value)}`);
+  }
   const size = options.statementCacheSize;
   if (size !== undefined && (!Number.isInteger(size) || size < 0)) {
     throw new ConfigError(`statementCacheSize must be a non-negative integer (0 disables the cache), got ${String(size)}`);
@@ -92,6 +100,8 @@ export async function connect(dsnOrOptions?: string | ConnectOptions, options: C
   const plan = resolveConnectionPlan(merged);
   const engine = await openConnection(plan, {
     statementCacheSize: merged.statementCacheSize ?? defaultStatementCacheSize,
+    maxCachedStatementLifetime: merged.maxCachedStatementLifetime,
+    maxCacheableStatementSize: merged.maxCacheableStatementSize,
     types: merged.types ?? {},
     onNotice: merged.onNotice,
     onNotification: merged.onNotification,

@@ -263,7 +263,7 @@ export class Connection extends Session {
     const columns = columnsFor(outcome.statement);
     if (sink === undefined) return { command: outcome.command, rowCount: outcome.rowCount, columns, rows: outcome.rows as R[] };
     sink.flush();
-    const schema: ResultSchema = { columns, codecs: outcome.statement.resultCodecs, directInt64: this.#settings.directInt64, rowMode: request.rowMode };
+    const schema: ResultSchema = { columns, codecs: outcome.statement.resultCodecs, formats: outcome.statement.resultFormats, directInt64: this.#settings.directInt64, rowMode: request.rowMode };
     const result = new Result<R>(outcome.command, outcome.rowCount, columns, batches.map((batch) => new RecordBatch<R>(batch, schema)), outcome.statement.resultFormats, schema);
     return { command: outcome.command, rowCount: outcome.rowCount, columns, result };
   }

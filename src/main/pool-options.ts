@@ -78,6 +78,7 @@ function positiveMs(value: number | undefined, name: string): number | undefined
 const POOL_ONLY_OPTIONS = [
   'workers', 'connectionsPerWorker', 'minConnections', 'maxQueriesPerConnection', 'maxInactiveConnectionLifetime', 'acquireTimeout',
   'cancelGracePeriod', 'commandTimeout', 'init', 'setup', 'reset', 'batchRows', 'batchBytes', 'onNotice', 'rowMode', 'statementCacheSize',
+  'maxCachedStatementLifetime', 'maxCacheableStatementSize',
   'types', 'workerNice', 'worker',
 ] as const;
 
@@ -139,6 +140,7 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
   const commandTimeout = positiveMs(options.commandTimeout, 'commandTimeout');
   const {
     maxQueriesPerConnection, maxInactiveConnectionLifetime, init, setup, reset, batchRows, batchBytes, onNotice, rowMode, statementCacheSize, types,
+    maxCachedStatementLifetime, maxCacheableStatementSize,
   } = options;
   // Resolve once here so that a bad DSN or sslmode fails createPool, not the first query.
   const { connection, target } = connectionPart(options);
@@ -162,6 +164,8 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
       maxInactiveConnectionLifetime: positiveInteger(maxInactiveConnectionLifetime, 'maxInactiveConnectionLifetime', 300_000, true),
       cancelGracePeriod,
       statementCacheSize: positiveInteger(statementCacheSize, 'statementCacheSize', 100, true),
+      maxCachedStatementLifetime: positiveInteger(maxCachedStatementLifetime, 'maxCachedStatementLifetime', 300_000, true),
+      maxCacheableStatementSize: positiveInteger(maxCacheableStatementSize, 'maxCacheableStatementSize', 15 * 1024, true),
       types: types ?? {},
       batchRows: positiveInteger(batchRows, 'batchRows', 65_536),
       batchBytes: positiveInteger(batchBytes, 'batchBytes', 4 * 1024 * 1024),

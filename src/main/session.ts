@@ -7,7 +7,8 @@ import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
 import type { TransactionStatus } from '../worker/connection.js';
 import { CursorFactory, type CursorOptions, type PortalDriver } from './cursor.js';
-import { Queryable, type Row } from './queryable.js';
+import { Queryable, type CallOptions, type Row } from './queryable.js';
+import type { PreparedStatement, PreparedStatementOptions } from './prepared-statement.js';
 import type { TransactionOptions } from './transaction-options.js';
 import { runInTransaction, Transaction, type TransactionHost } from './transaction-runner.js';
 import { checkParams } from './check-params.js';
@@ -36,6 +37,9 @@ export abstract class Session extends Queryable {
   readonly #logListeners = new Set<LogListener<Session>>();
   readonly #terminationListeners = new Set<TerminationListener<Session>>();
   #terminated = false;
+
+  /** Prepare a statement once on this connection; run it many times without re-parsing. */
+  abstract prepare(sql: string, options?: PreparedStatementOptions & CallOptions): Promise<PreparedStatement>;
 
   /** 'idle', 'transaction' or 'failed', as of the last statement. */
   abstract get transactionStatus(): TransactionStatus;

@@ -21,6 +21,10 @@ export type { Notification };
 export interface EngineOptions {
   /** Prepared statements kept per connection (LRU); 0 disables the cache. */
   statementCacheSize: number;
+  /** ms a cached statement is reused before it is prepared again; 0 = forever (default 300 000). */
+  maxCachedStatementLifetime?: number;
+  /** SQL longer than this many bytes is not cached; 0 = no limit (default 15 KiB). */
+  maxCacheableStatementSize?: number;
   types: TypeOptions;
   /** Shared introspected types and codecs (a pool worker's connections share one); default: the connection's own. */
   catalog?: TypeCatalog;
@@ -29,6 +33,10 @@ export interface EngineOptions {
   /** Called once when the connection ends: with the error, or undefined for a close the client asked for. */
   onLost?: (error: Error | undefined) => void;
 }
+
+// asyncpg's defaults: max_cached_statement_lifetime 300 s, max_cacheable_statement_size 15 KiB.
+const DEFAULT_STATEMENT_LIFETIME_MS = 300_000;
+const DEFAULT_MAX_CACHEABLE_SIZE = 15 * 1024;
 
 export type TransactionStatus = 'idle' | 'transaction' | 'failed';
 
@@ -69,7 +77,11 @@ export class PgConnection {
     private readonly socket: Socket,
     readonly options: EngineOptions,
   ) {
-    this.statements = new StatementCache(options.statementCacheSize);
+    this.statements = new StatementCache({
+      capacity: options.statementCacheSize,
+      maxLifetimeMs: options.maxCachedStatementLifetime ?? DEFAULT_STATEMENT_LIFETIME_MS,
+      maxStatementSize: options.maxCacheableStatementSize ?? DEFAULT_MAX_CACHEABLE_SIZE,
+    });
     this.types = options.catalog ?? new TypeCatalog(options.types);
     this.framer = new MessageFramer((type, bytes, start, end) => this.dispatch(type, bytes, start, end));
     socket.setNoDelay(true);

@@ -3,7 +3,7 @@
 // committed or rolled back without a callback; transaction() refused inside a BEGIN sent by hand.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, InterfaceError, type Connection, type Pool, type PooledConnection } from '../../src/main/index.js';
+import { createPool, InterfaceError, type Connection, type Pool, type PooledConnection, type Session } from '../../src/main/index.js';
 import { rejectionOf, shutDown } from '../support/deadlines.js';
 import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
 
@@ -27,7 +27,7 @@ describe('Cursor and Transaction objects', () => {
     if (pool !== undefined) await shutDown(pool);
   });
 
-  const sessions = (): [string, Connection | PooledConnection][] => [['connect()', connection], ['pool.acquire()', pinned]];
+  const sessions = (): [string, Session][] => [['connect()', connection], ['pool.acquire()', pinned]];
 
   it('an awaited cursor fetches, skips and reads rows one at a time, then is gone from pg_cursors', async () => {
     for (const [name, db] of sessions()) {

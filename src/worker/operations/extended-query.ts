@@ -106,7 +106,7 @@ export class ExtendedQuery extends Operation {
   start(connection: PgConnection): boolean {
     this.connection = connection;
     if (!this.statement && this.request.prepareAs === undefined) {
-      const cached = connection.statements.enabled ? connection.statements.get(this.request.sql) : undefined;
+      const cached = connection.statements.enabled ? connection.statements.get(this.request.sql, (expired) => connection.forgetStatement(expired.name)) : undefined;
       if (cached) {
         this.statement = cached;
         this.fromCache = true;
@@ -127,7 +127,7 @@ export class ExtendedQuery extends Operation {
   }
 
   private writeDescribe(connection: PgConnection): void {
-    const name = this.request.prepareAs ?? (connection.statements.enabled ? connection.statements.nextName() : '');
+    const name = this.request.prepareAs ?? (connection.statements.accepts(this.request.sql) ? connection.statements.nextName() : '');
     this.pendingName = name;
     writeParse(connection.out, name, this.request.sql, []);
     writeDescribe(connection.out, 'S', name);

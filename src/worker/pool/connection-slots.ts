@@ -178,6 +178,8 @@ export class ConnectionSlots {
     try {
       connection = await openConnection(this.plan, {
         statementCacheSize: this.config.statementCacheSize,
+        maxCachedStatementLifetime: this.config.maxCachedStatementLifetime,
+        maxCacheableStatementSize: this.config.maxCacheableStatementSize,
         types: this.config.types,
         catalog: this.catalog,
       });

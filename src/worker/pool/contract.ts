@@ -43,6 +43,8 @@ export interface WorkerConfig {
   /** After a cancel, how long a call may take to end before its connection is destroyed (ms). */
   cancelGracePeriod: number;
   statementCacheSize: number;
+  maxCachedStatementLifetime: number;
+  maxCacheableStatementSize: number;
   types: TypeOptions;
   batchRows: number;
   batchBytes: number;
