@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
-import { resolveConnectionPlan } from '../worker/config/index.js';
+import { resolveConnectionPlan, type ConnectionOptions } from '../worker/config/index.js';
 import type { WorkerConfig } from '../worker/pool/contract.js';
 import type { ConnectOptions } from './connect.js';
 import type { PooledConnection } from './pooled-connection.js';
@@ -50,6 +50,12 @@ export interface PoolOptions extends Omit<ConnectOptions, 'onNotification' | 'pa
   /** Called on the main thread with the notices of each query. */
   onNotice?: (notice: PostgresErrorFields) => void;
   /**
+   * Called on the main thread before each new connection is opened (asyncpg's `connect`): what it
+   * resolves to is merged over the pool's connection options — e.g. a fresh password or IAM token,
+   * or another host. It may not return functions (they cannot reach the worker threads).
+   */
+  connect?: () => Promise<ConnectArgs> | ConnectArgs;
+  /**
    * The nice value of the worker threads, 0–19 (default 5; Linux only, where it is per thread):
    * on a busy machine decoding then yields the CPU to the main thread, whose event loop stays
    * responsive. 0 gives workers the main thread's priority.
@@ -77,7 +83,7 @@ function positiveMs(value: number | undefined, name: string): number | undefined
 /** The options that are the pool's own, not how to connect. */
 const POOL_ONLY_OPTIONS = [
   'workers', 'connectionsPerWorker', 'minConnections', 'maxQueriesPerConnection', 'maxInactiveConnectionLifetime', 'acquireTimeout',
-  'cancelGracePeriod', 'commandTimeout', 'init', 'setup', 'reset', 'batchRows', 'batchBytes', 'onNotice', 'rowMode', 'statementCacheSize',
+  'cancelGracePeriod', 'commandTimeout', 'init', 'setup', 'reset', 'batchRows', 'batchBytes', 'onNotice', 'rowMode', 'statementCacheSize', 'connect',
   'maxCachedStatementLifetime', 'maxCacheableStatementSize',
   'types', 'workerNice', 'worker',
 ] as const;
@@ -89,6 +95,17 @@ function connectionPart(options: PoolOptions): { connection: WorkerConfig['conne
   const plan = resolveConnectionPlan(connection);
   const where = plan.targets.map((t) => t.socketPath ?? `${t.host}:${t.port}`).join(',');
   return { connection: connection as WorkerConfig['connection'], target: `${plan.user}@${where}/${plan.startupParameters.database ?? plan.user}` };
+}
+
+/** What the connect callback returned, if it can be sent to a worker. */
+function checkConnectArgs(args: ConnectArgs | undefined): WorkerConfig['connection'] {
+  if (args === undefined || args === null) return {};
+  if (typeof args !== 'object') throw new ConfigError(`the pool's connect callback must resolve to connection options (an object), got ${typeof args}`);
+  for (const [name, value] of Object.entries(args)) {
+    if (typeof value === 'function') throw new ConfigError(`the pool's connect callback returned a function as ${name}: only plain values can reach the worker threads`);
+    if ((POOL_ONLY_OPTIONS as readonly string[]).includes(name)) throw new ConfigError(`the pool's connect callback returned ${name}, which belongs to the pool, not to a connection`);
+  }
+  return args as WorkerConfig['connection'];
 }
 
 /** pool.setConnectArgs: new connection options, checked as createPool checks them. */
@@ -105,7 +122,12 @@ export function resolveConnectArgs(dsnOrOptions: string | PoolOptions | undefine
 /** A setup or reset callback: it runs on this thread, with the pinned connection. */
 export type SessionHook = (connection: PooledConnection) => Promise<void>;
 
+/** What a pool's connect callback returns: connection options (no functions). */
+export type ConnectArgs = Omit<ConnectionOptions, 'password'> & { password?: string };
+
 export interface ResolvedPoolOptions {
+  /** The connect callback, checked and made safe to call from a worker. */
+  connectArgs?: () => Promise<WorkerConfig['connection']>;
   /** user@host:port/database, for inspect and JSON: never the password. */
   target: string;
   /** Default timeout of every call, ms (undefined: none). */
@@ -147,9 +169,12 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
   if (init !== undefined && typeof init !== 'string') {
     throw new ConfigError('createPool: init must be SQL (a function cannot run in the worker threads that open connections); use setup for a function, or pool.setTypeCodec for codecs');
   }
+  const connect = options.connect;
+  if (connect !== undefined && typeof connect !== 'function') throw new ConfigError('createPool: connect must be a function returning connection options');
   return {
     target,
     commandTimeout,
+    connectArgs: connect === undefined ? undefined : async () => checkConnectArgs(await connect()),
     setupHook: typeof setup === 'function' ? setup : undefined,
     resetHook: typeof reset === 'function' ? reset : undefined,
     workers,
@@ -174,6 +199,7 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
       // With a reset function the worker runs no reset SQL of its own (only ROLLBACK if needed).
       reset: typeof reset === 'function' ? '' : reset,
       nice: workerNice,
+      connectArgsFromMain: connect !== undefined,
     },
   };
 }

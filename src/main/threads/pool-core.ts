@@ -54,7 +54,7 @@ export class PoolCore {
   ) {
     const { worker, workers } = options;
     this.queue = new CallQueue(worker.connectionsPerWorker);
-    this.threads = new WorkerThreads(worker, workers, this.queue);
+    this.threads = new WorkerThreads(worker, workers, this.queue, options.connectArgs);
     this.typeState = new PoolTypes(worker.types, (typeName, schema) => this.lookupType(typeName, schema));
     this.encoder = new ParamEncoder(this.typeState.catalog);
     this.schemas = new ResultSchemas(this.typeState, worker.types);

@@ -5,6 +5,7 @@
 
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { proxy } from 'comlink';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
 import { workerCrashed, type ServeTask, type WorkerConfig } from '../../worker/pool/contract.js';
 import { workerScriptUrl } from '../worker-script.js';
@@ -15,7 +16,13 @@ export class WorkerThreads {
   private readonly piscina: Piscina<ServeTask, void>;
   private stopping = false;
 
-  constructor(config: WorkerConfig, workers: number, private readonly queue: CallQueue) {
+  constructor(
+    config: WorkerConfig,
+    workers: number,
+    private readonly queue: CallQueue,
+    /** The pool's connect callback: each worker (respawned ones too) gets it as a comlink proxy. */
+    private readonly connectArgs?: () => Promise<WorkerConfig['connection']>,
+  ) {
     this.piscina = new Piscina<ServeTask, void>({
       filename: workerScriptUrl(),
       minThreads: workers,
@@ -67,6 +74,7 @@ export class WorkerThreads {
     const control = new MessageChannel();
     const link = new WorkerLink(index, data.port1, control.port1);
     this.queue.add(link);
+    if (this.connectArgs !== undefined) void link.control.setConnectArgsProvider(proxy(this.connectArgs)).catch(() => undefined);
     const task: ServeTask = { data: data.port2, control: control.port2 };
     this.piscina.run(task, { transferList: [data.port2, control.port2] as never }).then(
       () => {

@@ -28,6 +28,7 @@ interface Slot {
 
 export class ConnectionSlots {
   private plan: ConnectionPlan;
+  private connectionOptions: WorkerConfig['connection'];
   /** Connections opened before the last expire() are closed when given back. */
   private generation = 0;
   private readonly idle: Slot[] = [];
@@ -44,6 +45,7 @@ export class ConnectionSlots {
     /** Called whenever the counts may have changed. */
     private readonly onChange: () => void,
   ) {
+    this.connectionOptions = config.connection;
     this.plan = resolveConnectionPlan(config.connection);
     this.catalog = new TypeCatalog(config.types);
   }
@@ -142,7 +144,7 @@ export class ConnectionSlots {
    * ones are opened with `connection` when given (pool.setConnectArgs).
    */
   expire(connection?: WorkerConfig['connection']): void {
-    if (connection !== undefined) this.plan = resolveConnectionPlan(connection);
+    if (connection !== undefined) this.setConnection(connection);
     this.generation++;
     for (const slot of this.idle.splice(0)) {
       clearTimeout(slot.idleTimer);
@@ -152,8 +154,26 @@ export class ConnectionSlots {
     this.onChange();
   }
 
+  /** The pool's connect callback on the main thread; resolves once the main thread sent it (connectArgsFromMain). */
+  private connectArgs: Promise<() => Promise<WorkerConfig['connection']>> | undefined;
+  private giveConnectArgs: ((provider: () => Promise<WorkerConfig['connection']>) => void) | undefined;
+
+  setConnectArgsProvider(provider: () => Promise<WorkerConfig['connection']>): void {
+    if (this.giveConnectArgs === undefined) this.connectArgs = Promise.resolve(provider);
+    else this.giveConnectArgs(provider);
+  }
+
+  /** How to open the next connection: the pool's options, with what the connect callback returns over them. */
+  private async nextPlan(): Promise<ConnectionPlan> {
+    if (!this.config.connectArgsFromMain) return this.plan;
+    this.connectArgs ??= new Promise((resolve) => (this.giveConnectArgs = resolve));
+    const provider = await this.connectArgs;
+    return resolveConnectionPlan({ ...this.connectionOptions, ...(await provider()) });
+  }
+
   /** Use `connection` for connections opened from now on (pool.setConnectArgs); open ones stay. */
   setConnection(connection: WorkerConfig['connection']): void {
+    this.connectionOptions = connection;
     this.plan = resolveConnectionPlan(connection);
   }
 
@@ -176,7 +196,7 @@ export class ConnectionSlots {
     const generation = this.generation;
     let connection: PgConnection;
     try {
-      connection = await openConnection(this.plan, {
+      connection = await openConnection(await this.nextPlan(), {
         statementCacheSize: this.config.statementCacheSize,
         maxCachedStatementLifetime: this.config.maxCachedStatementLifetime,
         maxCacheableStatementSize: this.config.maxCacheableStatementSize,

@@ -56,6 +56,8 @@ export interface WorkerConfig {
   reset?: string;
   /** The nice value this worker thread gives itself (Linux). */
   nice: number;
+  /** The pool has a connect callback: ask the main thread for options before opening each connection. */
+  connectArgsFromMain?: boolean;
 }
 
 /** The one piscina task each worker runs for its whole life: serve these two ports. */
@@ -294,6 +296,8 @@ export interface WorkerControl {
   expireConnections(): Promise<void>;
   /** Open new connections with these options (pool.setConnectArgs). */
   setConnection(connection: ConnectionOptions): Promise<void>;
+  /** The pool's connect callback (a comlink proxy on the main thread), asked before each new connection. */
+  setConnectArgsProvider(provider: () => Promise<ConnectionOptions>): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

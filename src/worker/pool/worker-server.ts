@@ -153,6 +153,7 @@ export class WorkerServer implements CallEnv {
       closeAll: () => this.slots.closeAll(),
       expireConnections: async () => this.slots.expire(),
       setConnection: async (connection) => this.slots.setConnection(connection),
+      setConnectArgsProvider: async (provider) => this.slots.setConnectArgsProvider(provider),
     };
   }
 
