@@ -8,6 +8,8 @@ import { PostgresError } from '../codec/errors/postgres-error.js';
 import { PgConnection, type EngineOptions } from './connection.js';
 import { Startup, type AuthMethod } from './operations/startup.js';
 import { openTransport, type SslMode, type TransportTarget } from './transport.js';
+import type { TargetSessionAttrs } from './config/connection-options.js';
+import { mismatch, sessionKind } from './session-attributes.js';
 
 export interface ConnectionPlan {
   targets: readonly TransportTarget[];
@@ -21,6 +23,10 @@ export interface ConnectionPlan {
   startupParameters: Record<string, string>;
   channelBinding: 'disable' | 'prefer' | 'require';
   allowedMethods?: readonly AuthMethod[];
+  /** Which kind of server the session must reach (libpq's target_session_attrs); default 'any'. */
+  targetSessionAttrs?: TargetSessionAttrs;
+  /** 'random': try the hosts in a random order (libpq 16's load_balance_hosts). */
+  loadBalanceHosts?: 'disable' | 'random';
 }
 
 /** The server refused the session for lack (or presence) of encryption: worth retrying the other way. */
@@ -82,17 +88,70 @@ async function connectTo(plan: ConnectionPlan, target: TransportTarget, options:
   return attempt(plan, target, mode !== 'disable', options, deadline);
 }
 
-export async function openConnection(plan: ConnectionPlan, options: EngineOptions): Promise<PgConnection> {
+/** A connected session that is not the kind of server asked for: the next host is tried. */
+class WrongKindOfServer extends ConnectionError {
+  override name = 'ConnectionError';
+}
+
+/** A server that answered but cannot take a session now (starting up, full): worth the next host. */
+function busyServer(error: unknown): boolean {
+  return error instanceof PostgresError && (error.code === '57P03' || error.code === '53300');
+}
+
+function describeTarget(target: TransportTarget): string {
+  return target.socketPath ?? `${target.host}:${target.port}`;
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+/** Open a session on `target` and check it is the kind `wanted`; the connect timeout counts per host, as libpq's. */
+async function openOn(plan: ConnectionPlan, target: TransportTarget, wanted: TargetSessionAttrs, options: EngineOptions): Promise<PgConnection> {
   const deadline = plan.connectTimeoutMs ? Date.now() + plan.connectTimeoutMs : Infinity;
-  let lastError: unknown = new ConnectionError('no host to connect to: set host in the options, the DSN or PGHOST');
-  for (const target of plan.targets) {
-    try {
-      return await connectTo(plan, target, options, deadline);
-    } catch (error) {
-      lastError = error;
-      // Only an unreachable host moves on to the next one; a server that answered has spoken.
-      if (!(error instanceof ConnectionError)) break;
+  const engine = await connectTo(plan, target, options, deadline);
+  if (wanted === 'any') return engine;
+  try {
+    const why = mismatch(await sessionKind(engine), wanted);
+    if (why === undefined) return engine;
+    throw new WrongKindOfServer(why);
+  } catch (error) {
+    engine.destroy();
+    throw error;
+  }
+}
+
+/**
+ * Connect to the first host that answers and is the kind of server asked for, in order or at
+ * random (loadBalanceHosts). An unreachable host or the wrong kind of server moves on to the
+ * next; a server that refuses the credentials ends the attempt (libpq's rule). When no host
+ * fits, the error names every host and why it was passed over.
+ */
+export async function openConnection(plan: ConnectionPlan, options: EngineOptions): Promise<PgConnection> {
+  if (plan.targets.length === 0) throw new ConnectionError('no host to connect to: set host in the options, the DSN or PGHOST');
+  const wanted = plan.targetSessionAttrs ?? 'any';
+  const order = plan.loadBalanceHosts === 'random' ? shuffled(plan.targets) : plan.targets;
+  // prefer-standby: a first pass for standbys, then any server (libpq's two passes).
+  const passes: TargetSessionAttrs[] = wanted === 'prefer-standby' ? ['prefer-standby', 'any'] : [wanted];
+  const failures: string[] = [];
+  let last: unknown;
+  for (const pass of passes) {
+    for (const target of order) {
+      try {
+        return await openOn(plan, target, pass, options);
+      } catch (error) {
+        last = error;
+        if (!(error instanceof ConnectionError) && !busyServer(error)) throw error;
+        failures.push(`${describeTarget(target)}: ${(error as Error).message}`);
+      }
     }
   }
-  throw lastError;
+  if (plan.targets.length === 1 && wanted === 'any') throw last;
+  const wantedText = wanted === 'any' ? '' : ` with target_session_attrs=${wanted}`;
+  throw new ConnectionError(`could not connect to any of ${plan.targets.length} host${plan.targets.length === 1 ? '' : 's'}${wantedText}: ${failures.join('; ')}`, { cause: last });
 }

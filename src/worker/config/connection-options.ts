@@ -4,6 +4,8 @@ import type { SslMode } from '../transport.js';
 
 export type ChannelBindingMode = 'disable' | 'prefer' | 'require';
 
+export type TargetSessionAttrs = 'any' | 'read-write' | 'read-only' | 'primary' | 'standby' | 'prefer-standby';
+
 /**
  * How to reach and authenticate to PostgreSQL. Every field is optional: explicit options win
  * over the DSN, which wins over the environment, which wins over libpq's defaults.
@@ -49,10 +51,21 @@ export interface ConnectionOptions {
   /** Reported in pg_stat_activity. libpq `application_name`, env `PGAPPNAME`. */
   applicationName?: string;
   /**
-   * Seconds to wait for the whole connection (0: no limit; values below 2 count as 2, as in
-   * libpq). libpq `connect_timeout`, env `PGCONNECT_TIMEOUT`.
+   * Seconds to wait for each host's connection (0: no limit; values below 2 count as 2, as in
+   * libpq, which also applies it per host). libpq `connect_timeout`, env `PGCONNECT_TIMEOUT`.
    */
   connectTimeout?: number;
+  /**
+   * Which server of several hosts a session must reach (libpq 14+): `any` (default), `read-write`,
+   * `read-only`, `primary`, `standby` or `prefer-standby` (a standby if any host is one, else
+   * any). libpq `target_session_attrs`, env `PGTARGETSESSIONATTRS`.
+   */
+  targetSessionAttrs?: TargetSessionAttrs;
+  /**
+   * `disable` (default): try the hosts in order; `random`: in a random order per connection, which
+   * spreads connections over them (libpq 16). libpq `load_balance_hosts`, env `PGLOADBALANCEHOSTS`.
+   */
+  loadBalanceHosts?: 'disable' | 'random';
   /**
    * Authentication methods to accept, comma-separated: `password`, `md5`, `scram-sha-256`,
    * `none`; or all prefixed with `!` to refuse those. libpq `require_auth`, env `PGREQUIREAUTH`.

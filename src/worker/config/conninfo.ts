@@ -6,7 +6,7 @@ import { ConfigError } from '../../codec/errors/client-errors.js';
 export const CONNINFO_KEYS = [
   'host', 'port', 'dbname', 'user', 'password', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey',
   'sslpassword', 'channel_binding', 'application_name', 'fallback_application_name',
-  'connect_timeout', 'require_auth', 'passfile', 'options',
+  'connect_timeout', 'require_auth', 'passfile', 'options', 'target_session_attrs', 'load_balance_hosts',
 ] as const;
 
 export type ConninfoKey = (typeof CONNINFO_KEYS)[number];
@@ -21,8 +21,6 @@ const IGNORED = new Set(['keepalives', 'keepalives_idle', 'keepalives_interval',
 
 /** libpq parameters pgloom does not implement, with the one value that means "not used". */
 const UNSUPPORTED: Record<string, string | undefined> = {
-  target_session_attrs: 'any',
-  load_balance_hosts: 'disable',
   sslnegotiation: 'postgres',
   gssencmode: 'disable',
   hostaddr: undefined,

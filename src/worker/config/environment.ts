@@ -10,6 +10,8 @@ const VARIABLES: Record<string, ConninfoKey> = {
   PGDATABASE: 'dbname',
   PGSSLMODE: 'sslmode',
   PGAPPNAME: 'application_name',
+  PGTARGETSESSIONATTRS: 'target_session_attrs',
+  PGLOADBALANCEHOSTS: 'load_balance_hosts',
   PGCONNECT_TIMEOUT: 'connect_timeout',
   PGSSLROOTCERT: 'sslrootcert',
   PGSSLCERT: 'sslcert',

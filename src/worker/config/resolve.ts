@@ -16,6 +16,14 @@ import { resolveTls } from './tls-options.js';
 const DEFAULT_PORT = 5432;
 const DEFAULT_SOCKET_DIR = '/var/run/postgresql';
 const CHANNEL_BINDING = ['disable', 'prefer', 'require'] as const;
+const TARGET_SESSION_ATTRS = ['any', 'read-write', 'read-only', 'primary', 'standby', 'prefer-standby'] as const;
+const LOAD_BALANCE_HOSTS = ['disable', 'random'] as const;
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(`invalid ${name} "${value}": use one of ${allowed.join(', ')}`);
+  return value as T;
+}
 /** Startup parameters the connection itself depends on: serverSettings may not change them. */
 const RESERVED_SETTINGS = new Set(['user', 'database', 'client_encoding', 'replication']);
 
@@ -146,6 +154,8 @@ export function resolveConnectionPlan(
     : parseConnectTimeout(dsn.connect_timeout ?? fromEnv.connect_timeout, dsn.connect_timeout !== undefined ? 'the DSN' : 'PGCONNECT_TIMEOUT');
 
   const allowedMethods = parseRequireAuth(pick('require_auth', options.requireAuth));
+  const targetSessionAttrs = oneOf(pick('target_session_attrs', options.targetSessionAttrs), TARGET_SESSION_ATTRS, 'target_session_attrs', 'any');
+  const loadBalanceHosts = oneOf(pick('load_balance_hosts', options.loadBalanceHosts), LOAD_BALANCE_HOSTS, 'load_balance_hosts', 'disable');
 
   const startupParameters: Record<string, string> = { user, database, client_encoding: 'UTF8', DateStyle: 'ISO, MDY' };
   const applicationName = pick('application_name', options.applicationName) ?? dsn.fallback_application_name;
@@ -172,6 +182,8 @@ export function resolveConnectionPlan(
     startupParameters,
     channelBinding,
     allowedMethods,
+    targetSessionAttrs,
+    loadBalanceHosts,
   };
 }
 

@@ -49,14 +49,14 @@ describe('parseDsn (URI)', () => {
     expect(params).toEqual({
       user: 'other', host: 'h', dbname: 'db', port: '7000', sslmode: 'verify-full', sslrootcert: '/tmp/ca.pem',
       channel_binding: 'require', application_name: 'my app', connect_timeout: '10', require_auth: 'scram-sha-256',
-      options: '-c geqo=off',
+      options: '-c geqo=off', target_session_attrs: 'any',
     });
     expect(serverSettings).toEqual({ search_path: 'app,public' });
     expect(parseDsn('postgres://h?ssl=true').params.sslmode).toBe('require');
   });
 
   it('refuses unsupported libpq parameters', () => {
-    expect(() => parseDsn('postgres://h?target_session_attrs=read-write')).toThrow(/target_session_attrs/);
+    expect(() => parseDsn('postgres://h?gssencmode=require')).toThrow(/gssencmode/);
     expect(() => parseDsn('postgres://h?service=x')).toThrow(ConfigError);
   });
 
