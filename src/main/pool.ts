@@ -11,7 +11,8 @@ import { checkParams } from './check-params.js';
 import type { BuiltinCodecOptions } from './connection.js';
 import { resolveConnectArgs, resolvePoolOptions, type PoolOptions } from './pool-options.js';
 import { PooledConnection, type Notification } from './pooled-connection.js';
-import { Queryable, type CallOptions, type Row, type RunOutcome, type RunRequest } from './queryable.js';
+import { nameQuery, Queryable, type CallOptions, type Row, type RunOutcome, type RunRequest } from './queryable.js';
+import { partitionedQuery, type PartitionOptions } from './partitioned-query.js';
 import type { CursorOptions } from './cursor.js';
 import type { LogListener, NotificationListener } from './session.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
@@ -19,6 +20,7 @@ import { Transaction } from './transaction-runner.js';
 import { poolStats, type PoolStats } from './pool-stats.js';
 import type { RecordBatch } from './record-batch.js';
 import type { Result } from './result.js';
+export type { PartitionOptions } from './partitioned-query.js';
 import { RowCollector } from './row-collector.js';
 import { checkGuardOptions } from './threads/call-guard.js';
 import { PoolCore } from './threads/pool-core.js';
@@ -65,6 +67,24 @@ export class Pool extends Queryable {
 
   protected get defaultRowMode(): 'object' | 'array' {
     return this.#core.options.rowMode;
+  }
+
+  /**
+   * Run a query; rows arrive as columnar batches (see Result). With `partitionOn`, the query is
+   * split into `partitions` range queries on that column, run at once on as many connections
+   * (one snapshot, by default) and joined in range order (see docs/partitioned-fetch.md).
+   */
+  override async query<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions & Partial<PartitionOptions> = {}): Promise<Result<R>> {
+    if (options.partitionOn === undefined) return super.query<R>(sql, params, options);
+    checkParamSets([params]);
+    const { workers, worker } = this.#core.options;
+    const capacity = workers * worker.connectionsPerWorker;
+    try {
+      return await partitionedQuery<R>({ acquire: (callOptions) => this.acquire(callOptions), capacity, defaultPartitions: Math.min(capacity, workers * 2) }, sql, params, { ...options, partitionOn: options.partitionOn });
+    } catch (error) {
+      nameQuery(error, sql);
+      throw error;
+    }
   }
 
   /** The options of a call, with the pool's commandTimeout when the call names no timeout. */

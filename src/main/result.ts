@@ -31,6 +31,16 @@ export class Result<R = Record<string, unknown>> {
     if (small === undefined) this.batchesCache = batches;
   }
 
+  /**
+   * @internal One result holding the batches of `parts` in order (partitioned queries); the
+   * parts must share their columns.
+   */
+  static concat<R>(parts: readonly Result<R>[], command: string): Result<R> {
+    const first = parts[0];
+    const rowCount = parts.reduce((sum, part) => sum + part.numRows, 0);
+    return new Result<R>(command, rowCount, first.columns, parts.flatMap((part) => part.batches), first.formats, first.schema);
+  }
+
   /** The rows as columnar batches (for a small result, one batch built on first access). */
   get batches(): readonly RecordBatch<R>[] {
     this.batchesCache ??= this.small!.numRows === 0 ? [] : [new RecordBatch<R>(this.small!.toBatch(), this.schema)];

@@ -1,0 +1,111 @@
+// Partitioned parallel fetch (ConnectorX's idea): one query split into k range queries on a
+// numeric, date or timestamp column, run on k pinned connections at once — spread over the
+// workers, so k threads decode while the server scans — and joined into one Result in range
+// order. With `consistent: 'snapshot'` (the default) every partition reads the same snapshot,
+// exported by the first connection (pg_export_snapshot); a standby cannot export one.
+
+import { InterfaceError } from '../codec/errors/client-errors.js';
+import type { PooledConnection } from './pooled-connection.js';
+import type { CallOptions } from './queryable.js';
+import { Result } from './result.js';
+
+export interface PartitionOptions {
+  /** The result column whose range is split (numeric, date, timestamp or timestamptz). */
+  partitionOn: string;
+  /** How many range queries run at once (default: the pool's worker count × 2, at most its connections). */
+  partitions?: number;
+  /**
+   * 'snapshot' (default): every partition reads one snapshot, exported by the first connection
+   * (needs a primary); 'none': each reads its own (faster to start, and possible on a standby,
+   * but rows changing meanwhile may be missed or seen twice).
+   */
+  consistent?: 'snapshot' | 'none';
+}
+
+/** What the pool lends a partitioned query. */
+export interface PartitionHost {
+  acquire(options: CallOptions): Promise<PooledConnection>;
+  /** The pool's connections in all: more partitions than this would wait on each other forever. */
+  capacity: number;
+  defaultPartitions: number;
+}
+
+function quoteIdentifier(name: string): string {
+  if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) throw new InterfaceError('partitionOn must name a column of the result');
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function checkPartitions(options: PartitionOptions, host: PartitionHost): number {
+  const k = options.partitions ?? host.defaultPartitions;
+  if (!Number.isInteger(k) || k < 1) throw new InterfaceError(`partitions must be a positive integer, got ${String(k)}`);
+  if (k > host.capacity) throw new InterfaceError(`partitions (${k}) exceeds the pool's connections (${host.capacity}): each partition needs a connection of its own at once`);
+  if (options.consistent !== undefined && options.consistent !== 'snapshot' && options.consistent !== 'none') {
+    throw new InterfaceError(`consistent must be 'snapshot' or 'none', got ${String(options.consistent)}`);
+  }
+  return k;
+}
+
+const INTEGER_TYPES = new Set(['smallint', 'integer', 'bigint']);
+const NUMBER_TYPES = new Set(['real', 'double precision', 'numeric']);
+const TIME_TYPES = new Set(['date', 'timestamp without time zone', 'timestamp with time zone']);
+
+/** SQL giving the k + 1 bounds from $1 (the lowest value) to $2 (the highest), as text. */
+function boundsSql(type: string, k: number): string {
+  const step = (expression: string) => `select array(select (${expression})::text from generate_series(0, ${k}) i)`;
+  if (INTEGER_TYPES.has(type)) return step(`floor($1::numeric + ($2::numeric - $1::numeric) * i / ${k})`);
+  if (NUMBER_TYPES.has(type)) return step(`$1::numeric + ($2::numeric - $1::numeric) * i / ${k}`);
+  if (TIME_TYPES.has(type)) return step(`$1::${type} + ($2::${type} - $1::${type}) * i / ${k}`);
+  throw new InterfaceError(`partitionOn needs a numeric, date or timestamp column; this one is ${type}`);
+}
+
+export async function partitionedQuery<R>(host: PartitionHost, sql: string, params: readonly unknown[], options: CallOptions & PartitionOptions): Promise<Result<R>> {
+  const k = checkPartitions(options, host);
+  const column = quoteIdentifier(options.partitionOn);
+  const { partitionOn: _p, partitions: _k, consistent = 'snapshot', ...callOptions } = options;
+  const connections: PooledConnection[] = [];
+  try {
+    for (let i = 0; i < k; i++) connections.push(await host.acquire(callOptions));
+    const [first, ...others] = connections;
+    await first.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions);
+    if (consistent === 'snapshot') {
+      const snapshot = await first.fetchval<string>('select pg_export_snapshot()', [], 0, callOptions).catch((error: unknown) => {
+        throw new InterfaceError(`a partitioned query could not share one snapshot (${(error as Error).message}): on a standby, pass consistent: 'none'`, { cause: error });
+      });
+      await Promise.all(others.map(async (connection) => {
+        await connection.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions);
+        await connection.execute(`SET TRANSACTION SNAPSHOT '${snapshot!.replace(/'/g, "''")}'`, [], callOptions);
+      }));
+    } else {
+      await Promise.all(others.map((connection) => connection.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions)));
+    }
+    // The range, then its k + 1 bounds, computed by the server in the column's own type and
+    // handed back as text, so that no value passes through a JS number or Date on the way.
+    const n = params.length;
+    const range = await first.fetchrow<[string | null, string | null, string | null]>(
+      `select pg_typeof(min(q.${column}))::text, min(q.${column})::text, max(q.${column})::text from (${sql}) as q`,
+      params, { ...callOptions, rowMode: 'array' });
+    const [type, low, high] = range ?? [null, null, null];
+    for (const bound of [low, high]) {
+      if (bound !== null && /^-?(infinity|nan)$/i.test(bound)) throw new InterfaceError(`partitionOn: the column ${options.partitionOn} holds ${bound}, which has no place in a range split: filter it out or partition on another column`);
+    }
+    const edges = type === null || low === null || high === null ? undefined : await first.fetchval<string[]>(boundsSql(type, k), [low, high], 0, callOptions);
+    let parts: Result<R>[];
+    if (type === null || edges === undefined || edges === null) {
+      // No row has a value in the column: one query returns every row (the NULLs, or none).
+      parts = [await first.query<R>(sql, params, callOptions)];
+    } else {
+      parts = await Promise.all(connections.map((connection, i) => {
+        const lower = `q.${column} >= $${n + 1}::text::${type}`;
+        const upper = i === k - 1 ? `q.${column} <= $${n + 2}::text::${type}` : `q.${column} < $${n + 2}::text::${type}`;
+        // Rows whose column is NULL belong to the first partition.
+        const where = i === 0 ? `(${lower} and ${upper}) or q.${column} is null` : `${lower} and ${upper}`;
+        return connection.query<R>(`select * from (${sql}) as q where ${where}`, [...params, edges[i], edges[i + 1]], callOptions);
+      }));
+    }
+    await Promise.all(connections.map((connection) => connection.execute('COMMIT', [], callOptions)));
+    const rows = parts.reduce((sum, part) => sum + part.numRows, 0);
+    return Result.concat(parts, `SELECT ${rows}`);
+  } finally {
+    await Promise.all(connections.map((connection) => connection.release().catch(() => undefined)));
+  }
+}
