@@ -25,7 +25,7 @@ export async function copyRecordsToTable(owner: object, target: CopyTarget, tabl
   const columns = await tableColumns(owner, target, table, options.schemaName, options.columns);
   const sql = binaryCopyFromStdinSql(table, columns.map((c) => c.name), options.schemaName, options.where);
   const chunks = binaryRecordChunks(options.records, new BinaryRecordEncoder(columns));
-  return target.copyIn(sql, { kind: 'chunks', chunks }, options);
+  return target.copyIn(sql, { kind: 'chunks', chunks, owned: true }, options);
 }
 
 /** COPY FROM STDIN of bytes in the given format, from a Readable, a file, bytes or an iterable. */

@@ -7,7 +7,8 @@ import type { GuardOptions } from '../threads/call-guard.js';
 
 /** Bytes for COPY FROM STDIN: chunks made on this thread, or a file the engine's thread reads itself. */
 export type CopyInput =
-  | { kind: 'chunks'; chunks: AsyncIterator<Uint8Array> | Iterator<Uint8Array> }
+  /** `owned`: every chunk owns its whole buffer, which may be transferred to a worker without a copy. */
+  | { kind: 'chunks'; chunks: AsyncIterator<Uint8Array> | Iterator<Uint8Array>; owned?: boolean }
   | { kind: 'file'; path: string };
 
 /** Where COPY TO STDOUT's bytes go: a function on this thread, or a file the engine's thread writes itself. */
