@@ -18,7 +18,7 @@ import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import { lookupType } from '../worker/type-lookup.js';
 import * as copy from './copy/copy-methods.js';
 import { inlineCopyTarget } from './copy/inline-target.js';
-import type { CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
+import type { CopyColumnsOptions, CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
 
 /** Which built-in codec a type should be exchanged with (setBuiltinTypeCodec). */
 export interface BuiltinCodecOptions {
@@ -256,6 +256,8 @@ export class Connection {
   // COPY (docs/copy.md; the logic is in ./copy)
   /** Binary COPY of records (arrays or objects) into `table`; resolves with the command tag ('COPY 1000'). */
   copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, inlineCopyTarget(this.engine), table, options); } // COPY
+  /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
+  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, inlineCopyTarget(this.engine), table, options); } // COPY
   /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path, bytes or an iterable. */
   copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(inlineCopyTarget(this.engine), table, options); } // COPY
   /** COPY `table` TO STDOUT into a Writable, a file path or a function. */

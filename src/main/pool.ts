@@ -21,7 +21,7 @@ import { checkSendable } from './threads/sendable.js';
 import { beginStatement, type TransactionOptions } from './transaction-options.js';
 import * as copy from './copy/copy-methods.js';
 import { poolCopyTarget } from './copy/pool-target.js';
-import type { CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
+import type { CopyColumnsOptions, CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
 
 export type { PoolStats, HistogramSummary, ConnectionStates } from './pool-stats.js';
 
@@ -336,6 +336,8 @@ export class Pool {
   // COPY (docs/copy.md; the logic is in ./copy)
   /** Binary COPY of records (arrays or objects) into `table`, through a worker; resolves with the command tag ('COPY 1000'). */
   copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
+  /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
+  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
   /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path (read by the worker), bytes or an iterable. */
   copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
   /** COPY `table` TO STDOUT into a Writable, a file path (written by the worker) or a function. */

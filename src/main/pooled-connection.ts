@@ -22,7 +22,7 @@ import type { Remote } from 'comlink';
 import * as copy from './copy/copy-methods.js';
 import { sessionCopyTarget } from './copy/pool-target.js';
 import type { CopyTarget } from './copy/copy-target.js';
-import type { CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
+import type { CopyColumnsOptions, CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
 
 export type Notification = SessionNotification;
 
@@ -352,6 +352,8 @@ export class PooledConnection {
   // COPY (docs/copy.md; the logic is in ./copy)
   /** Binary COPY of records (arrays or objects) into `table` on this connection; resolves with the command tag. */
   copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, this.#copyTarget(), table, options); } // COPY
+  /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
+  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, this.#copyTarget(), table, options); } // COPY
   /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path (read by the worker), bytes or an iterable. */
   copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(this.#copyTarget(), table, options); } // COPY
   /** COPY `table` TO STDOUT into a Writable, a file path (written by the worker) or a function. */

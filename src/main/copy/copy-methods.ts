@@ -6,10 +6,11 @@ import { BinaryRecordEncoder } from '../../codec/copy/record-encoder.js';
 import { copyInput, copySink } from './byte-streams.js';
 import {
   binaryCopyFromStdinSql, copyFromStdinSql, copyToStdoutSql,
-  type CopyFromQueryOptions, type CopyFromTableOptions, type CopyRecordsOptions, type CopyToTableOptions,
+  type CopyColumnsOptions, type CopyFromQueryOptions, type CopyFromTableOptions, type CopyRecordsOptions, type CopyToTableOptions,
 } from './copy-options.js';
 import type { CopyTarget } from './copy-target.js';
 import { binaryRecordChunks } from './record-chunks.js';
+import { binaryColumnChunks, columnarNames, columnarParts } from './column-chunks.js';
 import { columnList, qualifiedTable } from './sql-text.js';
 import { tableColumns } from './table-columns.js';
 
@@ -26,6 +27,16 @@ export async function copyRecordsToTable(owner: object, target: CopyTarget, tabl
   const sql = binaryCopyFromStdinSql(table, columns.map((c) => c.name), options.schemaName, options.where);
   const chunks = binaryRecordChunks(options.records, new BinaryRecordEncoder(columns));
   return target.copyIn(sql, { kind: 'chunks', chunks, owned: true }, options);
+}
+
+/** Binary COPY of columnar data, encoded column by column without building rows. */
+export async function copyColumnsToTable(owner: object, target: CopyTarget, table: string, options: CopyColumnsOptions): Promise<string> {
+  checkOptions('copyColumnsToTable', options, 'columns');
+  const names = columnarNames(options.columns);
+  const parts = columnarParts(options.columns, names, target.catalog);
+  const columns = await tableColumns(owner, target, table, options.schemaName, names);
+  const sql = binaryCopyFromStdinSql(table, names, options.schemaName, undefined);
+  return target.copyIn(sql, { kind: 'chunks', chunks: binaryColumnChunks(parts, columns), owned: true }, options);
 }
 
 /** COPY FROM STDIN of bytes in the given format, from a Readable, a file, bytes or an iterable. */

@@ -2,6 +2,7 @@
 
 import { InterfaceError } from '../../codec/errors/client-errors.js';
 import type { GuardOptions } from '../threads/call-guard.js';
+import type { ColumnarInput } from './column-chunks.js';
 import { columnList, qualifiedTable, quoteIdentifier, quoteLiteral } from './sql-text.js';
 
 export type CopyFormat = 'text' | 'csv' | 'binary';
@@ -120,4 +121,14 @@ function whereClause(where: string | undefined): string {
   if (where === undefined) return '';
   if (typeof where !== 'string' || where.trim() === '') throw new InterfaceError('where must be a SQL condition, e.g. "amount > 0"');
   return ` where ${where}`;
+}
+
+export interface CopyColumnsOptions extends CopyCallOptions {
+  /**
+   * The data by column: { name: TypedArray | values[] } (all of one length), a RecordBatch or
+   * Result of pgloom (pool.query / pool.stream), or an Apache Arrow Table / RecordBatch. The
+   * column names are the target columns.
+   */
+  columns: ColumnarInput;
+  schemaName?: string;
 }
