@@ -28,6 +28,9 @@ import { CallGuard } from './threads/call-guard.js';
 
 export type { CallOptions, Row } from './queryable.js';
 export type { CursorOptions } from './cursor.js';
+import * as copy from './copy/copy-methods.js';
+import { inlineCopyTarget } from './copy/inline-target.js';
+import type { CopyColumnsOptions, CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
 
 /** Which built-in codec a type should be exchanged with (setBuiltinTypeCodec). */
 export interface BuiltinCodecOptions {
@@ -290,6 +293,18 @@ export class Connection extends Session {
     }));
     return Promise.race([submitted.done, givenUp]).finally(() => guard.dispose());
   }
+
+  // COPY (docs/copy.md; the logic is in ./copy)
+  /** Binary COPY of records (arrays or objects) into `table`; resolves with the command tag ('COPY 1000'). */
+  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, inlineCopyTarget(this.#engine), table, options); } // COPY
+  /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
+  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, inlineCopyTarget(this.#engine), table, options); } // COPY
+  /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path, bytes or an iterable. */
+  copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(inlineCopyTarget(this.#engine), table, options); } // COPY
+  /** COPY `table` TO STDOUT into a Writable, a file path or a function. */
+  copyFromTable(table: string, options: CopyFromTableOptions): Promise<string> { return copy.copyFromTable(inlineCopyTarget(this.#engine), table, options); } // COPY
+  /** COPY (`sql`) TO STDOUT into a Writable, a file path or a function. */
+  copyFromQuery(sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string> { return copy.copyFromQuery(inlineCopyTarget(this.#engine), sql, params, options); } // COPY
 }
 
 /** EXPLAIN (FORMAT JSON) of `sql`; with `analyze` the statement runs in a transaction rolled back. */
