@@ -4,7 +4,7 @@
 // and remembered per SQL text.
 
 import { BufferWriter } from '../codec/buffer/writer.js';
-import { ParameterError } from '../codec/errors/client-errors.js';
+import { inParameterRow, ParameterError } from '../codec/errors/client-errors.js';
 import type { TypeCatalog } from '../codec/types/introspected/catalog.js';
 import { MainEncodingNeeded, PreEncoded } from '../codec/types/introspected/pre-encoded.js';
 
@@ -30,7 +30,15 @@ export class ParamEncoder {
     }
     const needs = this.needs.get(sql);
     if (needs === undefined) return paramSets as unknown[][];
-    return paramSets.map((params) => params.map((value, i) => (needs.indexes.has(i) ? this.encode(value, needs.paramOids[i], i) : value)));
+    return paramSets.map((params, row) => {
+      try {
+        return params.map((value, i) => (needs.indexes.has(i) ? this.encode(value, needs.paramOids[i], i) : value));
+      } catch (error) {
+        // executemany: name the row, as the worker does for values it encodes.
+        if (error instanceof ParameterError && paramSets.length > 1) throw inParameterRow(error, row);
+        throw error;
+      }
+    });
   }
 
   /** Learn from a worker's MainEncodingNeeded; false when it teaches nothing new (do not retry). */

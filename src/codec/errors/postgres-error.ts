@@ -46,6 +46,8 @@ export class PostgresError extends PgloomError implements PostgresErrorFields {
   file?: string;
   line?: number;
   routine?: string;
+  /** executemany: the 0-based index of the parameter row whose execution failed (set when the batch has several rows). */
+  rowIndex?: number;
 
   constructor(fields: PostgresErrorFields) {
     super(fields.message);

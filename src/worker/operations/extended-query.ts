@@ -8,7 +8,7 @@ import {
   placeholderPastLimit, placeholderPastLimitIn, writeDescribe, writeExecute, writeParse, writeSync,
 } from '../../codec/protocol/index.js';
 import { InvalidCachedStatementError, PostgresError, postgresErrorFrom } from '../../codec/errors/index.js';
-import { ProtocolError } from '../../codec/errors/client-errors.js';
+import { inParameterRow, ParameterError, ProtocolError } from '../../codec/errors/client-errors.js';
 import type { TypeDescription } from '../../codec/types/introspected/description.js';
 import type { PgConnection } from '../connection.js';
 import { writeBind } from '../bind.js';
@@ -84,6 +84,8 @@ export class ExtendedQuery extends Operation {
   private readonly memory = new ResultMemory();
   private command = '';
   private rowCount: number | null = null;
+  /** Executions completed so far: the index of the parameter row a server error belongs to. */
+  private executed = 0;
   private suspended = false;
   private fromCache = false;
   private retried = false;
@@ -161,14 +163,17 @@ export class ExtendedQuery extends Operation {
       this.reparse = false;
       writeParse(out, '', statement.sql, statement.paramOids);
     }
+    const paramSets = this.request.paramSets;
+    let row = 0;
     try {
-      for (const params of this.request.paramSets) {
-        writeBind(out, statement, params, this.request.portal ?? '');
+      for (; row < paramSets.length; row++) {
+        writeBind(out, statement, paramSets[row], this.request.portal ?? '');
         writeExecute(out, this.request.portal ?? '', this.request.maxRows ?? 0);
       }
     } catch (error) {
       out.length = mark;
-      this.noteError(error as Error);
+      // executemany: say which row, or a bad value in row 737 of 1,000 is a needle in a haystack.
+      this.noteError(error instanceof ParameterError && paramSets.length > 1 ? inParameterRow(error, row) : error as Error);
       // Nothing reaches the server; a bare Sync keeps the one-ReadyForQuery-per-phase rhythm.
       writeSync(out);
       return false;
@@ -191,6 +196,7 @@ export class ExtendedQuery extends Operation {
         this.command = complete.tag;
         // executemany: report the total across executions.
         this.rowCount = complete.rowCount === null ? null : (this.rowCount ?? 0) + complete.rowCount;
+        this.executed++;
         return;
       }
       case BackendMessage.ParameterDescription:
@@ -199,14 +205,19 @@ export class ExtendedQuery extends Operation {
       case BackendMessage.RowDescription:
         this.columns = parseRowDescription(bytes, start, end);
         return;
-      case BackendMessage.ErrorResponse:
-        this.noteError(postgresErrorFrom(parseErrorFields(bytes, start, end)));
+      case BackendMessage.ErrorResponse: {
+        const error = postgresErrorFrom(parseErrorFields(bytes, start, end));
+        if (this.phase === Phase.Execute && this.request.paramSets.length > 1) error.rowIndex = this.executed;
+        this.noteError(error);
+        return;
+      }
+      case BackendMessage.EmptyQueryResponse:
+        this.executed++;
         return;
       case BackendMessage.ParseComplete:
       case BackendMessage.BindComplete:
       case BackendMessage.CloseComplete:
       case BackendMessage.NoData:
-      case BackendMessage.EmptyQueryResponse:
         return;
       case BackendMessage.PortalSuspended:
         this.suspended = true;
@@ -293,6 +304,7 @@ export class ExtendedQuery extends Operation {
     this.statement = undefined;
     this.rows = [];
     this.rowCount = null;
+    this.executed = 0;
     this.phase = Phase.Describe;
     connection.writePendingCloses(this);
     this.writeDescribe(connection);
