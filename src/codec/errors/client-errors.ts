@@ -22,7 +22,7 @@ export class DecodeError extends PgloomError {
 export class ParameterError extends PgloomError {
   override name = 'ParameterError';
   /** executemany: the 0-based index of the parameter row at fault (set when the batch has several rows). */
-  rowIndex?: number;
+  declare rowIndex?: number;
 }
 
 /** `error`, naming the executemany row it was found in (message and `rowIndex`). */

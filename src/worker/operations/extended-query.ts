@@ -10,6 +10,7 @@ import {
 import { InvalidCachedStatementError, PostgresError, postgresErrorFrom } from '../../codec/errors/index.js';
 import { inParameterRow, ParameterError, ProtocolError } from '../../codec/errors/client-errors.js';
 import type { TypeDescription } from '../../codec/types/introspected/description.js';
+import { MainEncodingNeeded } from '../../codec/types/introspected/pre-encoded.js';
 import type { PgConnection } from '../connection.js';
 import { writeBind } from '../bind.js';
 import { writeIntrospection } from '../introspection.js';
@@ -172,14 +173,25 @@ export class ExtendedQuery extends Operation {
       }
     } catch (error) {
       out.length = mark;
-      // executemany: say which row, or a bad value in row 737 of 1,000 is a needle in a haystack.
-      this.noteError(error instanceof ParameterError && paramSets.length > 1 ? inParameterRow(error, row) : error as Error);
+      this.noteError(this.explainedBindError(error as Error, row, connection));
       // Nothing reaches the server; a bare Sync keeps the one-ReadyForQuery-per-phase rhythm.
       writeSync(out);
       return false;
     }
     writeSync(out);
     return true;
+  }
+
+  /** A Bind that could not be written, with what the caller needs to act on it. */
+  private explainedBindError(error: Error, row: number, connection: PgConnection): Error {
+    // executemany: say which row, or a bad value in row 737 of 1,000 is a needle in a haystack.
+    if (error instanceof ParameterError) return this.request.paramSets.length > 1 ? inParameterRow(error, row) : error;
+    // The pool's main thread encodes this parameter: send it the type's description, which it may
+    // never have seen (a domain, an array).
+    if (error instanceof MainEncodingNeeded && error.paramIndex >= 0) {
+      return new MainEncodingNeeded(error.paramOids, error.paramIndex, connection.types.closure([error.paramOids[error.paramIndex]]));
+    }
+    return error;
   }
 
   onMessage(type: number, bytes: Uint8Array, view: DataView, start: number, end: number): void {
