@@ -259,7 +259,7 @@ export class ExtendedQuery extends Operation {
     }
     if (this.paramOids.length > MAX_PARAMETERS) {
       // Prepared on the server, but no Bind could ever carry its parameters: close it, cache nothing.
-      if (this.request.prepareAs === undefined) connection.forgetStatement(this.pendingName);
+      connection.forgetStatement(this.pendingName);
       this.reject(placeholderPastLimit(this.paramOids.length));
       return Progress.Done;
     }
@@ -306,7 +306,8 @@ export class ExtendedQuery extends Operation {
     if (stale) connection.forgetStatement(stale.name);
     if (this.retried || connection.transactionStatus !== 'idle' || !connection.isLastActive(this)) {
       // Inside a transaction the server has aborted it: a retry cannot help, the caller must roll back.
-      this.reject(isChangedResultType(this.error!) ? InvalidCachedStatementError.from(this.error) : this.error!);
+      const inTransaction = connection.transactionStatus !== 'idle';
+      this.reject(isChangedResultType(this.error!) ? InvalidCachedStatementError.from(this.error, inTransaction) : this.error!);
       return Progress.Done;
     }
     this.retried = true;
