@@ -98,6 +98,10 @@ describe('COPY through the pool', () => {
     await refused(pool.query(`copy ${table} to stdout`), OUT);
     await refused(pool.execute(`copy ${table} from stdin`), IN);
     await refused(pool.execute(`copy ${table} to stdout`), OUT);
+    const stream = async () => {
+      for await (const batch of pool.stream(`copy ${table} to stdout`)) void batch;
+    };
+    await refused(stream(), OUT);
     expect(await pool.fetchval(`select count(*)::int from ${table}`)).toBe(2);
   });
 

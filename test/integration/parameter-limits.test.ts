@@ -54,7 +54,8 @@ describe('the parameter limit on a connect() connection', () => {
     const error = await refused(db.fetch('select $65536::int', []), PAST_LIMIT);
     expect(error.cause).toBeInstanceOf(PostgresError);
     expect((error.cause as PostgresError).code).toBe('42P18');
-    // The statement the server did prepare is closed, not cached.
+    await refused(db.prepare(sql), PAST_LIMIT);
+    // The statements the server did prepare are closed, not cached.
     expect(await db.fetchval('select 2')).toBe(2);
     expect(await preparedCount('select /* past the limit */')).toBe(0);
   });

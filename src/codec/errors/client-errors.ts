@@ -23,6 +23,15 @@ export class DecodeError extends PgloomError {
  */
 export class ParameterError extends PgloomError {
   override name = 'ParameterError';
+  /** executemany: the 0-based index of the parameter row at fault (set when the batch has several rows). */
+  declare rowIndex?: number;
+}
+
+/** `error`, naming the executemany row it was found in (message and `rowIndex`). */
+export function inParameterRow(error: ParameterError, rowIndex: number): ParameterError {
+  const named = new ParameterError(`executemany row ${rowIndex}: ${error.message}`, { cause: error.cause ?? error });
+  named.rowIndex = rowIndex;
+  return named;
 }
 
 /**

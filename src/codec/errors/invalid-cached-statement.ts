@@ -5,21 +5,26 @@ import type { PostgresError } from './postgres-error.js';
 import { FeatureNotSupportedError } from './sqlstates.js';
 
 /**
- * A cached prepared statement went stale inside a transaction (its result type changed: ALTER …
- * TYPE, or a table dropped and recreated). The statement was evicted and is prepared again on its
- * next use; the transaction is aborted and must be rolled back and run again. Outside a
- * transaction pgloom retries once by itself, so this error is not seen there.
+ * A cached prepared statement went stale (its result type changed: ALTER … TYPE, or a table
+ * dropped and recreated). The statement was evicted and is prepared again on its next use. Inside
+ * a transaction, which the server has aborted, roll back and run it again; outside one pgloom
+ * retries once by itself, so this is seen there only when other queries were pipelined behind the
+ * statement (a retry would have run it after them).
  */
 export class InvalidCachedStatementError extends FeatureNotSupportedError {
   override name = 'InvalidCachedStatementError';
 
   /** The server's error with the cause and the fix spelled out; every field the server sent is kept. */
-  static from(serverError: PostgresError): InvalidCachedStatementError {
+  static from(serverError: PostgresError, inTransaction: boolean): InvalidCachedStatementError {
     const fields = serverError.toFields();
+    const where = inTransaction ? 'inside the current transaction' : 'since it was prepared';
+    const fix = inTransaction
+      ? 'roll back and run the transaction again'
+      : 'run the query again (it was not retried because other queries were pipelined behind it)';
     return new InvalidCachedStatementError({
       ...fields,
-      message: `${fields.message}: a table this cached statement reads was altered (ALTER … TYPE, or dropped and recreated) inside the current transaction`,
-      hint: fields.hint ?? 'pgloom evicted the statement and prepares it again on its next use: roll back and run the transaction again',
+      message: `${fields.message}: a table this cached statement reads was altered (ALTER … TYPE, or dropped and recreated) ${where}`,
+      hint: fields.hint ?? `pgloom evicted the statement and prepares it again on its next use: ${fix}`,
     });
   }
 }

@@ -30,22 +30,26 @@ export interface PostgresErrorFields {
 export class PostgresError extends PgloomError implements PostgresErrorFields {
   override name = 'PostgresError';
   severity: string;
-  severityNonLocalized?: string;
   code: string;
-  detail?: string;
-  hint?: string;
-  position?: number;
-  internalPosition?: number;
-  internalQuery?: string;
-  where?: string;
-  schema?: string;
-  table?: string;
-  column?: string;
-  dataType?: string;
-  constraint?: string;
-  file?: string;
-  line?: number;
-  routine?: string;
+  // `declare`: no property until the constructor copies one the server sent, so that inspecting
+  // the error shows no empty fields.
+  declare severityNonLocalized?: string;
+  declare detail?: string;
+  declare hint?: string;
+  declare position?: number;
+  declare internalPosition?: number;
+  declare internalQuery?: string;
+  declare where?: string;
+  declare schema?: string;
+  declare table?: string;
+  declare column?: string;
+  declare dataType?: string;
+  declare constraint?: string;
+  declare file?: string;
+  declare line?: number;
+  declare routine?: string;
+  /** executemany: the 0-based index of the parameter row whose execution failed (set when the batch has several rows). */
+  declare rowIndex?: number;
 
   constructor(fields: PostgresErrorFields) {
     super(fields.message);

@@ -2,7 +2,7 @@
 // host objects — and a throw there would fail every call sharing that message. So each parameter
 // is checked here first, and a value that cannot travel is a ParameterError naming it.
 
-import { ParameterError } from '../../codec/errors/client-errors.js';
+import { inParameterRow, ParameterError } from '../../codec/errors/client-errors.js';
 
 /** Why `value` cannot be cloned to a worker, or undefined when it can. */
 function unsendable(value: unknown, depth: number, seen: Set<object>): string | undefined {
@@ -34,8 +34,8 @@ export function checkSendable(params: readonly unknown[], row?: number): void {
     if (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol') continue;
     const problem = unsendable(value, 0, new Set());
     if (problem !== undefined) {
-      const where = row === undefined ? '' : ` of parameter row ${row}`;
-      throw new ParameterError(`parameter $${i + 1}${where} is ${problem}, which cannot be sent to a pool worker thread: pass plain data (numbers, strings, bigints, Dates, arrays, objects, Uint8Arrays)`);
+      const error = new ParameterError(`parameter $${i + 1} is ${problem}, which cannot be sent to a pool worker thread: pass plain data (numbers, strings, bigints, Dates, arrays, objects, Uint8Arrays)`);
+      throw row === undefined ? error : inParameterRow(error, row);
     }
   }
 }

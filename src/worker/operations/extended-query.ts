@@ -8,8 +8,9 @@ import {
   placeholderPastLimit, placeholderPastLimitIn, writeDescribe, writeExecute, writeParse, writeSync,
 } from '../../codec/protocol/index.js';
 import { InvalidCachedStatementError, PostgresError, postgresErrorFrom } from '../../codec/errors/index.js';
-import { ProtocolError } from '../../codec/errors/client-errors.js';
+import { inParameterRow, ParameterError, ProtocolError } from '../../codec/errors/client-errors.js';
 import type { TypeDescription } from '../../codec/types/introspected/description.js';
+import { MainEncodingNeeded } from '../../codec/types/introspected/pre-encoded.js';
 import type { PgConnection } from '../connection.js';
 import { writeBind } from '../bind.js';
 import { writeIntrospection } from '../introspection.js';
@@ -84,6 +85,8 @@ export class ExtendedQuery extends Operation {
   private readonly memory = new ResultMemory();
   private command = '';
   private rowCount: number | null = null;
+  /** Executions completed so far: the index of the parameter row a server error belongs to. */
+  private executed = 0;
   private suspended = false;
   private fromCache = false;
   private retried = false;
@@ -161,20 +164,34 @@ export class ExtendedQuery extends Operation {
       this.reparse = false;
       writeParse(out, '', statement.sql, statement.paramOids);
     }
+    const paramSets = this.request.paramSets;
+    let row = 0;
     try {
-      for (const params of this.request.paramSets) {
-        writeBind(out, statement, params, this.request.portal ?? '');
+      for (; row < paramSets.length; row++) {
+        writeBind(out, statement, paramSets[row], this.request.portal ?? '');
         writeExecute(out, this.request.portal ?? '', this.request.maxRows ?? 0);
       }
     } catch (error) {
       out.length = mark;
-      this.noteError(error as Error);
+      this.noteError(this.explainedBindError(error as Error, row, connection));
       // Nothing reaches the server; a bare Sync keeps the one-ReadyForQuery-per-phase rhythm.
       writeSync(out);
       return false;
     }
     writeSync(out);
     return true;
+  }
+
+  /** A Bind that could not be written, with what the caller needs to act on it. */
+  private explainedBindError(error: Error, row: number, connection: PgConnection): Error {
+    // executemany: say which row, or a bad value in row 737 of 1,000 is a needle in a haystack.
+    if (error instanceof ParameterError) return this.request.paramSets.length > 1 ? inParameterRow(error, row) : error;
+    // The pool's main thread encodes this parameter: send it the type's description, which it may
+    // never have seen (a domain, an array).
+    if (error instanceof MainEncodingNeeded && error.paramIndex >= 0) {
+      return new MainEncodingNeeded(error.paramOids, error.paramIndex, connection.types.closure([error.paramOids[error.paramIndex]]));
+    }
+    return error;
   }
 
   onMessage(type: number, bytes: Uint8Array, view: DataView, start: number, end: number): void {
@@ -191,6 +208,7 @@ export class ExtendedQuery extends Operation {
         this.command = complete.tag;
         // executemany: report the total across executions.
         this.rowCount = complete.rowCount === null ? null : (this.rowCount ?? 0) + complete.rowCount;
+        this.executed++;
         return;
       }
       case BackendMessage.ParameterDescription:
@@ -199,14 +217,19 @@ export class ExtendedQuery extends Operation {
       case BackendMessage.RowDescription:
         this.columns = parseRowDescription(bytes, start, end);
         return;
-      case BackendMessage.ErrorResponse:
-        this.noteError(postgresErrorFrom(parseErrorFields(bytes, start, end)));
+      case BackendMessage.ErrorResponse: {
+        const error = postgresErrorFrom(parseErrorFields(bytes, start, end));
+        if (this.phase === Phase.Execute && this.request.paramSets.length > 1) error.rowIndex = this.executed;
+        this.noteError(error);
+        return;
+      }
+      case BackendMessage.EmptyQueryResponse:
+        this.executed++;
         return;
       case BackendMessage.ParseComplete:
       case BackendMessage.BindComplete:
       case BackendMessage.CloseComplete:
       case BackendMessage.NoData:
-      case BackendMessage.EmptyQueryResponse:
         return;
       case BackendMessage.PortalSuspended:
         this.suspended = true;
@@ -236,7 +259,7 @@ export class ExtendedQuery extends Operation {
     }
     if (this.paramOids.length > MAX_PARAMETERS) {
       // Prepared on the server, but no Bind could ever carry its parameters: close it, cache nothing.
-      if (this.request.prepareAs === undefined) connection.forgetStatement(this.pendingName);
+      connection.forgetStatement(this.pendingName);
       this.reject(placeholderPastLimit(this.paramOids.length));
       return Progress.Done;
     }
@@ -283,7 +306,8 @@ export class ExtendedQuery extends Operation {
     if (stale) connection.forgetStatement(stale.name);
     if (this.retried || connection.transactionStatus !== 'idle' || !connection.isLastActive(this)) {
       // Inside a transaction the server has aborted it: a retry cannot help, the caller must roll back.
-      this.reject(isChangedResultType(this.error!) ? InvalidCachedStatementError.from(this.error) : this.error!);
+      const inTransaction = connection.transactionStatus !== 'idle';
+      this.reject(isChangedResultType(this.error!) ? InvalidCachedStatementError.from(this.error, inTransaction) : this.error!);
       return Progress.Done;
     }
     this.retried = true;
@@ -293,6 +317,7 @@ export class ExtendedQuery extends Operation {
     this.statement = undefined;
     this.rows = [];
     this.rowCount = null;
+    this.executed = 0;
     this.phase = Phase.Describe;
     connection.writePendingCloses(this);
     this.writeDescribe(connection);

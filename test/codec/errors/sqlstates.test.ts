@@ -49,7 +49,7 @@ describe('String(e) of a PostgresError', () => {
   it('is the same after crossing a thread boundary, InvalidCachedStatementError included', () => {
     const error = postgresErrorFrom({ ...fields, detail: 'd' });
     expect(String(deserializeError(serializeError(error)))).toBe(String(error));
-    const stale = errors.InvalidCachedStatementError.from(new FeatureNotSupportedError({ severity: 'ERROR', code: '0A000', message: 'cached plan must not change result type' }));
+    const stale = errors.InvalidCachedStatementError.from(new FeatureNotSupportedError({ severity: 'ERROR', code: '0A000', message: 'cached plan must not change result type' }), true);
     const back = deserializeError(serializeError(stale));
     expect(back).toBeInstanceOf(errors.InvalidCachedStatementError);
     expect(String(back)).toBe(String(stale));

@@ -75,7 +75,7 @@ describe('frontend messages, byte for byte as the protocol documentation lays th
   });
 
   it('refuses more than 65535 parameters', () => {
-    expect(() => bytesOf((out) => beginBind(out, '', '', [], 70000))).toThrow(/at most 65535/);
+    expect(() => bytesOf((out) => beginBind(out, '', '', [], 70000))).toThrow(/70,000 parameters given, but a PostgreSQL statement takes at most 65,535/);
   });
 
   it('Describe, Execute, Close, Sync, Flush, Terminate', () => {

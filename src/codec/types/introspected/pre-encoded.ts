@@ -4,6 +4,7 @@
 import type { BufferWriter } from '../../buffer/writer.js';
 import { DecodeError, PgloomError } from '../../errors/client-errors.js';
 import type { TypeCodec } from '../codec.js';
+import type { TypeDescription } from './description.js';
 
 /** A parameter value already in its wire form (0 = text, 1 = binary). */
 export class PreEncoded {
@@ -15,7 +16,9 @@ export class PreEncoded {
 
 /**
  * A worker met a parameter whose type the main thread encodes. Carries what the main thread needs
- * to do so and send the query again: the statement's parameter types and the parameter's index.
+ * to do so and send the query again: the statement's parameter types, the parameter's index, and
+ * the descriptions of its type (a domain or array the main thread may never have seen: results
+ * name a domain by its base type).
  */
 export class MainEncodingNeeded extends PgloomError {
   override name = 'MainEncodingNeeded';
@@ -23,6 +26,7 @@ export class MainEncodingNeeded extends PgloomError {
   constructor(
     readonly paramOids: readonly number[] = [],
     readonly paramIndex = -1,
+    readonly types: readonly TypeDescription[] = [],
   ) {
     super(`parameter $${paramIndex + 1} has a type with a custom encoder on the main thread: it must be encoded there`);
   }
