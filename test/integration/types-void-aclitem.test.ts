@@ -71,6 +71,7 @@ describe('void and arrays of text-only built-ins', () => {
     const sql = 'select relacl, array(select a::text from unnest(relacl) a) as texts from pg_class where relacl is not null';
     const rows = await pool.fetch(sql);
     expect(rows.length).toBeGreaterThan(0);
+    expect((await pool.query(sql)).columns[0].typeName).toBe('_aclitem');
     for (const row of rows) expect(row.relacl).toEqual(row.texts);
   });
 
