@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync, appendFileSync, chownSync, chmodSync, rmSyn
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { binariesReachableBy, unreachableDirectory } from './server-binaries.js';
 
 export type ServerFlavor = 'embedded' | 'debian';
 
@@ -59,12 +60,13 @@ function binariesFor(flavor: ServerFlavor): Promise<{ initdb: string; postgres: 
 }
 
 /** PostgreSQL refuses to run as root: run its binaries as the `postgres` OS user then. */
-function serverUser(): { uid: number; gid: number } | undefined {
+function serverUser(): { uid: number; gid: number; groups: number[] } | undefined {
   if (userInfo().uid !== 0) return undefined;
   try {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    return { uid, gid };
+    const groups = execFileSync('id', ['-G', 'postgres']).toString().trim().split(/\s+/).map(Number);
+    return { uid, gid, groups };
   } catch {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
     return serverUser();
@@ -125,8 +127,13 @@ function waitForReady(child: ChildProcess, log: string[]): Promise<void> {
 }
 
 export async function startCluster(flavor: ServerFlavor): Promise<RunningCluster> {
-  const { initdb, postgres } = await binariesFor(flavor);
   const owner = serverUser();
+  const found = await binariesFor(flavor);
+  const { initdb, postgres } = owner === undefined ? found : binariesReachableBy(found, owner);
+  const blocked = owner === undefined ? undefined : unreachableDirectory(tmpdir(), owner);
+  if (blocked !== undefined) {
+    throw new Error(`the test server runs as the OS user postgres, which cannot reach its data directory in ${tmpdir()}: ${blocked} is not searchable by it. Fix: set TMPDIR to a directory it can reach, such as /tmp.`);
+  }
   const root = mkdtempSync(join(tmpdir(), `pgloom-${flavor}-`));
   const dataDir = join(root, 'data');
   const socketDir = join(root, 'sock');

@@ -50,6 +50,10 @@ let loaded: Arrow | undefined;
  */
 function loadArrow(): Arrow {
   if (loaded !== undefined) return loaded;
+  // Node before 20.6 has no synchronous import.meta.resolve (and no require of an ES module).
+  if (typeof import.meta.resolve !== 'function') {
+    throw new InterfaceError(`toArrow(): Node.js ${process.version} cannot load apache-arrow's ES module synchronously: pass the module you import, as in \`import * as arrow from 'apache-arrow'; result.toArrow(arrow)\``);
+  }
   let url: string;
   try {
     url = import.meta.resolve('apache-arrow');

@@ -16,6 +16,8 @@ const SQL = `select i as id, i::int8 * 3 as big, 'ré' || i as label, i % 3 = 0 
   (i * 1.25)::numeric as amount
   from generate_series(1, 450) as i`;
 const NAMES = ['id', 'big', 'label', 'fizz', 'half', 'raw', 'amount'];
+// Node 20.19+ and 22.12+ can require() an ES module; a flag turns that off to stand for older versions.
+const requireModule = (process.features as { require_module?: boolean }).require_module === true;
 
 /** A column as apache-arrow reads it back: bytes as plain arrays, so toEqual compares contents. */
 function columnOf(table: Table, name: string): unknown[] {
@@ -85,6 +87,24 @@ describe('toArrow() with an ES module import of apache-arrow', () => {
     for (const name of NAMES) expect(columnOf(joined, name), name).toEqual(expectedColumns(whole)[name]);
     const viaModule: Table = (await pool.query('select 7 as seven')).batches[0].toArrow(arrow);
     expect([...viaModule.getChild('seven')!]).toEqual([7]);
+  });
+
+  it.skipIf(!requireModule)('where Node.js cannot require an ES module, toArrow() says to pass the module, and toArrow(arrow) works', async () => {
+    const index = fileURLToPath(new URL('../../dist/src/main/index.js', import.meta.url));
+    const script = `
+      import * as arrow from 'apache-arrow';
+      const { createPool } = await import(${JSON.stringify(index)});
+      const pool = createPool(${JSON.stringify(testDsn())}, { workers: 1, connectionsPerWorker: 1 });
+      const result = await pool.query('select 7 as seven');
+      let message;
+      try { result.toArrow(); } catch (error) { message = error.name + ': ' + error.message; }
+      console.log(JSON.stringify({ message, passed: [...result.toArrow(arrow).getChild('seven')] }));
+      await pool.close();`;
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--no-experimental-require-module', '--input-type=module', '-e', script], { cwd: root, timeout: 60_000 });
+    const report = JSON.parse(stdout) as { message: string; passed: number[] };
+    expect(report.message).toMatch(/^InterfaceError: toArrow\(\): Node\.js v[\d.]+ cannot load apache-arrow's ES module synchronously .*result\.toArrow\(arrow\)/);
+    expect(report.passed).toEqual([7]);
   });
 
   it('works the same in a plain node process that imports apache-arrow and the built package', async () => {

@@ -1,5 +1,5 @@
-// The README's code blocks run as written (against the test server, as DATABASE_URL), and what
-// they print is what the comment under each console.log says.
+// The README's code blocks run as written (TypeScript, against the test server as DATABASE_URL),
+// and what they print is what the comment under each console.log says.
 
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDsn } from '../support/server.js';
 
@@ -45,9 +46,10 @@ describe("the README's code", () => {
 
   blocks.forEach((block, index) => {
     it(`block ${index + 1} runs as written${block.printed.length > 0 ? ' and prints what it says' : ''}`, async () => {
-      // The one change: 'pgloom' resolves to this checkout's build.
+      // The changes: types stripped (TypeScript's own transpiler), and 'pgloom' resolves to this checkout's build.
       const file = join(dir, `block-${index + 1}.mjs`);
-      writeFileSync(file, block.code.replaceAll("from 'pgloom'", `from '${entry}'`));
+      const javascript = ts.transpileModule(block.code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      writeFileSync(file, javascript.replaceAll("from 'pgloom'", `from '${entry}'`));
       const { stdout } = await run(process.execPath, [file], { env: { ...process.env, DATABASE_URL: testDsn() }, timeout: 60_000 });
       const lines = stdout.trimEnd().split('\n');
       for (const [i, expected] of block.printed.entries()) expect(lines[i]).toBe(expected);

@@ -116,6 +116,9 @@ export function codecFor(oid: number, options: TypeOptions): TypeCodec | undefin
 // Names of common built-in types that have no binary codec here (they are read as text).
 const OTHER_NAMES = new Map<number, string>([
   [oids.RECORD, 'record'],
+  // Built-ins read as text (no binary I/O, or no codec here), and their arrays (text-array codecs).
+  [1033, 'aclitem'], [1034, '_aclitem'], [1790, 'refcursor'], [2201, '_refcursor'],
+  [2275, 'cstring'], [1263, '_cstring'], [3642, 'gtsvector'], [3644, '_gtsvector'],
   // (Arrays of the types with codecs have codecs themselves: see containers/register.ts.)
 ]);
 

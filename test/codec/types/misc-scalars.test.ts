@@ -128,3 +128,12 @@ describe('jsonpath and xml', () => {
     expect(roundTrip(c, '<?xml version="1.0" encoding="utf-8"?><a>ü</a>')).toBe('<?xml version="1.0" encoding="utf-8"?><a>ü</a>');
   });
 });
+
+describe('void', () => {
+  const c = codec(oids.VOID);
+  it('is zero bytes, decoded to null; a value to send is refused', () => {
+    expect(decode(c, [])).toBeNull();
+    expect(() => decode(c, [0])).toThrow(DecodeError);
+    expect(() => encode(c, '')).toThrow(/expected null \(void has no values\), got string ''/);
+  });
+});
