@@ -35,7 +35,7 @@ export interface RunningCluster {
 
 const database = 'pgloom_test';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -60,7 +60,7 @@ function binariesFor(flavor: ServerFlavor): Promise<{ initdb: string; postgres: 
 }
 
 /** PostgreSQL refuses to run as root: run its binaries as the `postgres` OS user then. */
-function serverUser(): { uid: number; gid: number; groups: number[] } | undefined {
+export function serverUser(): { uid: number; gid: number; groups: number[] } | undefined {
   if (userInfo().uid !== 0) return undefined;
   try {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
@@ -126,10 +126,15 @@ function waitForReady(child: ChildProcess, log: string[]): Promise<void> {
   });
 }
 
+/** initdb and postgres of `flavor`, reachable by `owner` (the OS user the server runs as). */
+export async function serverBinaries(flavor: ServerFlavor, owner: { uid: number; gid: number; groups: number[] } | undefined): Promise<{ initdb: string; postgres: string }> {
+  const found = await binariesFor(flavor);
+  return owner === undefined ? found : binariesReachableBy(found, owner);
+}
+
 export async function startCluster(flavor: ServerFlavor): Promise<RunningCluster> {
   const owner = serverUser();
-  const found = await binariesFor(flavor);
-  const { initdb, postgres } = owner === undefined ? found : binariesReachableBy(found, owner);
+  const { initdb, postgres } = await serverBinaries(flavor, owner);
   const blocked = owner === undefined ? undefined : unreachableDirectory(tmpdir(), owner);
   if (blocked !== undefined) {
     throw new Error(`the test server runs as the OS user postgres, which cannot reach its data directory in ${tmpdir()}: ${blocked} is not searchable by it. Fix: set TMPDIR to a directory it can reach, such as /tmp.`);
