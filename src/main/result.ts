@@ -122,7 +122,7 @@ export class Result<R = Record<string, unknown>> {
     const index = typeof nameOrIndex === 'number' ? nameOrIndex : this.columns.findIndex((c) => c.name === nameOrIndex);
     const column = this.columns[index];
     if (this.batches.length === 0) {
-      if (column === undefined) throw new RangeError(`the result has no column ${JSON.stringify(nameOrIndex)}`);
+      if (column === undefined) throw new InterfaceError(`the result has no column ${JSON.stringify(nameOrIndex)}; its columns are ${JSON.stringify(this.columns.map((c) => c.name))}`);
       return newFixedValues(layoutFor(column.typeOid, this.formats[index] === 1), 0) ?? [];
     }
     const parts = this.batches.map((batch) => batch.column(nameOrIndex));

@@ -81,6 +81,10 @@ describe('one query surface', () => {
       const error = await rejectionOf(db.fetchval('select 1 as a', [], 'b'));
       expect(error, name).toBeInstanceOf(InterfaceError);
       expect((error as Error).message, name).toMatch(/no column "b".*\["a"\]/);
+      // The same from a Result's column(), with rows or without.
+      for (const result of [await db.query('select 1 as a'), await db.query('select 1 as a where false')]) {
+        expect(() => result.column('b'), name).toThrow(InterfaceError);
+      }
     }
   });
 
