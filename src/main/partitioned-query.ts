@@ -7,6 +7,7 @@
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { PooledConnection } from './pooled-connection.js';
 import type { CallOptions } from './queryable.js';
+import type { RecordBatch } from './record-batch.js';
 import { Result } from './result.js';
 
 export interface PartitionOptions {
@@ -58,54 +59,114 @@ function boundsSql(type: string, k: number): string {
   throw new InterfaceError(`partitionOn needs a numeric, date or timestamp column; this one is ${type}`);
 }
 
-export async function partitionedQuery<R>(host: PartitionHost, sql: string, params: readonly unknown[], options: CallOptions & PartitionOptions): Promise<Result<R>> {
+/** The partitions of one query, each with its pinned connection, inside one snapshot. */
+interface OpenPartitions {
+  /** One statement per connection (fewer when the column holds no value: then one). */
+  parts: { connection: PooledConnection; sql: string; params: readonly unknown[] }[];
+  connections: PooledConnection[];
+}
+
+/** Pin k connections, begin (sharing one snapshot), and write each partition's statement. */
+async function openPartitions(host: PartitionHost, sql: string, params: readonly unknown[], options: CallOptions & PartitionOptions, connections: PooledConnection[]): Promise<OpenPartitions> {
   const k = checkPartitions(options, host);
   const column = quoteIdentifier(options.partitionOn);
-  const { partitionOn: _p, partitions: _k, consistent = 'snapshot', ...callOptions } = options;
-  const connections: PooledConnection[] = [];
+  const { consistent = 'snapshot' } = options;
+  const callOptions = callOptionsOf(options);
+  for (let i = 0; i < k; i++) connections.push(await host.acquire(callOptions));
+  const [first, ...others] = connections;
+  await first.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions);
+  if (consistent === 'snapshot') {
+    const snapshot = await first.fetchval<string>('select pg_export_snapshot()', [], 0, callOptions).catch((error: unknown) => {
+      throw new InterfaceError(`a partitioned query could not share one snapshot (${(error as Error).message}): on a standby, pass consistent: 'none'`, { cause: error });
+    });
+    await Promise.all(others.map(async (connection) => {
+      await connection.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions);
+      await connection.execute(`SET TRANSACTION SNAPSHOT '${snapshot!.replace(/'/g, "''")}'`, [], callOptions);
+    }));
+  } else {
+    await Promise.all(others.map((connection) => connection.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions)));
+  }
+  // The range, then its k + 1 bounds, computed by the server in the column's own type and
+  // handed back as text, so that no value passes through a JS number or Date on the way.
+  const n = params.length;
+  const range = await first.fetchrow<[string | null, string | null, string | null]>(
+    `select pg_typeof(min(q.${column}))::text, min(q.${column})::text, max(q.${column})::text from (${sql}) as q`,
+    params, { ...callOptions, rowMode: 'array' });
+  const [type, low, high] = range ?? [null, null, null];
+  for (const bound of [low, high]) {
+    if (bound !== null && /^-?(infinity|nan)$/i.test(bound)) throw new InterfaceError(`partitionOn: the column ${options.partitionOn} holds ${bound}, which has no place in a range split: filter it out or partition on another column`);
+  }
+  const edges = type === null || low === null || high === null ? undefined : await first.fetchval<string[]>(boundsSql(type, k), [low, high], 0, callOptions);
+  // No row has a value in the column: one query returns every row (the NULLs, or none).
+  if (type === null || edges === undefined || edges === null) return { parts: [{ connection: first, sql, params }], connections };
+  const parts = connections.map((connection, i) => {
+    const lower = `q.${column} >= $${n + 1}::text::${type}`;
+    const upper = i === k - 1 ? `q.${column} <= $${n + 2}::text::${type}` : `q.${column} < $${n + 2}::text::${type}`;
+    // Rows whose column is NULL belong to the first partition.
+    const where = i === 0 ? `(${lower} and ${upper}) or q.${column} is null` : `${lower} and ${upper}`;
+    return { connection, sql: `select * from (${sql}) as q where ${where}`, params: [...params, edges[i], edges[i + 1]] };
+  });
+  return { parts, connections };
+}
+
+function callOptionsOf(options: CallOptions & PartitionOptions): CallOptions {
+  const { partitionOn: _p, partitions: _k, consistent: _c, ...callOptions } = options;
+  return callOptions;
+}
+
+async function closePartitions(connections: PooledConnection[], commit: boolean): Promise<void> {
   try {
-    for (let i = 0; i < k; i++) connections.push(await host.acquire(callOptions));
-    const [first, ...others] = connections;
-    await first.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions);
-    if (consistent === 'snapshot') {
-      const snapshot = await first.fetchval<string>('select pg_export_snapshot()', [], 0, callOptions).catch((error: unknown) => {
-        throw new InterfaceError(`a partitioned query could not share one snapshot (${(error as Error).message}): on a standby, pass consistent: 'none'`, { cause: error });
-      });
-      await Promise.all(others.map(async (connection) => {
-        await connection.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions);
-        await connection.execute(`SET TRANSACTION SNAPSHOT '${snapshot!.replace(/'/g, "''")}'`, [], callOptions);
-      }));
-    } else {
-      await Promise.all(others.map((connection) => connection.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions)));
-    }
-    // The range, then its k + 1 bounds, computed by the server in the column's own type and
-    // handed back as text, so that no value passes through a JS number or Date on the way.
-    const n = params.length;
-    const range = await first.fetchrow<[string | null, string | null, string | null]>(
-      `select pg_typeof(min(q.${column}))::text, min(q.${column})::text, max(q.${column})::text from (${sql}) as q`,
-      params, { ...callOptions, rowMode: 'array' });
-    const [type, low, high] = range ?? [null, null, null];
-    for (const bound of [low, high]) {
-      if (bound !== null && /^-?(infinity|nan)$/i.test(bound)) throw new InterfaceError(`partitionOn: the column ${options.partitionOn} holds ${bound}, which has no place in a range split: filter it out or partition on another column`);
-    }
-    const edges = type === null || low === null || high === null ? undefined : await first.fetchval<string[]>(boundsSql(type, k), [low, high], 0, callOptions);
-    let parts: Result<R>[];
-    if (type === null || edges === undefined || edges === null) {
-      // No row has a value in the column: one query returns every row (the NULLs, or none).
-      parts = [await first.query<R>(sql, params, callOptions)];
-    } else {
-      parts = await Promise.all(connections.map((connection, i) => {
-        const lower = `q.${column} >= $${n + 1}::text::${type}`;
-        const upper = i === k - 1 ? `q.${column} <= $${n + 2}::text::${type}` : `q.${column} < $${n + 2}::text::${type}`;
-        // Rows whose column is NULL belong to the first partition.
-        const where = i === 0 ? `(${lower} and ${upper}) or q.${column} is null` : `${lower} and ${upper}`;
-        return connection.query<R>(`select * from (${sql}) as q where ${where}`, [...params, edges[i], edges[i + 1]], callOptions);
-      }));
-    }
-    await Promise.all(connections.map((connection) => connection.execute('COMMIT', [], callOptions)));
-    const rows = parts.reduce((sum, part) => sum + part.numRows, 0);
-    return Result.concat(parts, `SELECT ${rows}`);
+    if (commit) await Promise.all(connections.map((connection) => connection.execute('COMMIT')));
   } finally {
     await Promise.all(connections.map((connection) => connection.release().catch(() => undefined)));
   }
+}
+
+export async function partitionedQuery<R>(host: PartitionHost, sql: string, params: readonly unknown[], options: CallOptions & PartitionOptions): Promise<Result<R>> {
+  const connections: PooledConnection[] = [];
+  let done = false;
+  try {
+    const { parts } = await openPartitions(host, sql, params, options, connections);
+    const callOptions = callOptionsOf(options);
+    const results = await Promise.all(parts.map((part) => part.connection.query<R>(part.sql, part.params, callOptions)));
+    done = true;
+    const rows = results.reduce((sum, part) => sum + part.numRows, 0);
+    return Result.concat(results, `SELECT ${rows}`);
+  } finally {
+    await closePartitions(connections, done);
+  }
+}
+
+/**
+ * The partitions as one stream of batches, in range order. Every partition reads through a
+ * portal, `batchRows` rows a round trip; while one partition is consumed, each of the others has
+ * its next chunk in flight (at most one), so the servers scan and the workers decode ahead while
+ * memory stays bounded by k chunks.
+ */
+export async function* partitionedStream<R>(host: PartitionHost, sql: string, params: readonly unknown[], options: CallOptions & PartitionOptions & { batchRows: number }): AsyncGenerator<RecordBatch<R>> {
+  const connections: PooledConnection[] = [];
+  let done = false;
+  const { batchRows, ...partitionOptions } = options;
+  try {
+    const { parts } = await openPartitions(host, sql, params, partitionOptions, connections);
+    const callOptions = callOptionsOf(partitionOptions);
+    const readers = parts.map((part, i) => part.connection.portalBatches<R>(part.sql, part.params, `pgloom_partition_${i}`, batchRows, callOptions));
+    // One chunk ahead per partition; a rejection waits until its partition's turn.
+    const ahead = readers.map((reader) => quiet(reader.next()));
+    for (let i = 0; i < readers.length; i++) {
+      for (let next = await ahead[i]; !next.done; next = await ahead[i]) {
+        ahead[i] = quiet(readers[i].next());
+        for (const batch of next.value) yield batch;
+      }
+    }
+    done = true;
+  } finally {
+    await closePartitions(connections, done);
+  }
+}
+
+/** A promise whose rejection is handled later (awaited in order), not reported as unhandled now. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

@@ -12,7 +12,7 @@ import type { BuiltinCodecOptions } from './connection.js';
 import { resolveConnectArgs, resolvePoolOptions, type PoolOptions } from './pool-options.js';
 import { PooledConnection, type Notification } from './pooled-connection.js';
 import { nameQuery, Queryable, type CallOptions, type Row, type RunOutcome, type RunRequest } from './queryable.js';
-import { partitionedQuery, type PartitionOptions } from './partitioned-query.js';
+import { partitionedQuery, partitionedStream, type PartitionHost, type PartitionOptions } from './partitioned-query.js';
 import type { CursorOptions } from './cursor.js';
 import type { LogListener, NotificationListener } from './session.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
@@ -80,10 +80,8 @@ export class Pool extends Queryable {
   override async query<R = Row>(sql: string, params: readonly unknown[] = [], options: CallOptions & Partial<PartitionOptions> = {}): Promise<Result<R>> {
     if (options.partitionOn === undefined) return super.query<R>(sql, params, options);
     checkParamSets([params]);
-    const { workers, worker } = this.#core.options;
-    const capacity = workers * worker.connectionsPerWorker;
     try {
-      return await partitionedQuery<R>({ acquire: (callOptions) => this.acquire(callOptions), capacity, defaultPartitions: Math.min(capacity, workers * 2) }, sql, params, { ...options, partitionOn: options.partitionOn });
+      return await partitionedQuery<R>(this.#partitionHost(), sql, params, { ...options, partitionOn: options.partitionOn });
     } catch (error) {
       nameQuery(error, sql);
       throw error;
@@ -143,8 +141,9 @@ export class Pool extends Queryable {
    * Stream a result as batches with backpressure: the worker stops reading from the server while
    * `highWaterMark` batches wait for the consumer. Breaking out of the loop cancels the query.
    */
-  stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<RecordBatch<R>> {
+  stream<R = Row>(sql: string, params: readonly unknown[] = [], options: StreamOptions & Partial<PartitionOptions> = {}): AsyncIterable<RecordBatch<R>> {
     checkCall(params, options);
+    if (options.partitionOn !== undefined) return this.#partitionedStream<R>(sql, params, { ...options, partitionOn: options.partitionOn });
     const highWaterMark = options.highWaterMark ?? 2;
     if (!Number.isInteger(highWaterMark) || highWaterMark < 1) throw new InterfaceError(`highWaterMark must be a positive integer, got ${String(highWaterMark)}`);
     const core = this.#core;
@@ -177,6 +176,19 @@ export class Pool extends Queryable {
         }
       },
     };
+  }
+
+  #partitionHost(): PartitionHost {
+    const { workers, worker } = this.#core.options;
+    const capacity = workers * worker.connectionsPerWorker;
+    return { acquire: (callOptions) => this.acquire(callOptions), capacity, defaultPartitions: Math.min(capacity, workers * 2) };
+  }
+
+  #partitionedStream<R>(sql: string, params: readonly unknown[], options: StreamOptions & PartitionOptions): AsyncIterable<RecordBatch<R>> {
+    const { highWaterMark: _h, ...partitionOptions } = options;
+    const host = this.#partitionHost();
+    const batchRows = this.#core.options.worker.batchRows;
+    return { [Symbol.asyncIterator]: () => partitionedStream<R>(host, sql, params, { ...partitionOptions, batchRows }) };
   }
 
   /**

@@ -12,6 +12,7 @@ import type { BuiltinCodecOptions } from './connection.js';
 import { explainOn } from './connection.js';
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import type { Result } from './result.js';
+import type { RecordBatch } from './record-batch.js';
 import type { CallOptions, Row, RunOutcome, RunRequest } from './queryable.js';
 import { CursorFactory, type CursorOptions, type PortalDriver, type PortalPage } from './cursor.js';
 import { PreparedStatement, type PreparedHost, type PreparedStatementOptions } from './prepared-statement.js';
@@ -261,6 +262,24 @@ export class PooledConnection extends Session {
 
   protected get portals(): PortalDriver {
     return this.#portalsFor(undefined);
+  }
+
+  /**
+   * @internal `sql` read through the named portal `maxRows` rows a round trip, each chunk as the
+   * batches it came in (partitioned streams); the portal is closed at the end. Needs a transaction.
+   */
+  async *portalBatches<R>(sql: string, params: readonly unknown[], portal: string, maxRows: number, options: CallOptions): AsyncGenerator<readonly RecordBatch<R>[]> {
+    const rowMode = options.rowMode ?? this.defaultRowMode;
+    let reply = await this.#request({ sql, results: 'batches', portal, maxRows }, [params], options);
+    try {
+      for (;;) {
+        yield this.#hooks.toResult<R>(reply, rowMode).batches;
+        if (!reply.suspended) return;
+        reply = await this.#call({ kind: 'fetch-portal', portal, maxRows }, options);
+      }
+    } finally {
+      if (this.usable && this.transactionStatus === 'transaction') await this.#call({ kind: 'close-portal', portal }, {});
+    }
   }
 
   #portalsFor(statement: string | undefined): PortalDriver {

@@ -48,6 +48,33 @@ describe('partitioned parallel fetch', () => {
     }
   });
 
+  it('streams the partitions as batches in range order, equal to the whole query', async () => {
+    const whole = canonical((await pool.query(sql, [-1])).rows);
+    const rows: Record<string, unknown>[] = [];
+    let lastMax = -Infinity;
+    let batches = 0;
+    // Small batches: each partition's portal is read in several round trips.
+    const chunked = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2, batchRows: 500 });
+    try {
+      for await (const batch of chunked.stream(sql, [-1], { partitionOn: 'id', partitions: 3 })) {
+        batches++;
+        const ids = Array.from(batch.column('id') as Int32Array).filter((_id, i) => !batch.isNull('id', i));
+        if (ids.length > 0) {
+          expect(Math.min(...ids)).toBeGreaterThan(lastMax);
+          lastMax = Math.max(...ids);
+        }
+        rows.push(...batch.toRows());
+      }
+    } finally {
+      await shutDown(chunked);
+    }
+    expect(batches).toBeGreaterThanOrEqual(12);
+    expect(canonical(rows)).toEqual(whole);
+    // Leaving early gives every connection back.
+    for await (const _batch of pool.stream(sql, [-1], { partitionOn: 'ts', partitions: 4 })) break;
+    await waitFor(async () => ((await pool.stats()).connections.pinned === 0 ? true : undefined), 5000, 'the partitions\' connections to come back');
+  });
+
   it('returns the partitions in range order', async () => {
     const split = await pool.query<{ id: number | null }>(`select id from ${table} where id is not null and id <> $1`, [-1], { partitionOn: 'id', partitions: 4 });
     // Each partition's own rows come in any order; the partitions' ranges do not overlap and ascend.
