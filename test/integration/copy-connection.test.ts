@@ -157,7 +157,7 @@ describe('COPY on connect()', () => {
   it('1M mixed rows from JS arrays through copyRecordsToTable equal the server\'s own generation of them', async () => {
     const mine = uniqueTable('copy_mixed');
     const theirs = uniqueTable('copy_mixed_sql');
-    await db.execute(`create table ${mine} (${MIXED_COLUMNS}); create table ${theirs} (${MIXED_COLUMNS})`);
+    await db.execute(`create unlogged table ${mine} (${MIXED_COLUMNS}); create unlogged table ${theirs} (${MIXED_COLUMNS})`);
     await db.execute(mixedRowsSql(theirs, 1_000_000));
     const records = Array.from({ length: 1_000_000 }, (_, i) => mixedRecord(i));
     expect(await db.copyRecordsToTable(mine, { records })).toBe('COPY 1000000');
@@ -182,6 +182,26 @@ describe('COPY on connect()', () => {
     await db.reloadSchemaState();
     expect(await db.copyRecordsToTable(table, { records: [['four', 'w']] })).toBe('COPY 1');
     expect(await db.fetch(`select a::text, b from ${table} order by b`, [], { rowMode: 'array' })).toEqual([['four', 'w'], ['1', 'x'], ['205891132094649', 'z']]);
+    await db.execute(`drop table ${table}`);
+  });
+
+  it('COPY options reach the server: where, CSV null/quote/escape/forceNull/forceNotNull/forceQuote, freeze', async () => {
+    const table = uniqueTable('copy_opts');
+    await db.execute(`create table ${table} (a int4, b text, c text)`);
+    expect(await db.copyRecordsToTable(table, { records: [[1, 'skip', null], [2, 'keep', 'x']], where: "b <> 'skip'" })).toBe('COPY 1');
+    // A string source is a file path: this one does not exist.
+    const options = { format: 'csv', delimiter: '|', quote: '~', escape: '^', null: 'NIL', forceNotNull: ['b'], forceNull: ['c'] } as const;
+    expect(((await rejectionOf(db.copyToTable(table, { source: '3|x|y', ...options }))) as Error).message).toMatch(/ENOENT/);
+    const csv = '3|~a|b~|NIL\n4|NIL|~NIL~\n5|~x^~y~|z\n';
+    expect(await db.copyToTable(table, { source: Buffer.from(csv), ...options })).toBe('COPY 3');
+    expect(await db.fetch(`select a, b, c from ${table} order by a`, [], { rowMode: 'array' })).toEqual([[2, 'keep', 'x'], [3, 'a|b', null], [4, 'NIL', null], [5, 'x~y', 'z']]);
+    const chunks: Uint8Array[] = [];
+    await db.copyFromTable(table, { output: (c) => void chunks.push(c), format: 'csv', columns: ['a', 'b'], forceQuote: ['a'], header: true });
+    expect(Buffer.concat(chunks).toString().split('\n').slice(0, 3)).toEqual(['a,b', '"2",keep', '"3",a|b']);
+    await db.transaction(async () => {
+      await db.execute(`truncate ${table}`);
+      expect(await db.copyToTable(table, { source: Buffer.from('9\tf\tz\n'), freeze: true })).toBe('COPY 1');
+    });
     await db.execute(`drop table ${table}`);
   });
 

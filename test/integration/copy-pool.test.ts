@@ -63,7 +63,7 @@ describe('COPY through the pool', () => {
   it('200K mixed rows from JS arrays equal the server\'s own generation of them, and come back out as binary', async () => {
     const mine = uniqueTable('copy_pool_mixed');
     const theirs = uniqueTable('copy_pool_mixed_sql');
-    await db.execute(`create table ${mine} (${MIXED_COLUMNS}); create table ${theirs} (${MIXED_COLUMNS})`);
+    await db.execute(`create unlogged table ${mine} (${MIXED_COLUMNS}); create unlogged table ${theirs} (${MIXED_COLUMNS})`);
     await db.execute(mixedRowsSql(theirs, 200_000));
     const records = Array.from({ length: 200_000 }, (_, i) => mixedRecord(i));
     expect(await pool.copyRecordsToTable(mine, { records })).toBe('COPY 200000');
@@ -154,7 +154,19 @@ describe('COPY on a pinned connection and connect({ worker: true })', () => {
         throw new Error('gone');
       }
       expect((await rejectionOf(session.copyToTable('copy_tmp', { source: failing(), format: 'csv' })) as Error).message).toBe('gone');
+      const controller = new AbortController();
+      async function* endless() {
+        for (let i = 0; ; i++) {
+          if (i === 5) controller.abort();
+          yield Buffer.from(`${i},x\n`.repeat(1000));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      expect(await rejectionOf(session.copyToTable('copy_tmp', { source: endless(), format: 'csv', signal: controller.signal }))).toBeInstanceOf(QueryAbortedError);
+      const slow = session.copyFromQuery('select i from generate_series(1, 3000000) i', [], { output: () => new Promise((resolve) => setTimeout(resolve, 50)), timeout: 300 });
+      expect(await rejectionOf(slow)).toBeInstanceOf(QueryTimeoutError);
       expect(await session.fetchval('select count(*)::int from copy_tmp')).toBe(2);
+      expect(session.transactionStatus).toBe('idle');
     } finally {
       await session.release();
     }
