@@ -139,6 +139,14 @@ describe('COPY on connect()', () => {
     });
     expect(await rejectionOf(out)).toBeInstanceOf(QueryAbortedError);
     expect(await db.fetchval('select 2')).toBe(2);
+    // An output that fails: the rest is read and dropped, the output's error is the call's.
+    const failing = db.copyFromQuery('select i from generate_series(1, 2000000) i', [], {
+      output: () => {
+        throw new Error('disk full');
+      },
+    });
+    expect(((await rejectionOf(failing)) as Error).message).toBe('disk full');
+    expect(await db.fetchval('select 3')).toBe(3);
     await db.execute(`drop table ${target}`);
   });
 

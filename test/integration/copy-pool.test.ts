@@ -117,6 +117,13 @@ describe('COPY through the pool', () => {
       },
     });
     expect(await rejectionOf(out)).toBeInstanceOf(QueryAbortedError);
+    // An output that fails: the worker cancels the COPY, the output's error is the call's.
+    const failedOutput = pool.copyFromQuery('select i from generate_series(1, 5000000) i', [], {
+      output: async () => {
+        throw new Error('disk full');
+      },
+    });
+    expect(((await rejectionOf(failedOutput)) as Error).message).toBe('disk full');
     expect(await db.fetchval(`select count(*)::int from ${target}`)).toBe(0);
     // Every connection comes back, and each one works.
     const answers = await within(Promise.all(Array.from({ length: 8 }, (_, i) => pool.fetchval('select $1::int', [i]))), 10_000, 'queries after the failed COPYs');
