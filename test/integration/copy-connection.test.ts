@@ -213,9 +213,14 @@ describe('COPY on connect()', () => {
     await db.execute(`drop table ${table}`);
   });
 
-  it('copyFromQuery refuses bind parameters with a clear error', async () => {
-    const error = await rejectionOf(db.copyFromQuery('select $1', [1], { output: () => undefined }));
-    expect((error as Error).message).toMatch(/COPY cannot take bind parameters/);
-    expect(await writeFile(join(dir, 'x'), 'ok')).toBeUndefined();
+  it('copyFromQuery inlines its parameters as literals the server quotes, leaving strings and comments alone', async () => {
+    const chunks: Uint8Array[] = [];
+    const sql = "select $1::int4 + i as n, $2 as s, $3::text as nothing, '$1' as literal, $4::timestamptz as at /* $2 */ from generate_series(1, 2) i where $5 -- $1";
+    const params = [40, "it's; drop table x --", null, new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 6)), true];
+    expect(await db.copyFromQuery(sql, params, { output: (c) => void chunks.push(c), format: 'csv' })).toBe('COPY 2');
+    expect(Buffer.concat(chunks).toString()).toBe(`41,it's; drop table x --,,$1,2024-01-02 03:04:05.006+00\n42,it's; drop table x --,,$1,2024-01-02 03:04:05.006+00\n`);
+    const wrongCount = await rejectionOf(db.copyFromQuery('select $1::int', [1, 2], { output: () => undefined }));
+    expect((wrongCount as Error).message).toMatch(/takes 1 parameter\(s\) but 2 were given/);
+    expect(await db.fetchval('select 4')).toBe(4);
   });
 });

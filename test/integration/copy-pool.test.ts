@@ -49,6 +49,15 @@ describe('COPY through the pool', () => {
     });
   }
 
+  it('copyFromQuery with parameters, through the pool and on a pinned connection', async () => {
+    for (const target of [pool, await pool.acquire()]) {
+      const chunks: Uint8Array[] = [];
+      expect(await target.copyFromQuery('select i, $2::text from generate_series(1, $1) i', [3, 'a"b'], { output: (c) => void chunks.push(c), format: 'csv' })).toBe('COPY 3');
+      expect(Buffer.concat(chunks).toString()).toBe('1,"a""b"\n2,"a""b"\n3,"a""b"\n');
+      if ('release' in target) await target.release();
+    }
+  });
+
   it('file paths: the worker writes the COPY TO file and reads the COPY FROM file', async () => {
     const path = join(dir, 'family.bin');
     expect(await pool.copyFromQuery(`select * from ${tables.source}`, undefined, { output: path, format: 'binary' })).toBe('COPY 5');
