@@ -1,0 +1,78 @@
+// `pgloom export "<sql>"`: the query runs in the worker pool as a stream of columnar batches,
+// each written to the output as it arrives (memory holds a couple of batches, whatever the size).
+
+import { connect, type Column, type Pool } from '../../main/index.js';
+import { chooseDsn, openPool } from '../database.js';
+import { UsageError } from '../exit-codes.js';
+import { chooseFormat, type FileFormat } from '../formats.js';
+import { startProgress } from '../progress.js';
+import { ArrowSink } from './arrow-sink.js';
+import type { BatchSink } from './batch-sink.js';
+import { CsvSink } from './csv-sink.js';
+import { NdjsonSink } from './ndjson-sink.js';
+import { OutputFile } from './output-file.js';
+import { ParquetSink } from './parquet-sink.js';
+
+export interface ExportOptions {
+  out: string;
+  format?: string;
+  dsn?: string;
+  quiet?: boolean;
+}
+
+function sinkFor(format: FileFormat, out: OutputFile): BatchSink {
+  switch (format) {
+    case 'csv': return new CsvSink(out);
+    case 'ndjson': return new NdjsonSink(out);
+    case 'arrow': return new ArrowSink(out);
+    case 'parquet': return new ParquetSink(out);
+  }
+}
+
+/**
+ * The columns of a query that returned no rows (a stream with no batch carries none): the
+ * statement is described on a connection of its own, not run again.
+ */
+async function describeColumns(dsn: string | undefined, sql: string): Promise<readonly Column[]> {
+  const db = await (dsn === undefined ? connect() : connect(dsn));
+  try {
+    const statement = await db.prepare(sql);
+    return statement.columns;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Runs the export; returns the rows written. */
+export async function exportQuery(sql: string, options: ExportOptions): Promise<number> {
+  if (options.out === '-' && options.format === undefined) throw new UsageError('--out - (stdout) needs --format: there is no file name to infer it from');
+  const format = chooseFormat(options.format, options.out);
+  const dsn = chooseDsn(options.dsn);
+  const pool: Pool = openPool(dsn);
+  const out = new OutputFile(options.out);
+  const sink = sinkFor(format, out);
+  const progress = startProgress(`export ${format}`, options.quiet === true || options.out === '-');
+  let rows = 0;
+  let started = false;
+  try {
+    for await (const batch of pool.stream<unknown>(sql)) {
+      if (!started) {
+        await sink.start(batch.schema);
+        started = true;
+      }
+      await sink.write(batch);
+      rows += batch.numRows;
+      progress.update(rows, out.bytes);
+    }
+    if (!started) await sink.start(await describeColumns(dsn, sql));
+    await sink.end();
+    await out.finish();
+    return rows;
+  } catch (error) {
+    await out.abandon();
+    throw error;
+  } finally {
+    progress.stop();
+    await pool.close();
+  }
+}
