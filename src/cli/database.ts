@@ -11,12 +11,13 @@ export function chooseDsn(option: string | undefined): string | undefined {
 }
 
 /**
- * The CLI's pool: two workers (one streams while the other may encode), text forms of the types
- * that the output formats write as text (json, timestamps out of the µs range, dates, intervals).
+ * The CLI's pool: one worker (a command runs one stream or one COPY at a time; a second thread
+ * would only add start-up time), text forms of the types that the output formats write as text
+ * (json, timestamps out of the µs range, dates, intervals).
  */
 export function openPool(dsn: string | undefined, extra: PoolOptions = {}): Pool {
   const options: PoolOptions = {
-    workers: 2,
+    workers: 1,
     connectionsPerWorker: 2,
     types: { json: 'string', timestamp: 'string', date: 'string', interval: 'string', time: 'string' },
     ...extra,

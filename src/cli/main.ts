@@ -2,7 +2,7 @@
 // The `pgloom` command: export, import and copy, with exit codes a script can rely on
 // (docs/cli.md): 0 done, 1 failed at run time, 2 the command line is wrong.
 
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, PostgresError } from '../main/index.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { exportQuery } from './export/export-command.js';
@@ -31,6 +31,12 @@ function exitCodeOf(error: unknown): number {
   return error instanceof UsageError || error instanceof ConfigError ? ExitCode.Usage : ExitCode.Failure;
 }
 
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a positive integer');
+  return value;
+}
+
 function buildProgram(report: (message: string) => void): Command {
   const program = new Command('pgloom')
     .description('Move data between PostgreSQL and files (CSV, ndjson, Arrow, Parquet) or between servers, through pgloom\'s worker pool.')
@@ -46,8 +52,9 @@ function buildProgram(report: (message: string) => void): Command {
     .requiredOption('-o, --out <file>', 'output file, or - for stdout (then --format is required)')
     .addOption(new Option('-f, --format <format>', 'output format (default: from the file extension)').choices(FORMATS))
     .option('--dsn <dsn>', DSN_HELP)
+    .option('--batch-rows <n>', 'rows per batch fetched from the server (default 65536): the unit of memory, and of Parquet row groups at most', positiveInteger)
     .option('-q, --quiet', 'no progress bar')
-    .action(async (sql: string, options: { out: string; format?: string; dsn?: string; quiet?: boolean }) => {
+    .action(async (sql: string, options: { out: string; format?: string; dsn?: string; quiet?: boolean; batchRows?: number }) => {
       const started = performance.now();
       const rows = await exportQuery(sql, options);
       report(`exported ${rows} rows to ${options.out === '-' ? 'stdout' : options.out} in ${((performance.now() - started) / 1000).toFixed(2)} s`);

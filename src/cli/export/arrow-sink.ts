@@ -9,30 +9,36 @@ import type { OutputFile } from './output-file.js';
 export class ArrowSink implements BatchSink {
   private schema: A.Schema | undefined;
   private readonly writer = new A.RecordBatchFileWriter();
-  /** The writer's encoded messages, collected by our sink and moved to the file after each batch. */
-  private readonly pending: Uint8Array[] = [];
+  /** Moves the writer's encoded messages to the file while batches keep coming. */
+  private copying: Promise<void> | undefined;
+  private batches = 0;
 
   constructor(private readonly out: OutputFile) {}
 
   async start(columns: readonly Column[]): Promise<void> {
     this.schema = arrowSchemaOf(columns, 'Arrow');
-    const pending = this.pending;
-    const sink = { closed: Promise.resolve(), write: (chunk: unknown) => void pending.push(chunk as Uint8Array), close() {}, abort() {} };
-    this.writer.reset(sink, this.schema);
+    this.writer.reset(undefined, this.schema);
+    const writer = this.writer;
+    const out = this.out;
+    this.copying = (async () => {
+      for await (const chunk of writer) await out.write(chunk);
+    })();
   }
 
   async write(batch: RecordBatch<unknown>): Promise<void> {
     this.writer.write(toArrowBatch(batch, this.schema!));
-    await this.drain();
+    this.batches++;
   }
 
   async end(): Promise<void> {
+    // A file with no batch still gets its schema (written by the writer on its first call).
+    if (this.batches === 0) this.writer.write(new A.RecordBatch(this.schema!, A.makeData({ type: new A.Struct(this.schema!.fields), length: 0, nullCount: 0, children: emptyChildren(this.schema!) })));
     this.writer.finish();
-    await this.drain();
+    await this.copying;
   }
+}
 
-  private async drain(): Promise<void> {
-    const chunks = this.pending.splice(0);
-    for (const chunk of chunks) await this.out.write(chunk);
-  }
+/** Zero-length columns of every field: an empty batch that carries only the schema. */
+export function emptyChildren(schema: A.Schema): A.Data[] {
+  return schema.fields.map((field) => A.makeData({ type: field.type, length: 0 } as Parameters<typeof A.makeData>[0]));
 }

@@ -3,7 +3,7 @@
 // per-row loop does no type dispatch.
 
 import { Layout, type ColumnData, type RecordBatch } from '../../main/index.js';
-import { byteaHex, float4Text, isoTimestamp, pgText } from './text-forms.js';
+import { byteaHex, float4Text, float8Text, isoTimestamp, pgText } from './text-forms.js';
 
 export type CellText = (row: number) => string | null;
 export type CellJson = (row: number) => string;
@@ -26,10 +26,13 @@ export function csvCells(batch: RecordBatch<unknown>, index: number): CellText {
     case Layout.Int16:
     case Layout.Int32:
     case Layout.Uint32:
-    case Layout.Int64:
-    case Layout.Float64: {
+    case Layout.Int64: {
       const values = column.values as ArrayLike<number | bigint>;
       return (row) => (present(row) ? String(values[row]) : null);
+    }
+    case Layout.Float64: {
+      const values = column.values as Float64Array;
+      return (row) => (present(row) ? float8Text(values[row]) : null);
     }
     case Layout.Float32: {
       const values = column.values as Float32Array;
@@ -76,7 +79,7 @@ export function ndjsonCells(batch: RecordBatch<unknown>, index: number): CellJso
   }
   if (column.layout === Layout.Float32 || column.layout === Layout.Float64) {
     const values = column.values as ArrayLike<number>;
-    const format = column.layout === Layout.Float32 ? float4Text : String;
+    const format = column.layout === Layout.Float32 ? float4Text : float8Text;
     return (row) => {
       if (!present(row)) return 'null';
       const value = values[row];

@@ -6,26 +6,26 @@ import { chooseDsn, openPool } from '../database.js';
 import { UsageError } from '../exit-codes.js';
 import { chooseFormat, type FileFormat } from '../formats.js';
 import { startProgress } from '../progress.js';
-import { ArrowSink } from './arrow-sink.js';
 import type { BatchSink } from './batch-sink.js';
 import { CsvSink } from './csv-sink.js';
 import { NdjsonSink } from './ndjson-sink.js';
 import { OutputFile } from './output-file.js';
-import { ParquetSink } from './parquet-sink.js';
 
 export interface ExportOptions {
   out: string;
   format?: string;
   dsn?: string;
   quiet?: boolean;
+  batchRows?: number;
 }
 
-function sinkFor(format: FileFormat, out: OutputFile): BatchSink {
+/** Arrow and Parquet are imported only when asked for: apache-arrow takes a while to load. */
+async function sinkFor(format: FileFormat, out: OutputFile): Promise<BatchSink> {
   switch (format) {
     case 'csv': return new CsvSink(out);
     case 'ndjson': return new NdjsonSink(out);
-    case 'arrow': return new ArrowSink(out);
-    case 'parquet': return new ParquetSink(out);
+    case 'arrow': return new (await import('./arrow-sink.js')).ArrowSink(out);
+    case 'parquet': return new (await import('./parquet-sink.js')).ParquetSink(out);
   }
 }
 
@@ -48,13 +48,14 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
   if (options.out === '-' && options.format === undefined) throw new UsageError('--out - (stdout) needs --format: there is no file name to infer it from');
   const format = chooseFormat(options.format, options.out);
   const dsn = chooseDsn(options.dsn);
-  const pool: Pool = openPool(dsn);
-  const out = new OutputFile(options.out);
-  const sink = sinkFor(format, out);
+  const pool: Pool = openPool(dsn, options.batchRows === undefined ? {} : { batchRows: options.batchRows });
   const progress = startProgress(`export ${format}`, options.quiet === true || options.out === '-');
+  let out: OutputFile | undefined;
   let rows = 0;
   let started = false;
   try {
+    out = new OutputFile(options.out);
+    const sink = await sinkFor(format, out);
     for await (const batch of pool.stream<unknown>(sql)) {
       if (!started) {
         await sink.start(batch.schema);
@@ -69,7 +70,7 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
     await out.finish();
     return rows;
   } catch (error) {
-    await out.abandon();
+    await out?.abandon();
     throw error;
   } finally {
     progress.stop();

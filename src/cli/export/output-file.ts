@@ -27,7 +27,8 @@ export class OutputFile {
   async write(chunk: Uint8Array | string): Promise<void> {
     if (this.failure) throw this.failure;
     this.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-    if (!this.stream.write(chunk)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error').then(([error]) => Promise.reject(error as Error))]);
+    // once() rejects on 'error' too, and removes its listeners either way.
+    if (!this.stream.write(chunk)) await once(this.stream as NodeJS.EventEmitter, 'drain');
   }
 
   /** Flush and put the file in place. */

@@ -9,6 +9,7 @@ import type * as ParquetWasm from 'parquet-wasm';
 import * as A from 'apache-arrow';
 import type { Column, RecordBatch } from '../../main/index.js';
 import { arrowSchemaOf, toArrowBatch } from './arrow-batches.js';
+import { emptyChildren } from './arrow-sink.js';
 import type { BatchSink } from './batch-sink.js';
 import type { OutputFile } from './output-file.js';
 
@@ -45,8 +46,8 @@ export class ParquetSink implements BatchSink {
       { highWaterMark: 1 },
     );
     const properties = new wasm.WriterPropertiesBuilder().setCompression(wasm.Compression.SNAPPY).setCreatedBy('pgloom').build();
-    const parquet = await wasm.transformParquetStream(input, properties);
-    this.written = this.copyToFile(parquet as ReadableStream<Uint8Array>);
+    // Not awaited here: parquet-wasm reads the first batch (for the schema) before it resolves.
+    this.written = wasm.transformParquetStream(input, properties).then((parquet) => this.copyToFile(parquet as ReadableStream<Uint8Array>));
     this.written.catch((error: unknown) => {
       this.failure = error;
       this.wanted?.();
@@ -60,7 +61,7 @@ export class ParquetSink implements BatchSink {
 
   async end(): Promise<void> {
     // A file with no rows still needs a schema: one empty batch carries it.
-    if (this.batches === 0) await this.enqueue(new A.RecordBatch(this.schema!, A.makeData({ type: new A.Struct(this.schema!.fields), length: 0, nullCount: 0, children: this.schema!.fields.map((field) => A.makeData({ type: field.type, length: 0 } as Parameters<typeof A.makeData>[0])) })));
+    if (this.batches === 0) await this.enqueue(new A.RecordBatch(this.schema!, A.makeData({ type: new A.Struct(this.schema!.fields), length: 0, nullCount: 0, children: emptyChildren(this.schema!) })));
     this.feed!.close();
     await this.written;
   }

@@ -53,9 +53,14 @@ export function byteaHex(bytes: Uint8Array): string {
   return text;
 }
 
+/** The shortest decimal that reads back as the same double; -0 keeps its sign (String(-0) is "0"). */
+export function float8Text(value: number): string {
+  return Object.is(value, -0) ? '-0' : String(value);
+}
+
 /** The shortest decimal that reads back as the same float4 (String() of the widened double is too long). */
 export function float4Text(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
+  if (!Number.isFinite(value) || value === 0) return float8Text(value);
   for (let precision = 1; precision < 9; precision++) {
     const text = value.toPrecision(precision);
     if (Math.fround(Number(text)) === value) return String(Number(text));
