@@ -16,6 +16,9 @@ import { runInTransaction, type TransactionHost } from './transaction-runner.js'
 import { columnsOf, type Column } from './columns.js';
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import { lookupType } from '../worker/type-lookup.js';
+import * as copy from './copy/copy-methods.js';
+import { inlineCopyTarget } from './copy/inline-target.js';
+import type { CopyColumnsOptions, CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
 
 /** Which built-in codec a type should be exchanged with (setBuiltinTypeCodec). */
 export interface BuiltinCodecOptions {
@@ -249,6 +252,18 @@ export class Connection {
     if (!Array.isArray(params)) throw new InterfaceError('query parameters must be an array, e.g. statement.fetch([a, b]) for $1 and $2');
     return runQuery(this.engine, { sql: statement.sql, paramSets: [params], rowMode, statement });
   }
+
+  // COPY (docs/copy.md; the logic is in ./copy)
+  /** Binary COPY of records (arrays or objects) into `table`; resolves with the command tag ('COPY 1000'). */
+  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, inlineCopyTarget(this.engine), table, options); } // COPY
+  /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
+  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, inlineCopyTarget(this.engine), table, options); } // COPY
+  /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path, bytes or an iterable. */
+  copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(inlineCopyTarget(this.engine), table, options); } // COPY
+  /** COPY `table` TO STDOUT into a Writable, a file path or a function. */
+  copyFromTable(table: string, options: CopyFromTableOptions): Promise<string> { return copy.copyFromTable(inlineCopyTarget(this.engine), table, options); } // COPY
+  /** COPY (`sql`) TO STDOUT into a Writable, a file path or a function. */
+  copyFromQuery(sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string> { return copy.copyFromQuery(inlineCopyTarget(this.engine), sql, params, options); } // COPY
 }
 
 export type { PostgresErrorFields };

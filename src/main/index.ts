@@ -17,6 +17,11 @@ export type { Point, Line, LineSegment, Box, Path, Polygon, Circle } from '../co
 export type { Tid } from '../codec/types/tid.js';
 export { formatTsQuery, parseTsQuery, type TsQuery, type TsQueryNode, type TsQueryLexeme } from '../codec/types/text-search.js';
 export type { Column } from './columns.js';
+export type {
+  CopyRecordsOptions, CopyColumnsOptions, CopyToTableOptions, CopyFromTableOptions, CopyFromQueryOptions, CopyFormatOptions, CopyCallOptions,
+  CopyFormat, CopySource, CopyOutput,
+} from './copy/copy-options.js';
+export type { ColumnarInput, ArrowLike } from './copy/column-chunks.js';
 export type { TransactionOptions } from './transaction-options.js';
 export type { TransactionStatus } from '../worker/connection.js';
 export type { Notification } from '../codec/protocol/index.js';

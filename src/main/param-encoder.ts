@@ -19,7 +19,7 @@ export class ParamEncoder {
   private readonly needs = new Map<string, Needs>();
   private seenGeneration = -1;
 
-  constructor(private readonly catalog: TypeCatalog) {}
+  constructor(readonly catalog: TypeCatalog) {}
 
   /** The parameter sets with every parameter known to need it encoded here. */
   apply(sql: string, paramSets: readonly (readonly unknown[])[]): unknown[][] {

@@ -19,6 +19,9 @@ import { checkGuardOptions } from './threads/call-guard.js';
 import { PoolCore } from './threads/pool-core.js';
 import { checkSendable } from './threads/sendable.js';
 import { beginStatement, type TransactionOptions } from './transaction-options.js';
+import * as copy from './copy/copy-methods.js';
+import { poolCopyTarget } from './copy/pool-target.js';
+import type { CopyColumnsOptions, CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
 
 export type { PoolStats, HistogramSummary, ConnectionStates } from './pool-stats.js';
 
@@ -329,6 +332,18 @@ export class Pool {
   get internals(): PoolCore {
     return this.#core;
   }
+
+  // COPY (docs/copy.md; the logic is in ./copy)
+  /** Binary COPY of records (arrays or objects) into `table`, through a worker; resolves with the command tag ('COPY 1000'). */
+  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
+  /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
+  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
+  /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path (read by the worker), bytes or an iterable. */
+  copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
+  /** COPY `table` TO STDOUT into a Writable, a file path (written by the worker) or a function. */
+  copyFromTable(table: string, options: CopyFromTableOptions): Promise<string> { return copy.copyFromTable(poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
+  /** COPY (`sql`) TO STDOUT into a Writable, a file path (written by the worker) or a function. */
+  copyFromQuery(sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string> { return copy.copyFromQuery(poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), sql, params, options); } // COPY
 
   /** Run a one-shot query; parameters of custom-encoded types are encoded here (see ParamEncoder). */
   async #runQuery(

@@ -19,6 +19,10 @@ import { CallGuard, checkGuardOptions } from './threads/call-guard.js';
 import { checkSendable } from './threads/sendable.js';
 import type { SessionLease } from './threads/pool-core.js';
 import type { Remote } from 'comlink';
+import * as copy from './copy/copy-methods.js';
+import { sessionCopyTarget } from './copy/pool-target.js';
+import type { CopyTarget } from './copy/copy-target.js';
+import type { CopyColumnsOptions, CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
 
 export type Notification = SessionNotification;
 
@@ -343,6 +347,32 @@ export class PooledConnection {
     } finally {
       guard?.dispose();
     }
+  }
+
+  // COPY (docs/copy.md; the logic is in ./copy)
+  /** Binary COPY of records (arrays or objects) into `table` on this connection; resolves with the command tag. */
+  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, this.#copyTarget(), table, options); } // COPY
+  /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
+  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, this.#copyTarget(), table, options); } // COPY
+  /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path (read by the worker), bytes or an iterable. */
+  copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(this.#copyTarget(), table, options); } // COPY
+  /** COPY `table` TO STDOUT into a Writable, a file path (written by the worker) or a function. */
+  copyFromTable(table: string, options: CopyFromTableOptions): Promise<string> { return copy.copyFromTable(this.#copyTarget(), table, options); } // COPY
+  /** COPY (`sql`) TO STDOUT into a Writable, a file path (written by the worker) or a function. */
+  copyFromQuery(sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string> { return copy.copyFromQuery(this.#copyTarget(), sql, params, options); } // COPY
+  #copyTarget(): CopyTarget { // COPY
+    return sessionCopyTarget({
+      lease: this.#hooks.lease,
+      catalog: this.#hooks.encoder.catalog,
+      query: (sql, params, options) => this.query(sql, params, options),
+      nextCallId: () => this.#hooks.nextCallId(),
+      checkUsable: () => this.checkUsable(),
+      onReply: (reply) => {
+        const answer = reply as SessionReply;
+        if (answer.session !== undefined) this.takeState(answer.session);
+        if (answer.ok && this.#hooks.onNotice) for (const notice of answer.notices) this.#hooks.onNotice(notice);
+      },
+    });
   }
 }
 

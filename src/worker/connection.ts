@@ -116,6 +116,26 @@ export class PgConnection {
     if (name) this.statementsToClose.push(name);
   }
 
+  /** COPY: write `bytes` now, behind whatever was flushed; false when the socket's buffer is full (await whenWritable). */
+  writeRaw(bytes: Uint8Array): boolean {
+    if (this.broken) return true;
+    return this.socket.write(bytes);
+  }
+
+  /** COPY: settles once the socket's buffer has drained (or the connection is lost). Reading goes on meanwhile. */
+  whenWritable(): Promise<void> {
+    if (!this.socket.writableNeedDrain || this.broken) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
   /** Stop reading the socket: backpressure for a stream whose consumer is behind. */
   pauseReading(): void {
     this.socket.pause();

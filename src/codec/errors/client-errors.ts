@@ -23,6 +23,26 @@ export class ParameterError extends PgloomError {
   override name = 'ParameterError';
 }
 
+/**
+ * A record given to a COPY could not be encoded for its column: names the record's index (0-based,
+ * counted across the whole input), the column and the value's JS type. Nothing of the COPY is kept.
+ */
+export class CopyDataError extends ParameterError {
+  override name = 'CopyDataError';
+  constructor(
+    message: string,
+    /** 0-based index of the offending record in the input; -1 when unknown. */
+    readonly recordIndex = -1,
+    /** The column whose value was refused ('' when the record itself is malformed). */
+    readonly column = '',
+    /** The refused value's JS type ('number', 'string', 'Date', …). */
+    readonly valueType = '',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 /** Connection options are invalid (a malformed DSN, an unknown sslmode, …). */
 export class ConfigError extends PgloomError {
   override name = 'ConfigError';

@@ -261,7 +261,7 @@ export class PoolCore {
     return reply;
   }
 
-  private startGuard(options: GuardOptions): CallGuard {
+  startGuard(options: GuardOptions): CallGuard {
     if (this.closedWith !== undefined) throw new InterfaceError('the pool is closed: create a new one');
     const guard = new CallGuard(options);
     guard.checkNotAborted();
@@ -275,7 +275,7 @@ export class PoolCore {
   }
 
   /** Wait for a place; abort, the call's timeout and acquireTimeout end the wait. */
-  private place(use: SlotUse, guard: CallGuard | undefined): Promise<Placement> {
+  place(use: SlotUse, guard: CallGuard | undefined): Promise<Placement> {
     const acquireTimeout = this.options.acquireTimeout;
     const remaining = guard?.remaining();
     const callLimitFirst = remaining !== undefined && (acquireTimeout === undefined || remaining <= acquireTimeout);
@@ -289,8 +289,8 @@ export class PoolCore {
     });
   }
 
-  /** Count `promise` as running until it settles (streams and sessions). */
-  private track<T>(promise: Promise<T>): Promise<T> {
+  /** Count `promise` as running until it settles (streams, sessions, COPY). */
+  track<T>(promise: Promise<T>): Promise<T> {
     this.running++;
     const ended = () => this.callEnded();
     promise.then(ended, ended);

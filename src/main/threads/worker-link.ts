@@ -36,6 +36,8 @@ export class WorkerLink {
   /** The columns of each result shape the worker announced (see Shaped). */
   private readonly shapes = new Map<number, ColumnInfo[]>();
   private outbox: DataRequest[] = [];
+  /** Buffers moved (not copied) with the next message: COPY chunks. */
+  private outboxTransfer: ArrayBuffer[] = [];
   private flushScheduled = false;
 
   constructor(
@@ -60,14 +62,15 @@ export class WorkerLink {
     return this.goneWith === undefined;
   }
 
-  /** Send a call (its events go to `handler`), or a cancel, credit or stop for one. */
-  send(request: DataRequest, handler?: CallHandler): void {
+  /** Send a call (its events go to `handler`), or a cancel, credit or stop for one; `transfer`: buffers it moves. */
+  send(request: DataRequest, handler?: CallHandler, transfer?: readonly ArrayBuffer[]): void {
     if (this.goneWith !== undefined) {
       handler?.lost(this.goneWith);
       return;
     }
     if (handler !== undefined) this.handlers.set(request.id, handler);
     this.outbox.push(request);
+    if (transfer !== undefined) this.outboxTransfer.push(...transfer);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // Everything sent in this turn of the event loop leaves in one message: callers woken by
@@ -144,10 +147,12 @@ export class WorkerLink {
   private flush(): void {
     this.flushScheduled = false;
     const items = this.outbox;
+    const transfer = this.outboxTransfer;
     this.outbox = [];
+    this.outboxTransfer = [];
     if (this.goneWith !== undefined || items.length === 0) return;
     try {
-      this.data.postMessage({ items } satisfies DataMessage<DataRequest>);
+      this.data.postMessage({ items } satisfies DataMessage<DataRequest>, transfer);
     } catch {
       // Something in one call could not be cloned: send each alone, so that only it fails.
       for (const item of items) {

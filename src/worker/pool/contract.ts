@@ -214,7 +214,35 @@ export interface SessionCall {
   operation: SessionOperation;
 }
 
-export type Call = QueryCall | StreamCall | TypeLookupCall | OpenSessionCall | SessionCall;
+/**
+ * COPY … FROM STDIN on a worker's connection (one-shot, or on the pinned `session`). The bytes
+ * follow as 'copy-data' requests (their buffers transferred), a few at a time as the worker grants
+ * 'copy-credit', then 'copy-done' — or 'copy-fail' when the main thread's source failed; or the
+ * worker reads `file` itself and nothing follows. The reply ends it (for a session: a SessionReply).
+ */
+export interface CopyInCall {
+  type: 'copy-in';
+  id: number;
+  sql: string;
+  file?: string;
+  session?: number;
+}
+
+/**
+ * COPY … TO STDOUT on a worker's connection: its bytes come back as 'copy-chunk' events (buffers
+ * transferred), at most `highWaterMark` ahead of the main thread's 'copy-credit'; or the worker
+ * writes `file` itself. The reply ends it.
+ */
+export interface CopyOutCall {
+  type: 'copy-out';
+  id: number;
+  sql: string;
+  highWaterMark: number;
+  file?: string;
+  session?: number;
+}
+
+export type Call = QueryCall | StreamCall | TypeLookupCall | OpenSessionCall | SessionCall | CopyInCall | CopyOutCall;
 
 export type DataRequest =
   | Call
@@ -223,7 +251,15 @@ export type DataRequest =
   /** A stream's consumer took batches: the worker may send this many more. */
   | { type: 'credit'; id: number; batches: number }
   /** A stream's consumer left early: cancel, drain, send nothing more but the end. */
-  | { type: 'stop-stream'; id: number };
+  | { type: 'stop-stream'; id: number }
+  /** COPY FROM: the next chunk of the COPY data (its buffer transferred). */
+  | { type: 'copy-data'; id: number; chunk: Uint8Array }
+  /** COPY FROM: the data is complete: send CopyDone. */
+  | { type: 'copy-done'; id: number }
+  /** COPY FROM: the main thread's source failed: send CopyFail with this reason (the server keeps nothing). */
+  | { type: 'copy-fail'; id: number; reason: string }
+  /** COPY TO: the main thread consumed this many chunks: the worker may send as many more. */
+  | { type: 'copy-credit'; id: number; chunks: number };
 
 // ---------------------------------------------------------------------------------------------
 // The data port, worker → main
@@ -247,7 +283,11 @@ export type DataEvent =
   | ({ type: 'batch'; id: number; batch: BatchData } & Shaped)
   /** A stream's end (its connection is free again): the command tag and notices. */
   | ({ type: 'stream-end'; id: number; command: string; rowCount: number | null; notices: PostgresErrorFields[] } & Shaped)
-  | { type: 'counts'; counts: ConnectionCounts };
+  | { type: 'counts'; counts: ConnectionCounts }
+  /** COPY TO: the next chunk of the COPY data (its buffer transferred). */
+  | { type: 'copy-chunk'; id: number; chunk: Uint8Array }
+  /** COPY FROM: the worker wrote this many chunks to the server: the main thread may send as many more. */
+  | { type: 'copy-credit'; id: number; chunks: number };
 
 /** One post on the data port: many requests or events at once, in order. */
 export interface DataMessage<T> {

@@ -96,6 +96,11 @@ export class PinnedSession {
     });
   }
 
+  /** A COPY on the session's connection (see copy-task.ts), cancelled like the session's other calls. */
+  copy(callId: number, body: (connection: PgConnection) => Promise<{ command: string; rowCount: number | null }>): Promise<SessionReply> {
+    return this.run(callId, async (connection) => this.succeeded({ ...(await body(connection)), suspended: false }, undefined, []));
+  }
+
   /** Whether `callId` is one of this session's calls still running. */
   runs(callId: number): boolean {
     return this.calls.has(callId);

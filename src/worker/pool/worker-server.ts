@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { CallEnv } from './call-env.js';
 import { ConnectionSlots } from './connection-slots.js';
 import { buffersOf } from '../../codec/batch/index.js';
-import type { Call, ConnectionCounts, DataEvent, DataMessage, DataRequest, ServeTask, SessionCall, WorkerConfig, WorkerControl } from './contract.js';
+import type { Call, ConnectionCounts, CopyInCall, CopyOutCall, DataEvent, DataMessage, DataRequest, ServeTask, SessionCall, WorkerConfig, WorkerControl } from './contract.js';
 import { serializeError } from './contract.js';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
 import { PinnedSession } from './pinned-session.js';
@@ -17,6 +17,7 @@ import { runQueryCall } from './query-task.js';
 import { RunningCall } from './running-call.js';
 import { runStreamCall, StreamFlow } from './stream-task.js';
 import { runTypeLookupCall } from './type-lookup-task.js';
+import { copyInOn, copyOutOn, CopyInFeed, CopyOutFlow, copyRowCount, runCopyCall } from './copy-task.js';
 
 export class WorkerServer implements CallEnv {
   readonly slots: ConnectionSlots;
@@ -28,6 +29,10 @@ export class WorkerServer implements CallEnv {
   private readonly sessions = new Map<number, PinnedSession>();
   /** Session calls running now, by call id: where a cancel for one goes. */
   private readonly sessionCalls = new Map<number, PinnedSession>();
+  /** COPY FROM calls running now: where their chunks go. */
+  private readonly copyFeeds = new Map<number, CopyInFeed>();
+  /** COPY TO calls running now: where their credits go. */
+  private readonly copyFlows = new Map<number, CopyOutFlow>();
   private outbox: DataEvent[] = [];
   private transfer: ArrayBuffer[] = [];
   private flushScheduled = false;
@@ -62,6 +67,24 @@ export class WorkerServer implements CallEnv {
       case 'cancel':
         this.running.get(request.id)?.giveUp(request.reason);
         this.sessionCalls.get(request.id)?.cancel(request.id, request.reason);
+        this.copyFeeds.get(request.id)?.giveUp(request.reason);
+        this.copyFlows.get(request.id)?.giveUp();
+        return;
+      case 'copy-data':
+        this.copyFeeds.get(request.id)?.push(request.chunk);
+        return;
+      case 'copy-done':
+        this.copyFeeds.get(request.id)?.done();
+        return;
+      case 'copy-fail':
+        this.copyFeeds.get(request.id)?.fail(request.reason);
+        return;
+      case 'copy-credit':
+        this.copyFlows.get(request.id)?.credit(request.chunks);
+        return;
+      case 'copy-in':
+      case 'copy-out':
+        void this.runCopy(request);
         return;
       case 'credit':
         this.streams.get(request.id)?.credit(request.batches);
@@ -100,7 +123,41 @@ export class WorkerServer implements CallEnv {
     this.emit({ type: 'reply', id: call.id, reply }, reply.ok ? reply.batches.flatMap(buffersOf) : undefined);
   }
 
-  private async start(call: Exclude<Call, SessionCall>): Promise<void> {
+  /** A COPY, one-shot or on a pinned session; its chunks and credits are routed by its id meanwhile. */
+  private async runCopy(call: CopyInCall | CopyOutCall): Promise<void> {
+    const feed = call.type === 'copy-in' ? new CopyInFeed() : undefined;
+    const flow = call.type === 'copy-out' ? new CopyOutFlow(call.id, call.highWaterMark, this) : undefined;
+    if (feed !== undefined) this.copyFeeds.set(call.id, feed);
+    if (flow !== undefined) this.copyFlows.set(call.id, flow);
+    try {
+      if (call.session === undefined) {
+        const running = new RunningCall(this.config.cancelGracePeriod);
+        this.running.set(call.id, running);
+        try {
+          return this.emit(await runCopyCall(call, running, this, feed, flow));
+        } finally {
+          this.running.delete(call.id);
+        }
+      }
+      const session = this.sessions.get(call.session);
+      if (session === undefined) {
+        const error = new InterfaceError('this pinned connection was released: acquire another');
+        return this.emit({ type: 'reply', id: call.id, reply: { ok: false, error: serializeError(error) } });
+      }
+      this.sessionCalls.set(call.id, session);
+      const reply = await session.copy(call.id, async (connection) => {
+        const command = call.type === 'copy-in' ? await copyInOn(connection, call, feed!, this) : await copyOutOn(connection, call, flow!);
+        return { command, rowCount: copyRowCount(command) };
+      });
+      this.sessionCalls.delete(call.id);
+      this.emit({ type: 'reply', id: call.id, reply });
+    } finally {
+      this.copyFeeds.delete(call.id);
+      this.copyFlows.delete(call.id);
+    }
+  }
+
+  private async start(call: Exclude<Call, SessionCall | CopyInCall | CopyOutCall>): Promise<void> {
     const running = new RunningCall(this.config.cancelGracePeriod);
     this.running.set(call.id, running);
     try {

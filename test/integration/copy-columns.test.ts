@@ -1,0 +1,114 @@
+// copyColumnsToTable: columns in, no rows built — pgloom's own Results and streamed batches
+// (a table copied through the pool without becoming JS rows), plain typed arrays, Arrow tables.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableFromArrays } from 'apache-arrow';
+import { createPool, CopyDataError, InterfaceError, type Connection, type Pool } from '../../src/main/index.js';
+import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
+import { createFamilyTables, mixedRowsSql, MIXED_COLUMNS, type FamilyTables } from '../support/copy-tables.js';
+import { rejectionOf } from '../support/deadlines.js';
+
+describe('copyColumnsToTable', () => {
+  let pool: Pool;
+  let db: Connection;
+  let tables: FamilyTables;
+  beforeAll(async () => {
+    // Default type options: timestamps decode to Date (ms), so µs surviving proves the columns
+    // were copied from the batches' own buffers, not through row values.
+    pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2 });
+    db = await connectToTestServer();
+    tables = await createFamilyTables(db);
+  });
+  afterAll(async () => {
+    await tables?.drop();
+    await pool?.close();
+    await db?.close();
+  });
+
+  it('a pool Result goes back in identical, every type family, through connect() and the pool', async () => {
+    const result = await pool.query(`select * from ${tables.source} order by id`);
+    const first = await tables.emptyCopy();
+    expect(await db.copyColumnsToTable(first, { columns: result })).toBe('COPY 5');
+    expect(await tables.rendered(first)).toEqual(await tables.rendered(tables.source));
+    const second = await tables.emptyCopy();
+    expect(await pool.copyColumnsToTable(second, { columns: result })).toBe('COPY 5');
+    expect(await tables.rendered(second)).toEqual(await tables.rendered(tables.source));
+  });
+
+  it('1M mixed rows streamed from one table into another as batches, never as rows', async () => {
+    const from = uniqueTable('copy_cols_from');
+    const to = uniqueTable('copy_cols_to');
+    await db.execute(`create table ${from} (${MIXED_COLUMNS}); create table ${to} (${MIXED_COLUMNS})`);
+    await db.execute(mixedRowsSql(from, 1_000_000));
+    let copied = 0;
+    for await (const batch of pool.stream(`select * from ${from}`)) {
+      const tag = await pool.copyColumnsToTable(to, { columns: batch });
+      copied += Number(tag.slice(5));
+    }
+    expect(copied).toBe(1_000_000);
+    const digest = (table: string) => db.fetchrow(`select count(*)::int8 as n, sum(hashtextextended(t::text, 0)::numeric)::text as h from ${table} t`);
+    expect(await digest(to)).toEqual(await digest(from));
+    await db.execute(`drop table ${from}; drop table ${to}`);
+  });
+
+  it('plain typed arrays and value arrays, checked against the server\'s rendering', async () => {
+    const table = uniqueTable('copy_cols_plain');
+    await db.execute(`create table ${table} (id int4, big int8, ratio float8, small int2, label text, amount numeric, at timestamptz)`);
+    const n = 10_000;
+    const columns = {
+      id: Int32Array.from({ length: n }, (_, i) => i),
+      big: BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * -3_000_000_007n),
+      ratio: Float64Array.from({ length: n }, (_, i) => (i === 1 ? NaN : i === 2 ? -Infinity : i / 3)),
+      small: Int16Array.from({ length: n }, (_, i) => (i % 65536) - 32768),
+      label: Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : `l${i}`)),
+      amount: Array.from({ length: n }, (_, i) => `${i}.5`),
+      at: Array.from({ length: n }, (_, i) => new Date(Date.UTC(2020, 0, 1) + i * 1000)),
+    };
+    expect(await db.copyColumnsToTable(table, { columns })).toBe(`COPY ${n}`);
+    const mismatches = await db.fetchval(`select count(*)::int from ${table} t, generate_series(0, ${n - 1}) i where t.id = i and (
+      t.big <> i::int8 * -3000000007 or t.small <> (i % 65536) - 32768 or t.amount::text <> i || '.5'
+      or t.at <> '2020-01-01 00:00:00+00'::timestamptz + i * interval '1 second'
+      or t.label is distinct from (case when i % 7 = 0 then null else 'l' || i end)
+      or t.ratio::text <> (case i when 1 then 'NaN' when 2 then '-Infinity' else (i / 3.0::float8)::text end))`);
+    expect(mismatches).toBe(0);
+    expect(await db.fetchval(`select count(*)::int from ${table}`)).toBe(n);
+    await db.execute(`drop table ${table}`);
+  });
+
+  it('an Apache Arrow table: from apache-arrow itself and from result.toArrow()', async () => {
+    const table = uniqueTable('copy_cols_arrow');
+    await db.execute(`create table ${table} (id int4, label text, score float8, at timestamptz)`);
+    const arrow = tableFromArrays({
+      id: Int32Array.from([1, 2, 3]),
+      label: ['a', null, 'ç'],
+      score: Float64Array.from([0.5, NaN, -0]),
+      at: [new Date(Date.UTC(2024, 1, 29, 12)), null, new Date(0)],
+    });
+    expect(await pool.copyColumnsToTable(table, { columns: arrow })).toBe('COPY 3');
+    expect(await db.fetch(`select id, label, score::text, at::text from ${table} order by id`, [], { rowMode: 'array' })).toEqual([
+      [1, 'a', '0.5', '2024-02-29 12:00:00+00'],
+      [2, null, 'NaN', null],
+      [3, 'ç', '-0', '1970-01-01 00:00:00+00'],
+    ]);
+    const again = (await pool.query(`select id, label, score from ${table} order by id`)).toArrow();
+    await db.execute(`truncate ${table}`);
+    expect(await db.copyColumnsToTable(table, { columns: again })).toBe('COPY 3');
+    expect(await db.fetch(`select id, label, score::text from ${table} order by id`, [], { rowMode: 'array' })).toEqual([[1, 'a', '0.5'], [2, null, 'NaN'], [3, 'ç', '-0']]);
+    await db.execute(`drop table ${table}`);
+  });
+
+  it('a bad value names record, column and type; unequal lengths are refused; nothing is kept', async () => {
+    const table = uniqueTable('copy_cols_bad');
+    await db.execute(`create table ${table} (a int4, b text)`);
+    const b: unknown[] = Array.from({ length: 300_000 }, (_, i) => `v${i}`);
+    b[234_567] = 42;
+    const error = await rejectionOf(pool.copyColumnsToTable(table, { columns: { a: new Int32Array(300_000), b } }));
+    expect(error).toBeInstanceOf(CopyDataError);
+    expect(error).toMatchObject({ recordIndex: 234_567, column: 'b', valueType: 'number' });
+    const unequal = await rejectionOf(db.copyColumnsToTable(table, { columns: { a: new Int32Array(3), b: ['x'] } }));
+    expect(unequal).toBeInstanceOf(InterfaceError);
+    expect((unequal as Error).message).toMatch(/column "b" has 1 values but "a" has 3/);
+    expect(await db.fetchval(`select count(*)::int from ${table}`)).toBe(0);
+    await db.execute(`drop table ${table}`);
+  });
+});
