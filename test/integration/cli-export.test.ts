@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duckRows, runCli, sqlPath } from '../support/cli-runner.js';
 import { testDsn, uniqueTable, withConnection } from '../support/server.js';
@@ -178,7 +178,7 @@ describe('pgloom export', () => {
 });
 
 /** µs since 1970 of row i's ts, read from the Arrow vector (its values are BigInt64). */
-function tsMicros(arrow: ReturnType<typeof tableFromIPC>, i: number): bigint {
+function tsMicros(arrow: Table, i: number): bigint {
   const column = arrow.getChild('ts')!;
   let offset = i;
   for (const data of column.data) {
