@@ -5,7 +5,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, PostgresError } from '../main/index.js';
 import { ExitCode, UsageError } from './exit-codes.js';
+import { copyBetweenServers } from './copy-command.js';
 import { exportQuery } from './export/export-command.js';
+import { importFile } from './import/import-command.js';
 import { FORMATS } from './formats.js';
 import { secretsOf, withoutPasswords } from './secrets.js';
 
@@ -58,6 +60,38 @@ function buildProgram(report: (message: string) => void): Command {
       const started = performance.now();
       const rows = await exportQuery(sql, options);
       report(`exported ${rows} rows to ${options.out === '-' ? 'stdout' : options.out} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    });
+
+  program
+    .command('import')
+    .description('load a file into a table by COPY, in one transaction')
+    .argument('<file>', 'the file to load')
+    .requiredOption('-t, --table <table>', 'the target table (a name, quoted as given; see --schema)')
+    .option('-s, --schema <schema>', 'the table\'s schema (default: the search_path)')
+    .addOption(new Option('-f, --format <format>', 'input format (default: from the file extension)').choices(FORMATS))
+    .option('--create', 'create the table when it does not exist, from the file\'s columns (docs/cli.md)')
+    .option('--dsn <dsn>', DSN_HELP)
+    .option('-q, --quiet', 'no progress bar')
+    .action(async (file: string, options: { table: string; schema?: string; format?: string; create?: boolean; dsn?: string; quiet?: boolean }) => {
+      const started = performance.now();
+      const rows = await importFile(file, options);
+      report(`imported ${rows} rows into ${options.table} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    });
+
+  program
+    .command('copy')
+    .description('copy a table (or a query\'s rows) from one server to another, as columns')
+    .requiredOption('--from <dsn>', 'the source server')
+    .requiredOption('--to <dsn>', 'the target server')
+    .requiredOption('-t, --table <table>', 'the table to fill on the target (and to read on the source, without --query)')
+    .option('-s, --schema <schema>', 'the table\'s schema')
+    .option('--query <sql>', 'read this query\'s rows on the source instead of the whole table')
+    .option('--batch-rows <n>', 'rows per batch (default 65536)', positiveInteger)
+    .option('-q, --quiet', 'no progress bar')
+    .action(async (options: { from: string; to: string; table: string; schema?: string; query?: string; quiet?: boolean; batchRows?: number }) => {
+      const started = performance.now();
+      const rows = await copyBetweenServers(options);
+      report(`copied ${rows} rows into ${options.table} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     });
 
   return program;

@@ -1,0 +1,70 @@
+// `pgloom import FILE --table T`: loads a file by COPY in one transaction (a failure leaves the
+// table as it was, and a table --create made is not left behind).
+
+import { access } from 'node:fs/promises';
+import type { PooledConnection } from '../../main/index.js';
+import { chooseDsn, openPool } from '../database.js';
+import { chooseFormat, type FileFormat } from '../formats.js';
+import { startProgress } from '../progress.js';
+import { CsvSource } from './csv-source.js';
+import type { FileSource } from './file-source.js';
+import { NdjsonSource } from './ndjson-source.js';
+import { createTableSql, missingColumns, qualifiedName, tableColumns, type TableRef, type TargetColumn } from './target-table.js';
+
+export interface ImportOptions {
+  table: string;
+  schema?: string;
+  format?: string;
+  create?: boolean;
+  dsn?: string;
+  quiet?: boolean;
+}
+
+async function openSource(format: FileFormat, path: string): Promise<FileSource> {
+  switch (format) {
+    case 'csv': return CsvSource.open(path);
+    case 'ndjson': return NdjsonSource.open(path);
+    case 'arrow': return (await import('./arrow-source.js')).ArrowSource.open(path);
+    case 'parquet': return (await import('./parquet-source.js')).ParquetSource.open(path);
+  }
+}
+
+/** The table's columns that the file fills, creating the table first with --create. */
+async function prepareTable(db: PooledConnection, ref: TableRef, source: FileSource, create: boolean, path: string): Promise<TargetColumn[]> {
+  const fileColumns = await source.columns();
+  let table = await tableColumns(db, ref);
+  if (table === undefined) {
+    if (!create) throw new Error(`table ${qualifiedName(ref)} does not exist: create it first, or add --create to create it from the file's columns`);
+    await db.execute(createTableSql(ref, fileColumns));
+    table = await tableColumns(db, ref);
+  }
+  const missing = missingColumns(fileColumns.map((column) => column.name), table!);
+  if (missing.length > 0) {
+    throw new Error(`${path} has columns that table ${qualifiedName(ref)} lacks: ${missing.map((name) => JSON.stringify(name)).join(', ')} (the table has ${table!.map((column) => JSON.stringify(column.name)).join(', ')})`);
+  }
+  const byName = new Map(table!.map((column) => [column.name, column]));
+  return fileColumns.map((column) => byName.get(column.name)!);
+}
+
+/** Runs the import; returns the rows loaded. */
+export async function importFile(path: string, options: ImportOptions): Promise<number> {
+  const format = chooseFormat(options.format, path);
+  try {
+    await access(path);
+  } catch {
+    throw new Error(`cannot read ${path}: no such file (or no permission to read it)`);
+  }
+  const source = await openSource(format, path);
+  const ref: TableRef = { table: options.table, schema: options.schema };
+  const pool = openPool(chooseDsn(options.dsn));
+  const progress = startProgress(`import ${format}`, options.quiet === true, source.total);
+  try {
+    return await pool.transaction(async (db) => {
+      const targets = await prepareTable(db, ref, source, options.create === true, path);
+      return source.load(db, ref, targets, (rows, bytes) => progress.update(rows, bytes));
+    });
+  } finally {
+    progress.stop();
+    await pool.close();
+  }
+}
