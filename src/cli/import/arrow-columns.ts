@@ -79,7 +79,7 @@ export function arrowBatchColumns(batch: A.RecordBatch, targets: ReadonlyMap<str
     for (let row = 0; row < vector.length; row++) {
       const value = vector.get(row) as unknown;
       if (value === null || value === undefined) values[row] = null;
-      else if (toJson) values[row] = typeof value === 'string' ? new JsonText(value) : plain(value);
+      else if (toJson) values[row] = new JsonText(typeof value === 'string' ? value : JSON.stringify(plain(value)));
       else if (A.DataType.isDate(type)) values[row] = new Date(value as number);
       else values[row] = typeof value === 'object' && !ArrayBuffer.isView(value) ? JSON.stringify(plain(value)) : value;
     }

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { PooledConnection } from '../../main/index.js';
+import { JsonText, type PooledConnection } from '../../main/index.js';
 import { copiedRows, type FileColumn, type FileSource, type LoadProgress } from './file-source.js';
 import type { TableRef, TargetColumn } from './target-table.js';
 
@@ -14,15 +14,17 @@ const SAMPLE_LINES = 1000;
 
 /**
  * Top-level integers beyond 2^53 quoted, so that JSON.parse keeps every digit (int8 and numeric
- * columns take decimal strings). Strings are matched first, so digits inside them are untouched;
- * nested values keep JSON.parse's numbers.
+ * columns take decimal strings); bare NaN and ±Infinity (which DuckDB and Python write, though
+ * JSON has no such words) quoted, for float columns. Strings are matched first, so nothing inside
+ * them is touched; nested values keep JSON.parse's numbers.
  */
 export function quoteBigIntegers(line: string): string {
   let depth = 0;
-  return line.replace(/"(?:[^"\\]|\\.)*"|[{}[\]]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
+  return line.replace(/"(?:[^"\\]|\\.)*"|[{}[\]]|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
     const first = token[0];
     if (first === '{' || first === '[') depth++;
     else if (first === '}' || first === ']') depth--;
+    else if (token === 'NaN' || token.endsWith('Infinity')) return `"${token}"`;
     else if (first !== '"' && depth === 1 && token.length > 15 && /^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) return `"${token}"`;
     return token;
   });
@@ -69,6 +71,8 @@ function fitter(typeName: string): (value: unknown) => unknown {
     case 'float4': case 'float8': return (value) => (typeof value === 'string' ? Number(value) : value);
     case 'text': case 'varchar': case 'bpchar': case 'name': return (value) => (typeof value === 'object' && value !== null ? JSON.stringify(value) : typeof value === 'string' ? value : String(value));
     case 'numeric': case 'int8': return (value) => (typeof value === 'number' ? String(value) : value);
+    // The CLI's pool sends json strings verbatim (json: 'string'): each value goes as its JSON text.
+    case 'json': case 'jsonb': return (value) => new JsonText(JSON.stringify(value));
     default: return (value) => value;
   }
 }
