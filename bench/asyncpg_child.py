@@ -1,6 +1,6 @@
 """asyncpg (Debian's python3-asyncpg with uvloop) running one bench workload, for the asyncpg
 column: prints the same JSON figures as the Node children. Run with Debian's /usr/bin/python3.
-Args: kind ('rows' or 'calls'), workload, count, dsn, sql (rows) — see bench/asyncpg.ts."""
+Args: kind ('rows', 'calls' or 'copy'), workload, count, dsn, then sql (rows) or table DDL and columns (copy) — see bench/asyncpg.ts."""
 
 import asyncio
 import json
@@ -71,11 +71,41 @@ async def calls(workload, count, dsn):
         await pool.close()
 
 
+async def copy_in(count, dsn, ddl, columns):
+    """copy_records_to_table of `count` rows of the copy-in workload (bench/copy-in.ts), made before the clock starts."""
+    import datetime
+    import decimal
+    import os
+    start = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    second = datetime.timedelta(seconds=1)
+    rows = [(i, i * 1.5, f"name-{i}", start + i * second, i % 2 == 0, i * 1000, decimal.Decimal(f"{i * 1.1:.2f}"))
+            for i in range(count)]
+    table = f"bench_copy_in_asyncpg_{os.getpid()}"
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f"create unlogged table {table} {ddl}")
+        await conn.copy_records_to_table(table, columns=columns, records=rows[:max(1, count // 10)])
+        await conn.execute(f"truncate {table}")
+        started = time.perf_counter()
+        await conn.copy_records_to_table(table, columns=columns, records=rows)
+        wall = (time.perf_counter() - started) * 1000
+        found = await conn.fetchval(f"select count(*) from {table}")
+        if found != count:
+            raise SystemExit(f"asyncpg copied {found} rows, expected {count}")
+        return {"client": "asyncpg", "workload": "copy-in", "rows": count, "wallMs": wall,
+                "loopP99Ms": -1, "loopMaxMs": -1, "peakRssMb": peak_rss_mb()}
+    finally:
+        await conn.execute(f"drop table if exists {table}")
+        await conn.close()
+
+
 def main():
     kind, workload, count, dsn = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     uvloop.install()
     if kind == "rows":
         figures = asyncio.run(rows(workload, count, dsn, sys.argv[5], sys.argv[6]))
+    elif kind == "copy":
+        figures = asyncio.run(copy_in(count, dsn, sys.argv[5], sys.argv[6].split(",")))
     else:
         figures = asyncio.run(calls(workload, count, dsn))
     print(json.dumps(figures))

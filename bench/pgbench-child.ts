@@ -21,7 +21,8 @@ function callOf(query: PgbenchQuery, session: PgbenchSession): (() => Promise<nu
       const { copy } = session;
       if (copy === undefined) return undefined;
       const rows = writtenRows(query);
-      return () => copy(query.sql, rows);
+      const target = { table: query.table!, columns: query.columns! };
+      return () => copy(query.sql, rows, target);
     }
   }
 }

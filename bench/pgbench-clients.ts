@@ -11,13 +11,22 @@ import { copyText } from './copy-text.js';
 
 type Rows = readonly (readonly unknown[])[];
 
+/** Where a copy's rows go (the APIs that take a table rather than COPY's SQL). */
+export interface CopyTarget {
+  table: string;
+  columns: readonly string[];
+}
+
+/** 'COPY 10000' → 10000. */
+const copiedRows = (tag: string) => Number(tag.slice('COPY '.length));
+
 export interface PgbenchSession {
   /** Run a query; resolves with the rows returned. */
   fetch(sql: string, args: readonly unknown[]): Promise<number>;
   /** Run one INSERT per row; resolves with the rows written. */
   batch(sql: string, rows: Rows): Promise<number>;
   /** COPY the rows in; resolves with the rows written. Absent where the client has no COPY API. */
-  copy?: (sql: string, rows: Rows) => Promise<number>;
+  copy?: (sql: string, rows: Rows, target: CopyTarget) => Promise<number>;
 }
 
 export interface PgbenchClient {
@@ -46,6 +55,7 @@ function openPgloom(name: 'pgloom-pool-1w' | 'pgloom-pool', dsn: string, connect
       await pool.executemany(sql, rows);
       return rows.length;
     },
+    copy: async (_sql, rows, target) => copiedRows(await pool.copyRecordsToTable(target.table, { records: rows, columns: target.columns })),
   };
   return {
     sessions: Array.from({ length: connections }, () => session),
@@ -67,6 +77,7 @@ async function openPgloomConnect(dsn: string, connections: number): Promise<Pgbe
         await db.executemany(sql, rows);
         return rows.length;
       },
+      copy: async (_sql, rows, target) => copiedRows(await db.copyRecordsToTable(target.table, { records: rows, columns: target.columns })),
     })),
     execute: async (sql) => {
       await all[0].execute(sql);

@@ -94,7 +94,8 @@ export function writeBenchReadme(run: RunResults, tiny: TinyRun | undefined = la
       `the single-threaded peers); \`pgloom-pool\` is the default pool (a worker per core) with ${pgbench.connections} connections in all; \`pgloom-connect\` is`,
       `${pgbench.connections} \`connect()\` connections decoding on the main thread, like the peers' connections. pg and postgres.js`,
       'have no executemany: pg runs the 1,000 INSERTs one after another, postgres.js pipelines them, each in a transaction',
-      '(executemany is atomic in pgloom and asyncpg); both write COPY text by hand (pg through pg-copy-streams). A client',
+      '(executemany is atomic in pgloom and asyncpg); both write COPY text by hand (pg through pg-copy-streams); pgloom and',
+      'asyncpg use copy_records_to_table / copyRecordsToTable (binary COPY). A client',
       'with no API for a query has a `pending` cell, never a figure: the first geometric mean is over the queries every client',
       'ran, the second over all of them for the clients that ran them all. The rows written are counted in the table after each run.',
       '',
@@ -112,7 +113,6 @@ export function writeBenchReadme(run: RunResults, tiny: TinyRun | undefined = la
   const reasons = [...new Set(run.pgbench?.clients.flatMap((c) => Object.values(c.pending)) ?? [])];
   const pending = [
     ...(run.pgbench === undefined ? ['the pgbench suite (not in this run)'] : reasons.map((reason) => `the pgbench cells marked pending (${reason})`)),
-    'copy-in (pgloom has no COPY yet: a later issue)',
   ];
   lines.push(`Pending: ${pending.join('; ')}.`, '');
   if (tiny !== undefined) lines.push(...tinyReadmeLines(tiny));

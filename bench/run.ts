@@ -1,6 +1,7 @@
 // `npm run bench`: every client in its own process, alternating clients round by round, against
-// one PostgreSQL (DATABASE_URL, or an embedded one started here). Three suites (`--suites`, all by
-// default): rows (large results), calls (query rates) and pgbench (asyncpg's benchmark queries).
+// one PostgreSQL (DATABASE_URL, or an embedded one started here). Four suites (`--suites`, all by
+// default): rows (large results), calls (query rates), pgbench (asyncpg's benchmark queries) and
+// copy (copy-in of 1M rows from JS arrays).
 // Prints a table of medians and ratios, and writes bench/results/<date>-<host>.json. Times are
 // reported, never asserted.
 
@@ -17,10 +18,11 @@ import { loop, median, summarise, type ClientSummary } from './stats.js';
 import { runCallsSuite, type CallSummary } from './calls-suite.js';
 import { runPgbenchSuite, type PgbenchSummary } from './pgbench-suite.js';
 import { asyncpgAvailable, runAsyncpg } from './asyncpg.js';
+import { runCopySuite } from './copy-suite.js';
 import { writeBenchReadme, type RunResults } from './readme.js';
 import { workloadSql, type WorkloadName } from './workloads.js';
 
-const suiteNames = ['rows', 'calls', 'pgbench'] as const;
+const suiteNames = ['rows', 'calls', 'pgbench', 'copy'] as const;
 type SuiteName = (typeof suiteNames)[number];
 
 interface Settings {
@@ -122,6 +124,12 @@ async function main(): Promise<void> {
       const floorMs = floors.length > 0 ? median(floors) : undefined;
       printTable(workload, settings.rows, summaries, floorMs);
       results[workload] = { floorMs, clients: summaries };
+    }
+    if (settings.suites.includes('copy')) {
+      // copy-in: 1M rows from JS arrays into an empty table (bench/copy-in.ts).
+      const copyIn = await runCopySuite(dsn, settings.rows, settings.rounds, withAsyncpg);
+      printTable('copy-in' as WorkloadName, settings.rows, copyIn.clients, copyIn.floorMs);
+      results['copy-in'] = copyIn;
     }
     if (settings.suites.includes('calls')) calls = await runCallsSuite(dsn, settings.rounds, settings.quick, withAsyncpg);
     if (settings.suites.includes('pgbench')) pgbench = await runPgbenchSuite(dsn, { rounds: settings.rounds, quick: settings.quick, withAsyncpg, seconds: settings.pgbenchSeconds });

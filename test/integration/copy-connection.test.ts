@@ -7,7 +7,7 @@ import { Readable, Writable } from 'node:stream';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CopyDataError, QueryAbortedError, QueryTimeoutError, type Connection } from '../../src/main/index.js';
+import { CopyDataError, PostgresError, QueryAbortedError, QueryTimeoutError, type Connection } from '../../src/main/index.js';
 import { connectToTestServer, uniqueTable } from '../support/server.js';
 import { createFamilyTables, mixedRecord, mixedRowsSql, MIXED_COLUMNS, type FamilyTables } from '../support/copy-tables.js';
 import { rejectionOf } from '../support/deadlines.js';
@@ -165,6 +165,24 @@ describe('COPY on connect()', () => {
     const digest = (table: string) => db.fetchrow(`select count(*)::int8 as n, sum(hashtextextended(t::text, 0)::numeric)::text as h from ${table} t`);
     expect(await digest(mine)).toEqual(await digest(theirs));
     await db.execute(`drop table ${mine}; drop table ${theirs}`);
+  });
+
+  it('column types are cached per table until reloadSchemaState, or until the server refuses the COPY', async () => {
+    const table = uniqueTable('copy_cache');
+    await db.execute(`create table ${table} (a int4, b text)`);
+    expect(await db.copyRecordsToTable(table, { records: [[1, 'x']] })).toBe('COPY 1');
+    await db.execute(`alter table ${table} alter column a type int8`);
+    // The cached int4 encoder still runs: the server refuses 4 bytes for an int8 …
+    const stale = await rejectionOf(db.copyRecordsToTable(table, { records: [[2, 'y']] }));
+    expect(stale).toBeInstanceOf(PostgresError);
+    expect((stale as PostgresError).message).toMatch(/insufficient data|incorrect binary data/);
+    // … and the next COPY looks the table up again.
+    expect(await db.copyRecordsToTable(table, { records: [[3n ** 30n, 'z']] })).toBe('COPY 1');
+    await db.execute(`alter table ${table} alter column a type text`);
+    await db.reloadSchemaState();
+    expect(await db.copyRecordsToTable(table, { records: [['four', 'w']] })).toBe('COPY 1');
+    expect(await db.fetch(`select a::text, b from ${table} order by b`, [], { rowMode: 'array' })).toEqual([['four', 'w'], ['1', 'x'], ['205891132094649', 'z']]);
+    await db.execute(`drop table ${table}`);
   });
 
   it('copyFromQuery refuses bind parameters with a clear error', async () => {

@@ -12,7 +12,18 @@ import type { CopyTarget } from './copy-target.js';
 import { binaryRecordChunks } from './record-chunks.js';
 import { binaryColumnChunks, columnarNames, columnarParts } from './column-chunks.js';
 import { columnList, qualifiedTable } from './sql-text.js';
-import { tableColumns } from './table-columns.js';
+import { forgetTableColumns, tableColumns } from './table-columns.js';
+import { PostgresError } from '../../codec/errors/postgres-error.js';
+
+/** Run a binary COPY; a server error (e.g. the table's column types changed since they were cached) drops the cached columns. */
+async function binaryCopy<T>(owner: object, table: string, schemaName: string | undefined, columns: readonly string[] | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof PostgresError) forgetTableColumns(owner, table, schemaName, columns);
+    throw error;
+  }
+}
 
 function checkOptions(method: string, options: unknown, required: string): void {
   if (typeof options !== 'object' || options === null || (options as Record<string, unknown>)[required] === undefined) {
@@ -26,7 +37,7 @@ export async function copyRecordsToTable(owner: object, target: CopyTarget, tabl
   const columns = await tableColumns(owner, target, table, options.schemaName, options.columns);
   const sql = binaryCopyFromStdinSql(table, columns.map((c) => c.name), options.schemaName, options.where);
   const chunks = binaryRecordChunks(options.records, new BinaryRecordEncoder(columns));
-  return target.copyIn(sql, { kind: 'chunks', chunks, owned: true }, options);
+  return binaryCopy(owner, table, options.schemaName, options.columns, () => target.copyIn(sql, { kind: 'chunks', chunks, owned: true }, options));
 }
 
 /** Binary COPY of columnar data, encoded column by column without building rows. */
@@ -36,7 +47,7 @@ export async function copyColumnsToTable(owner: object, target: CopyTarget, tabl
   const parts = columnarParts(options.columns, names, target.catalog);
   const columns = await tableColumns(owner, target, table, options.schemaName, names);
   const sql = binaryCopyFromStdinSql(table, names, options.schemaName, undefined);
-  return target.copyIn(sql, { kind: 'chunks', chunks: binaryColumnChunks(parts, columns), owned: true }, options);
+  return binaryCopy(owner, table, options.schemaName, names, () => target.copyIn(sql, { kind: 'chunks', chunks: binaryColumnChunks(parts, columns), owned: true }, options));
 }
 
 /** COPY FROM STDIN of bytes in the given format, from a Readable, a file, bytes or an iterable. */

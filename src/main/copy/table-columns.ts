@@ -18,6 +18,11 @@ const caches = new WeakMap<object, Map<string, Cached>>();
 // Generated columns take no input; COPY without a column list skips them too.
 const COLUMN_NAMES = "select attname::text from pg_catalog.pg_attribute where attrelid = $1::text::regclass and attnum > 0 and not attisdropped and attgenerated = '' order by attnum";
 
+/** Forget what was learnt of a table (its COPY failed on the server: the table may have changed). */
+export function forgetTableColumns(owner: object, table: string, schemaName: string | undefined, columns: readonly string[] | undefined): void {
+  caches.get(owner)?.delete(`${qualifiedTable(table, schemaName)}${columnList(columns)}`);
+}
+
 export async function tableColumns(owner: object, target: CopyTarget, table: string, schemaName: string | undefined, columns: readonly string[] | undefined): Promise<CopyColumn[]> {
   const qualified = qualifiedTable(table, schemaName);
   const key = `${qualified}${columnList(columns)}`;

@@ -164,6 +164,9 @@ async function run(
             // Chunks made here own their buffer and move; anything else (the caller's bytes) is copied first.
             const chunk = input.owned === true ? next.value : next.value.slice();
             link.send({ type: 'copy-data', id, chunk }, undefined, [chunk.buffer as ArrayBuffer]);
+            // A turn of the event loop per chunk: the chunk leaves now (the link posts at
+            // setImmediate, before this), and encoding the next never holds the loop for several.
+            await new Promise<void>((resolve) => setImmediate(resolve));
           }
         } catch (error) {
           if (stopped) return;

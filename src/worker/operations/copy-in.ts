@@ -19,6 +19,8 @@ const enum State { Waiting, Copying, Finishing, Ended }
 
 const COPY_DATA = 0x64;
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class CopyIn extends Operation {
   private state = State.Waiting;
   private command = '';
@@ -120,7 +122,10 @@ export class CopyIn extends Operation {
         connection.writeRaw(header);
         const roomLeft = connection.writeRaw(chunk);
         this.onChunkWritten?.();
-        if (!roomLeft) await connection.whenWritable();
+        // A socket that takes every write at once would never let the event loop turn: yield a
+        // turn per chunk, so timers run and the server's answer (an early error) is read.
+        if (roomLeft) await nextTurn();
+        else await connection.whenWritable();
         if (this.state !== State.Copying) return;
       }
       this.state = State.Finishing;
