@@ -3,18 +3,17 @@
 // (docs/cli.md): 0 done, 1 failed at run time, 2 the command line is wrong.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, PostgresError } from '../main/index.js';
 import { ExitCode, UsageError } from './exit-codes.js';
-import { copyBetweenServers } from './copy-command.js';
-import { exportQuery } from './export/export-command.js';
-import { importFile } from './import/import-command.js';
 import { FORMATS } from './formats.js';
 import { secretsOf, withoutPasswords } from './secrets.js';
 
 const DSN_HELP = 'connection string (default: DATABASE_URL, else the PG* variables: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE…)';
 
+// The commands (and pgloom itself) are imported when one runs: --help and usage errors stay fast.
+
 /** What the user reads on stderr: the cause, and the server's detail and hint when it gave them. */
-function describe(error: unknown): string {
+async function describe(error: unknown): Promise<string> {
+  const { PostgresError } = await import('../main/index.js');
   if (error instanceof PostgresError) {
     const lines = [`${error.message} (SQLSTATE ${error.code})`];
     if (error.detail) lines.push(`detail: ${error.detail}`);
@@ -28,7 +27,8 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-function exitCodeOf(error: unknown): number {
+async function exitCodeOf(error: unknown): Promise<number> {
+  const { ConfigError } = await import('../main/index.js');
   // A malformed DSN or option value is a mistake in what the user typed, like a bad flag.
   return error instanceof UsageError || error instanceof ConfigError ? ExitCode.Usage : ExitCode.Failure;
 }
@@ -58,6 +58,7 @@ function buildProgram(report: (message: string) => void): Command {
     .option('-q, --quiet', 'no progress bar')
     .action(async (sql: string, options: { out: string; format?: string; dsn?: string; quiet?: boolean; batchRows?: number }) => {
       const started = performance.now();
+      const { exportQuery } = await import('./export/export-command.js');
       const rows = await exportQuery(sql, options);
       report(`exported ${rows} rows to ${options.out === '-' ? 'stdout' : options.out} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     });
@@ -74,6 +75,7 @@ function buildProgram(report: (message: string) => void): Command {
     .option('-q, --quiet', 'no progress bar')
     .action(async (file: string, options: { table: string; schema?: string; format?: string; create?: boolean; dsn?: string; quiet?: boolean }) => {
       const started = performance.now();
+      const { importFile } = await import('./import/import-command.js');
       const rows = await importFile(file, options);
       report(`imported ${rows} rows into ${options.table} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     });
@@ -90,6 +92,7 @@ function buildProgram(report: (message: string) => void): Command {
     .option('-q, --quiet', 'no progress bar')
     .action(async (options: { from: string; to: string; table: string; schema?: string; query?: string; quiet?: boolean; batchRows?: number }) => {
       const started = performance.now();
+      const { copyBetweenServers } = await import('./copy-command.js');
       const rows = await copyBetweenServers(options);
       report(`copied ${rows} rows into ${options.table} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     });
@@ -112,7 +115,7 @@ async function main(argv: readonly string[]): Promise<number> {
       // Help and version are not failures; commander has already printed its message.
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
-    process.stderr.write(`pgloom: error: ${withoutPasswords(describe(error), secrets)}\n`);
+    process.stderr.write(`pgloom: error: ${withoutPasswords(await describe(error), secrets)}\n`);
     if (error instanceof UsageError) process.stderr.write('(run pgloom --help for usage)\n');
     return exitCodeOf(error);
   }
