@@ -53,6 +53,9 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
   let out: OutputFile | undefined;
   let rows = 0;
   let started = false;
+  // Ctrl-C: no half-written file is left behind (the temporary file is removed), exit 130 as shells expect.
+  const interrupted = () => void (out?.abandon() ?? Promise.resolve()).finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
   try {
     out = new OutputFile(options.out);
     const sink = await sinkFor(format, out);
@@ -73,6 +76,7 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
     await out?.abandon();
     throw error;
   } finally {
+    process.removeListener('SIGINT', interrupted);
     progress.stop();
     await pool.close();
   }

@@ -35,7 +35,13 @@ export class CsvSource implements FileSource {
     const names = (await this.columns()).map((column) => column.name);
     const source = createReadStream(this.path);
     let bytes = 0;
-    source.on('data', (chunk) => progress(0, (bytes += chunk.length)));
+    let lines = -1; // the header is not a row
+    source.on('data', (data: string | Buffer) => {
+      const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+      // Line breaks approximate rows for the bar (a quoted field may hold one); COPY's count is exact.
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+      progress(Math.max(0, lines), (bytes += chunk.length));
+    });
     const tag = await db.copyToTable(table.table, { source, format: 'csv', header: true, columns: names, schemaName: table.schema });
     return copiedRows(tag);
   }

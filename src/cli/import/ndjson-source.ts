@@ -130,7 +130,7 @@ export class NdjsonSource implements FileSource {
       for await (const { line, number } of lines) {
         const object = parseLine(line, number, path);
         for (const key of Object.keys(object)) {
-          if (!known.has(key)) throw new Error(`${path}:${number}: key ${JSON.stringify(key)} is not a column of the table`);
+          if (!known.has(key)) throw new Error(`${path}:${number}: key ${JSON.stringify(key)} is not among the columns loaded, which are taken from the keys of the first ${SAMPLE_LINES} lines (${names.join(', ')})`);
         }
         const record = new Array<unknown>(names.length);
         for (let i = 0; i < names.length; i++) {
