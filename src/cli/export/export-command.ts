@@ -59,7 +59,7 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
   try {
     out = new OutputFile(options.out);
     const sink = await sinkFor(format, out);
-    for await (const batch of pool.stream<unknown>(sql)) {
+    for await (const batch of pool.stream<unknown>(sql, [], { highWaterMark: 4 })) {
       if (!started) {
         await sink.start(batch.schema);
         started = true;

@@ -15,6 +15,9 @@ import type { OutputFile } from './output-file.js';
 
 type Wasm = typeof ParquetWasm;
 
+/** Row groups of this many rows at most (parquet-rs' default, 1M, held a whole export's encoding back). */
+const ROW_GROUP_ROWS = 131_072;
+
 /** Loaded on first use: CSV and ndjson exports never pay for the WebAssembly module. */
 async function loadParquetWasm(): Promise<Wasm> {
   return (await import('parquet-wasm')) as Wasm;
@@ -45,7 +48,7 @@ export class ParquetSink implements BatchSink {
       },
       { highWaterMark: 1 },
     );
-    const properties = new wasm.WriterPropertiesBuilder().setCompression(wasm.Compression.SNAPPY).setCreatedBy('pgloom').build();
+    const properties = new wasm.WriterPropertiesBuilder().setCompression(wasm.Compression.SNAPPY).setMaxRowGroupSize(ROW_GROUP_ROWS).setCreatedBy('pgloom').build();
     // Not awaited here: parquet-wasm reads the first batch (for the schema) before it resolves.
     this.written = wasm.transformParquetStream(input, properties).then((parquet) => this.copyToFile(parquet as ReadableStream<Uint8Array>));
     this.written.catch((error: unknown) => {
