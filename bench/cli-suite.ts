@@ -1,22 +1,19 @@
 // The CLI suite: `pgloom import` of a 500K-line CSV beside pg + pg-copy-streams piping the same
 // file (and csv-parse + copyRecordsToTable, the alternative the CLI measured against), and
-// `pgloom export` of 1M rows to Parquet beside the plain columnar fetch (pool.stream). The CLI is
-// timed as a whole process (start-up included), as a shell script would see it; the others
-// in-process, their connect and pool start included. Times are printed, never asserted.
+// `pgloom export` of 1M rows to Parquet beside the plain columnar fetch (pool.stream). Every
+// entry is timed as a whole process (start-up included), as a shell script would see it; the
+// peers' processes only import their library, connect and do the work.
+// Times are printed, never asserted.
 // Alone: node dist/bench/cli-suite.js DSN [--quick]
 
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { parse } from 'csv-parse';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { connect, createPool } from '../src/main/index.js';
+import { connect } from '../src/main/index.js';
 import { median } from './stats.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -45,9 +42,15 @@ function timeCli(args: string[]): number {
   return performance.now() - started;
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
+const mainModule = fileURLToPath(new URL('../src/main/index.js', import.meta.url));
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A peer's work as a process of its own: ES module source given the DSN as process.argv[1]. */
+function timeProcess(source: string, dsn: string): number {
   const started = performance.now();
-  await run();
+  // Run from the project's root, where its node_modules resolve the peers' packages.
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', source, dsn], { encoding: 'utf8', cwd: projectRoot });
+  if (run.status !== 0) throw new Error(`peer process failed: ${run.stderr}`);
   return performance.now() - started;
 }
 
@@ -66,39 +69,33 @@ export async function runCliSuite(dsn: string, quick: boolean): Promise<void> {
       await db.execute('truncate bench_cli_staging');
       times['pgloom import (CLI process)'].push(timeCli(['import', csv, '--table', 'bench_cli_staging', '--dsn', dsn]));
       await db.execute('truncate bench_cli_staging');
-      times['pg + pg-copy-streams'].push(await timed(async () => {
-        const client = new pg.Client({ connectionString: dsn });
+      times['pg + pg-copy-streams'].push(timeProcess(`
+        import { createReadStream } from 'node:fs';
+        import { pipeline } from 'node:stream/promises';
+        import pg from 'pg';
+        import copyStreams from 'pg-copy-streams';
+        const client = new pg.Client({ connectionString: process.argv[1] });
         await client.connect();
-        try {
-          await pipeline(createReadStream(csv), client.query(copyFrom('copy bench_cli_staging from stdin (format csv, header)')));
-        } finally {
-          await client.end();
-        }
-      }));
+        await pipeline(createReadStream(${JSON.stringify(csv)}), client.query(copyStreams.from('copy bench_cli_staging from stdin (format csv, header)')));
+        await client.end();`, dsn));
       await db.execute('truncate bench_cli_staging');
-      times['csv-parse + copyRecordsToTable'].push(await timed(async () => {
-        const pool = createPool(dsn, { workers: 1 });
-        try {
-          const records = createReadStream(csv).pipe(parse({ from_line: 2 })) as AsyncIterable<string[]>;
-          async function* typed(): AsyncGenerator<unknown[]> {
-            for await (const r of records) yield [r[0], r[1], r[2], r[3], r[4] === 'true', r[5]];
-          }
-          await pool.copyRecordsToTable('bench_cli_staging', { records: typed() });
-        } finally {
-          await pool.close();
-        }
-      }));
+      times['csv-parse + copyRecordsToTable'].push(timeProcess(`
+        import { createReadStream } from 'node:fs';
+        import { parse } from 'csv-parse';
+        import { createPool } from ${JSON.stringify(mainModule)};
+        const pool = createPool(process.argv[1], { workers: 1 });
+        const records = createReadStream(${JSON.stringify(csv)}).pipe(parse({ from_line: 2 }));
+        async function* typed() { for await (const r of records) yield [r[0], r[1], r[2], r[3], r[4] === 'true', r[5]]; }
+        await pool.copyRecordsToTable('bench_cli_staging', { records: typed() });
+        await pool.close();`, dsn));
       times['pgloom export parquet (CLI process)'].push(timeCli(['export', EXPORT_SQL(exportRows), '--out', join(dir, 'out.parquet'), '--dsn', dsn]));
-      times['pool.stream, columns only'].push(await timed(async () => {
-        const pool = createPool(dsn, { workers: 1 });
-        try {
-          let n = 0;
-          for await (const batch of pool.stream(EXPORT_SQL(exportRows))) n += batch.numRows;
-          if (n !== exportRows) throw new Error(`streamed ${n} rows`);
-        } finally {
-          await pool.close();
-        }
-      }));
+      times['pool.stream, columns only'].push(timeProcess(`
+        import { createPool } from ${JSON.stringify(mainModule)};
+        const pool = createPool(process.argv[1], { workers: 1 });
+        let n = 0;
+        for await (const batch of pool.stream(${JSON.stringify(EXPORT_SQL(exportRows))})) n += batch.numRows;
+        if (n !== ${exportRows}) throw new Error('streamed ' + n + ' rows');
+        await pool.close();`, dsn));
     }
     console.log(`\ncli: CSV import of ${lines.toLocaleString()} lines, export of ${exportRows.toLocaleString()} rows (median of ${rounds})`);
     for (const [name, values] of Object.entries(times)) console.log(`  ${name.padEnd(40)} ${median(values).toFixed(0).padStart(8)} ms`);

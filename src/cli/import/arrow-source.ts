@@ -4,15 +4,14 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import * as A from 'apache-arrow';
-import type { PooledConnection } from '../../main/index.js';
 import { arrowBatchColumns, sqlTypeOf } from './arrow-columns.js';
-import { copiedRows, type FileColumn, type FileSource, type LoadProgress } from './file-source.js';
+import { copiedRows, type CopySession, type FileColumn, type FileSource, type LoadProgress } from './file-source.js';
 import type { TableRef, TargetColumn } from './target-table.js';
 
 /** Loads Arrow batches from any source of them: shared by the Arrow and Parquet imports. */
 export async function loadArrowBatches(
   batches: AsyncIterable<A.RecordBatch>,
-  db: PooledConnection,
+  db: CopySession,
   table: TableRef,
   targets: readonly TargetColumn[],
   progress: LoadProgress,
@@ -69,7 +68,7 @@ export class ArrowSource implements FileSource {
     }
   }
 
-  async load(db: PooledConnection, table: TableRef, targets: readonly TargetColumn[], progress: LoadProgress): Promise<number> {
+  async load(db: CopySession, table: TableRef, targets: readonly TargetColumn[], progress: LoadProgress): Promise<number> {
     const { reader, bytes } = await this.reader();
     return loadArrowBatches(reader, db, table, targets, progress, bytes);
   }

@@ -5,8 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse } from 'csv-parse';
-import type { PooledConnection } from '../../main/index.js';
-import { copiedRows, type FileColumn, type FileSource, type LoadProgress } from './file-source.js';
+import { copiedRows, type CopySession, type FileColumn, type FileSource, type LoadProgress } from './file-source.js';
 import type { TableRef, TargetColumn } from './target-table.js';
 
 export class CsvSource implements FileSource {
@@ -31,7 +30,7 @@ export class CsvSource implements FileSource {
     throw new Error(`${this.path} is empty: a CSV file needs a header line naming its columns`);
   }
 
-  async load(db: PooledConnection, table: TableRef, _targets: readonly TargetColumn[], progress: LoadProgress): Promise<number> {
+  async load(db: CopySession, table: TableRef, _targets: readonly TargetColumn[], progress: LoadProgress): Promise<number> {
     const names = (await this.columns()).map((column) => column.name);
     const source = createReadStream(this.path);
     let bytes = 0;

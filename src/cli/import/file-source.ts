@@ -2,8 +2,11 @@
 // checking them against the table), and the load itself on a connection inside the import's
 // transaction.
 
-import type { PooledConnection } from '../../main/index.js';
+import type { Connection } from '../../main/index.js';
 import type { TableRef, TargetColumn } from './target-table.js';
+
+/** What an import needs of a connection: a Connection (inline) and a PooledConnection both fit. */
+export type CopySession = Pick<Connection, 'execute' | 'fetch' | 'fetchval' | 'copyToTable' | 'copyRecordsToTable' | 'copyColumnsToTable'>;
 
 export interface FileColumn {
   name: string;
@@ -21,7 +24,7 @@ export interface FileSource {
   readonly total: { amount: number; unit: 'rows' | 'bytes' } | undefined;
   columns(): Promise<FileColumn[]>;
   /** Load every row into the table; returns the rows loaded. */
-  load(db: PooledConnection, table: TableRef, targets: readonly TargetColumn[], progress: LoadProgress): Promise<number>;
+  load(db: CopySession, table: TableRef, targets: readonly TargetColumn[], progress: LoadProgress): Promise<number>;
 }
 
 /** The row count of a COPY's command tag ('COPY 42'). */

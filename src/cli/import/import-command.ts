@@ -2,12 +2,12 @@
 // table as it was, and a table --create made is not left behind).
 
 import { access } from 'node:fs/promises';
-import type { PooledConnection } from '../../main/index.js';
+import { connect } from '../../main/index.js';
 import { chooseDsn, openPool } from '../database.js';
 import { chooseFormat, type FileFormat } from '../formats.js';
 import { startProgress } from '../progress.js';
 import { CsvSource } from './csv-source.js';
-import type { FileSource } from './file-source.js';
+import type { CopySession, FileSource } from './file-source.js';
 import { NdjsonSource } from './ndjson-source.js';
 import { createTableSql, missingColumns, qualifiedName, tableColumns, type TableRef, type TargetColumn } from './target-table.js';
 
@@ -30,7 +30,7 @@ async function openSource(format: FileFormat, path: string): Promise<FileSource>
 }
 
 /** The table's columns that the file fills, creating the table first with --create. */
-async function prepareTable(db: PooledConnection, ref: TableRef, source: FileSource, create: boolean, path: string): Promise<TargetColumn[]> {
+async function prepareTable(db: CopySession, ref: TableRef, source: FileSource, create: boolean, path: string): Promise<TargetColumn[]> {
   const fileColumns = await source.columns();
   let table = await tableColumns(db, ref);
   if (table === undefined) {
@@ -56,15 +56,30 @@ export async function importFile(path: string, options: ImportOptions): Promise<
   }
   const source = await openSource(format, path);
   const ref: TableRef = { table: options.table, schema: options.schema };
-  const pool = openPool(chooseDsn(options.dsn));
   const progress = startProgress(`import ${format}`, options.quiet === true, source.total);
+  const work = async (db: CopySession) => {
+    const targets = await prepareTable(db, ref, source, options.create === true, path);
+    return source.load(db, ref, targets, (rows, bytes) => progress.update(rows, bytes));
+  };
+  const dsn = chooseDsn(options.dsn);
   try {
-    return await pool.transaction(async (db) => {
-      const targets = await prepareTable(db, ref, source, options.create === true, path);
-      return source.load(db, ref, targets, (rows, bytes) => progress.update(rows, bytes));
-    });
+    if (format === 'csv') {
+      // The server parses CSV: there is nothing to decode or encode, so no worker thread is started
+      // (it would only add start-up time): one connection on this thread.
+      const db = await (dsn === undefined ? connect() : connect(dsn));
+      try {
+        return await db.transaction(work);
+      } finally {
+        await db.close();
+      }
+    }
+    const pool = openPool(dsn);
+    try {
+      return await pool.transaction(work);
+    } finally {
+      await pool.close();
+    }
   } finally {
     progress.stop();
-    await pool.close();
   }
 }

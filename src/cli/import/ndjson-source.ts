@@ -5,8 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { JsonText, type PooledConnection } from '../../main/index.js';
-import { copiedRows, type FileColumn, type FileSource, type LoadProgress } from './file-source.js';
+import { JsonText } from '../../main/index.js';
+import { copiedRows, type CopySession, type FileColumn, type FileSource, type LoadProgress } from './file-source.js';
 import type { TableRef, TargetColumn } from './target-table.js';
 
 /** Lines --create looks at to choose the column types. */
@@ -120,7 +120,7 @@ export class NdjsonSource implements FileSource {
     return [...kinds].map(([name, seen]) => ({ name, sqlType: merge(seen) }));
   }
 
-  async load(db: PooledConnection, table: TableRef, targets: readonly TargetColumn[], progress: LoadProgress): Promise<number> {
+  async load(db: CopySession, table: TableRef, targets: readonly TargetColumn[], progress: LoadProgress): Promise<number> {
     const fits = targets.map((target) => fitter(target.typeName));
     const names = targets.map((target) => target.name);
     const known = new Set(names);

@@ -4,10 +4,9 @@
 import { openAsBlob } from 'node:fs';
 import * as A from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm';
-import type { PooledConnection } from '../../main/index.js';
 import { sqlTypeOf } from './arrow-columns.js';
 import { loadArrowBatches } from './arrow-source.js';
-import type { FileColumn, FileSource, LoadProgress } from './file-source.js';
+import type { CopySession, FileColumn, FileSource, LoadProgress } from './file-source.js';
 import type { TableRef, TargetColumn } from './target-table.js';
 
 const BATCH_ROWS = 65_536;
@@ -39,7 +38,7 @@ export class ParquetSource implements FileSource {
     return A.tableFromIPC(this.file.schema().intoIPCStream()).schema;
   }
 
-  async load(db: PooledConnection, table: TableRef, targets: readonly TargetColumn[], progress: LoadProgress): Promise<number> {
+  async load(db: CopySession, table: TableRef, targets: readonly TargetColumn[], progress: LoadProgress): Promise<number> {
     const stream = (await this.file.stream({ batchSize: BATCH_ROWS })) as ReadableStream<ParquetWasm.RecordBatch>;
     async function* arrowBatches(): AsyncGenerator<A.RecordBatch> {
       const reader = stream.getReader();

@@ -1,7 +1,8 @@
 // The table an import loads: its columns and types as the server describes them, and --create's
 // CREATE TABLE from the columns a file declares.
 
-import type { PooledConnection } from '../../main/index.js';
+
+import type { CopySession } from './file-source.js';
 
 export interface TableRef {
   table: string;
@@ -24,7 +25,7 @@ export function qualifiedName(ref: TableRef): string {
 }
 
 /** The table's columns in order; undefined when the table does not exist. */
-export async function tableColumns(db: PooledConnection, ref: TableRef): Promise<TargetColumn[] | undefined> {
+export async function tableColumns(db: CopySession, ref: TableRef): Promise<TargetColumn[] | undefined> {
   const oid = await db.fetchval<number>('select to_regclass($1)::oid', [qualifiedName(ref)]);
   if (oid === null) return undefined;
   const rows = await db.fetch<{ name: string; type_name: string }>(
