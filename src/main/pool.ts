@@ -335,15 +335,15 @@ export class Pool {
 
   // COPY (docs/copy.md; the logic is in ./copy)
   /** Binary COPY of records (arrays or objects) into `table`, through a worker; resolves with the command tag ('COPY 1000'). */
-  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
+  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, poolCopyTarget(this, this.#core), table, options); } // COPY
   /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
-  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
+  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, poolCopyTarget(this, this.#core), table, options); } // COPY
   /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path (read by the worker), bytes or an iterable. */
-  copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
+  copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(poolCopyTarget(this, this.#core), table, options); } // COPY
   /** COPY `table` TO STDOUT into a Writable, a file path (written by the worker) or a function. */
-  copyFromTable(table: string, options: CopyFromTableOptions): Promise<string> { return copy.copyFromTable(poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), table, options); } // COPY
+  copyFromTable(table: string, options: CopyFromTableOptions): Promise<string> { return copy.copyFromTable(poolCopyTarget(this, this.#core), table, options); } // COPY
   /** COPY (`sql`) TO STDOUT into a Writable, a file path (written by the worker) or a function. */
-  copyFromQuery(sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string> { return copy.copyFromQuery(poolCopyTarget((s, p, o) => this.query(s, p, o), this.#core), sql, params, options); } // COPY
+  copyFromQuery(sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string> { return copy.copyFromQuery(poolCopyTarget(this, this.#core), sql, params, options); } // COPY
 
   /** Run a one-shot query; parameters of custom-encoded types are encoded here (see ParamEncoder). */
   async #runQuery(

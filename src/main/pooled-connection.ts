@@ -364,7 +364,7 @@ export class PooledConnection {
     return sessionCopyTarget({
       lease: this.#hooks.lease,
       catalog: this.#hooks.encoder.catalog,
-      query: (sql, params, options) => this.query(sql, params, options),
+      connection: this,
       nextCallId: () => this.#hooks.nextCallId(),
       checkUsable: () => this.checkUsable(),
       onReply: (reply) => {

@@ -38,7 +38,7 @@ describe('copyColumnsToTable', () => {
   it('300K mixed rows streamed from one table into another as batches, never as rows', async () => {
     const from = uniqueTable('copy_cols_from');
     const to = uniqueTable('copy_cols_to');
-    await db.execute(`create table ${from} (${MIXED_COLUMNS}); create table ${to} (${MIXED_COLUMNS})`);
+    await db.execute(`create unlogged table ${from} (${MIXED_COLUMNS}); create unlogged table ${to} (${MIXED_COLUMNS})`);
     await db.execute(mixedRowsSql(from, 300_000));
     let copied = 0;
     for await (const batch of pool.stream(`select * from ${from}`)) {

@@ -139,6 +139,14 @@ describe('COPY on connect()', () => {
     });
     expect(await rejectionOf(out)).toBeInstanceOf(QueryAbortedError);
     expect(await db.fetchval('select 2')).toBe(2);
+    // An output that fails: the rest is read and dropped, the output's error is the call's.
+    const failing = db.copyFromQuery('select i from generate_series(1, 2000000) i', [], {
+      output: () => {
+        throw new Error('disk full');
+      },
+    });
+    expect(((await rejectionOf(failing)) as Error).message).toBe('disk full');
+    expect(await db.fetchval('select 3')).toBe(3);
     await db.execute(`drop table ${target}`);
   });
 
@@ -157,7 +165,7 @@ describe('COPY on connect()', () => {
   it('1M mixed rows from JS arrays through copyRecordsToTable equal the server\'s own generation of them', async () => {
     const mine = uniqueTable('copy_mixed');
     const theirs = uniqueTable('copy_mixed_sql');
-    await db.execute(`create table ${mine} (${MIXED_COLUMNS}); create table ${theirs} (${MIXED_COLUMNS})`);
+    await db.execute(`create unlogged table ${mine} (${MIXED_COLUMNS}); create unlogged table ${theirs} (${MIXED_COLUMNS})`);
     await db.execute(mixedRowsSql(theirs, 1_000_000));
     const records = Array.from({ length: 1_000_000 }, (_, i) => mixedRecord(i));
     expect(await db.copyRecordsToTable(mine, { records })).toBe('COPY 1000000');
@@ -185,9 +193,34 @@ describe('COPY on connect()', () => {
     await db.execute(`drop table ${table}`);
   });
 
-  it('copyFromQuery refuses bind parameters with a clear error', async () => {
-    const error = await rejectionOf(db.copyFromQuery('select $1', [1], { output: () => undefined }));
-    expect((error as Error).message).toMatch(/COPY cannot take bind parameters/);
-    expect(await writeFile(join(dir, 'x'), 'ok')).toBeUndefined();
+  it('COPY options reach the server: where, CSV null/quote/escape/forceNull/forceNotNull/forceQuote, freeze', async () => {
+    const table = uniqueTable('copy_opts');
+    await db.execute(`create table ${table} (a int4, b text, c text)`);
+    expect(await db.copyRecordsToTable(table, { records: [[1, 'skip', null], [2, 'keep', 'x']], where: "b <> 'skip'" })).toBe('COPY 1');
+    // A string source is a file path: this one does not exist.
+    const options = { format: 'csv', delimiter: '|', quote: '~', escape: '^', null: 'NIL', forceNotNull: ['b'], forceNull: ['c'] } as const;
+    expect(((await rejectionOf(db.copyToTable(table, { source: '3|x|y', ...options }))) as Error).message).toMatch(/ENOENT/);
+    const csv = '3|~a|b~|NIL\n4|NIL|~NIL~\n5|~x^~y~|z\n';
+    expect(await db.copyToTable(table, { source: Buffer.from(csv), ...options })).toBe('COPY 3');
+    expect(await db.fetch(`select a, b, c from ${table} order by a`, [], { rowMode: 'array' })).toEqual([[2, 'keep', 'x'], [3, 'a|b', null], [4, 'NIL', null], [5, 'x~y', 'z']]);
+    const chunks: Uint8Array[] = [];
+    await db.copyFromTable(table, { output: (c) => void chunks.push(c), format: 'csv', columns: ['a', 'b'], forceQuote: ['a'], header: true });
+    expect(Buffer.concat(chunks).toString().split('\n').slice(0, 3)).toEqual(['a,b', '"2",keep', '"3",a|b']);
+    await db.transaction(async () => {
+      await db.execute(`truncate ${table}`);
+      expect(await db.copyToTable(table, { source: Buffer.from('9\tf\tz\n'), freeze: true })).toBe('COPY 1');
+    });
+    await db.execute(`drop table ${table}`);
+  });
+
+  it('copyFromQuery inlines its parameters as literals the server quotes, leaving strings and comments alone', async () => {
+    const chunks: Uint8Array[] = [];
+    const sql = "select $1::int4 + i as n, $2 as s, $3::text as nothing, '$1' as literal, $4::timestamptz as at /* $2 */ from generate_series(1, 2) i where $5 -- $1";
+    const params = [40, "it's; drop table x --", null, new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 6)), true];
+    expect(await db.copyFromQuery(sql, params, { output: (c) => void chunks.push(c), format: 'csv' })).toBe('COPY 2');
+    expect(Buffer.concat(chunks).toString()).toBe(`41,it's; drop table x --,,$1,2024-01-02 03:04:05.006+00\n42,it's; drop table x --,,$1,2024-01-02 03:04:05.006+00\n`);
+    const wrongCount = await rejectionOf(db.copyFromQuery('select $1::int', [1, 2], { output: () => undefined }));
+    expect((wrongCount as Error).message).toMatch(/takes 1 parameter\(s\) but 2 were given/);
+    expect(await db.fetchval('select 4')).toBe(4);
   });
 });

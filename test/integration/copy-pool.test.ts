@@ -49,6 +49,15 @@ describe('COPY through the pool', () => {
     });
   }
 
+  it('copyFromQuery with parameters, through the pool and on a pinned connection', async () => {
+    for (const target of [pool, await pool.acquire()]) {
+      const chunks: Uint8Array[] = [];
+      expect(await target.copyFromQuery('select i, $2::text from generate_series(1, $1) i', [3, 'a"b'], { output: (c) => void chunks.push(c), format: 'csv' })).toBe('COPY 3');
+      expect(Buffer.concat(chunks).toString()).toBe('1,"a""b"\n2,"a""b"\n3,"a""b"\n');
+      if ('release' in target) await target.release();
+    }
+  });
+
   it('file paths: the worker writes the COPY TO file and reads the COPY FROM file', async () => {
     const path = join(dir, 'family.bin');
     expect(await pool.copyFromQuery(`select * from ${tables.source}`, undefined, { output: path, format: 'binary' })).toBe('COPY 5');
@@ -63,7 +72,7 @@ describe('COPY through the pool', () => {
   it('200K mixed rows from JS arrays equal the server\'s own generation of them, and come back out as binary', async () => {
     const mine = uniqueTable('copy_pool_mixed');
     const theirs = uniqueTable('copy_pool_mixed_sql');
-    await db.execute(`create table ${mine} (${MIXED_COLUMNS}); create table ${theirs} (${MIXED_COLUMNS})`);
+    await db.execute(`create unlogged table ${mine} (${MIXED_COLUMNS}); create unlogged table ${theirs} (${MIXED_COLUMNS})`);
     await db.execute(mixedRowsSql(theirs, 200_000));
     const records = Array.from({ length: 200_000 }, (_, i) => mixedRecord(i));
     expect(await pool.copyRecordsToTable(mine, { records })).toBe('COPY 200000');
@@ -117,6 +126,13 @@ describe('COPY through the pool', () => {
       },
     });
     expect(await rejectionOf(out)).toBeInstanceOf(QueryAbortedError);
+    // An output that fails: the worker cancels the COPY, the output's error is the call's.
+    const failedOutput = pool.copyFromQuery('select i from generate_series(1, 5000000) i', [], {
+      output: async () => {
+        throw new Error('disk full');
+      },
+    });
+    expect(((await rejectionOf(failedOutput)) as Error).message).toBe('disk full');
     expect(await db.fetchval(`select count(*)::int from ${target}`)).toBe(0);
     // Every connection comes back, and each one works.
     const answers = await within(Promise.all(Array.from({ length: 8 }, (_, i) => pool.fetchval('select $1::int', [i]))), 10_000, 'queries after the failed COPYs');
@@ -154,7 +170,19 @@ describe('COPY on a pinned connection and connect({ worker: true })', () => {
         throw new Error('gone');
       }
       expect((await rejectionOf(session.copyToTable('copy_tmp', { source: failing(), format: 'csv' })) as Error).message).toBe('gone');
+      const controller = new AbortController();
+      async function* endless() {
+        for (let i = 0; ; i++) {
+          if (i === 5) controller.abort();
+          yield Buffer.from(`${i},x\n`.repeat(1000));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      expect(await rejectionOf(session.copyToTable('copy_tmp', { source: endless(), format: 'csv', signal: controller.signal }))).toBeInstanceOf(QueryAbortedError);
+      const slow = session.copyFromQuery('select i from generate_series(1, 3000000) i', [], { output: () => new Promise((resolve) => setTimeout(resolve, 50)), timeout: 300 });
+      expect(await rejectionOf(slow)).toBeInstanceOf(QueryTimeoutError);
       expect(await session.fetchval('select count(*)::int from copy_tmp')).toBe(2);
+      expect(session.transactionStatus).toBe('idle');
     } finally {
       await session.release();
     }

@@ -12,6 +12,7 @@ import type { CopyTarget } from './copy-target.js';
 import { binaryRecordChunks } from './record-chunks.js';
 import { binaryColumnChunks, columnarNames, columnarParts } from './column-chunks.js';
 import { columnList, qualifiedTable } from './sql-text.js';
+import { inlineParams } from './inline-params.js';
 import { forgetTableColumns, tableColumns } from './table-columns.js';
 import { PostgresError } from '../../codec/errors/postgres-error.js';
 
@@ -64,12 +65,14 @@ export async function copyFromTable(target: CopyTarget, table: string, options: 
   return target.copyOut(sql, copySink(options.output), options);
 }
 
-/** COPY (query) TO STDOUT. COPY takes no bind parameters: see copyFromQuery in docs/copy.md. */
+/** COPY (query) TO STDOUT; `params` are inlined as literals quoted by the server (asyncpg's way). */
 export async function copyFromQuery(target: CopyTarget, sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string> {
   checkOptions('copyFromQuery', options, 'output');
   if (typeof sql !== 'string' || sql.trim() === '') throw new InterfaceError('copyFromQuery needs the query as a non-empty string');
-  if (params !== undefined && (!Array.isArray(params) || params.length > 0)) {
-    throw new InterfaceError('copyFromQuery: COPY cannot take bind parameters; write the values into the query as literals, or copy from a query over a temporary table filled with them');
-  }
-  return target.copyOut(copyToStdoutSql(`(${sql})`, options), copySink(options.output), options);
+  if (params !== undefined && !Array.isArray(params)) throw new InterfaceError('copyFromQuery: params must be an array (one value per $n), or undefined');
+  const sink = copySink(options.output);
+  // COPY takes no bind parameters: the server quotes them as literals (see inline-params.ts).
+  const query = params === undefined || params.length === 0 ? sql : await target.session((session) => inlineParams(session, sql, params));
+  // The newline ends a trailing -- comment of the query before the closing parenthesis.
+  return target.copyOut(copyToStdoutSql(`(${query}\n)`, options), sink, options);
 }

@@ -21,7 +21,16 @@ export interface ColumnType {
   typeOid: number;
 }
 
+/** Calls that run on one and the same connection (copyFromQuery's parameters). */
+export interface CopySession {
+  query(sql: string, params: unknown[]): Promise<{ rows: unknown[][]; columns: ColumnType[] }>;
+  /** The simple protocol: no parameters. */
+  execute(sql: string): Promise<unknown>;
+}
+
 export interface CopyTarget {
+  /** Run `fn` with calls pinned to one connection. */
+  session<T>(fn: (session: CopySession) => Promise<T>): Promise<T>;
   /** This thread's codecs (a pool's main-thread catalog learns types from its results). */
   readonly catalog: TypeCatalog;
   /** Run a query; its rows as arrays and its columns' types. */

@@ -5,7 +5,7 @@ import type { PgConnection } from '../../worker/connection.js';
 import { runCopyIn } from '../../worker/operations/copy-in.js';
 import { runCopyOut } from '../../worker/operations/copy-out.js';
 import { fileChunks, fileConsumer } from '../../worker/operations/copy-files.js';
-import { runQuery } from '../../worker/requests.js';
+import { runQuery, runSimpleQuery } from '../../worker/requests.js';
 import { CallGuard, checkGuardOptions, type GuardOptions } from '../threads/call-guard.js';
 import type { CopyInput, CopySink, CopyTarget } from './copy-target.js';
 import { copyGivenUp } from './give-up.js';
@@ -18,12 +18,14 @@ function startGuard(options: GuardOptions): CallGuard {
 }
 
 export function inlineCopyTarget(engine: PgConnection): CopyTarget {
+  const query: CopyTarget['query'] = async (sql, params) => {
+    const outcome = await runQuery(engine, { sql, paramSets: [params], rowMode: 'array' });
+    return { rows: outcome.rows as unknown[][], columns: outcome.statement.columns.map((c) => ({ name: c.name, typeOid: c.typeOid })) };
+  };
   return {
     catalog: engine.types,
-    async query(sql, params) {
-      const outcome = await runQuery(engine, { sql, paramSets: [params], rowMode: 'array' });
-      return { rows: outcome.rows as unknown[][], columns: outcome.statement.columns.map((c) => ({ name: c.name, typeOid: c.typeOid })) };
-    },
+    query,
+    session: (fn) => fn({ query, execute: (sql) => runSimpleQuery(engine, sql) }),
     async copyIn(sql: string, input: CopyInput, options: GuardOptions) {
       const guard = startGuard(options);
       const chunks = input.kind === 'file' ? fileChunks(input.path) : input.chunks;

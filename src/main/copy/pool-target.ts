@@ -2,6 +2,8 @@
 // the pinned connection's session.
 
 import type { Result } from '../result.js';
+import type { Pool } from '../pool.js';
+import type { PooledConnection } from '../pooled-connection.js';
 import type { PoolCore, SessionLease } from '../threads/pool-core.js';
 import { checkGuardOptions, CallGuard, type GuardOptions } from '../threads/call-guard.js';
 import type { QuerySuccess } from '../../worker/pool/contract.js';
@@ -18,10 +20,15 @@ function queryOf(query: Query): WorkerCopyHost['query'] {
   };
 }
 
-export function poolCopyTarget(query: Query, core: PoolCore): CopyTarget {
+function sessionOf(connection: Pool | PooledConnection) {
+  return { query: queryOf((sql, params, options) => connection.query(sql, params, options)), execute: (sql: string) => connection.execute(sql) };
+}
+
+export function poolCopyTarget(pool: Pool, core: PoolCore): CopyTarget {
   return workerCopyTarget({
     catalog: core.typeState.catalog,
-    query: queryOf(query),
+    query: queryOf((sql, params, options) => pool.query(sql, params, options)),
+    session: (fn) => pool.withConnection((connection) => fn(sessionOf(connection))),
     nextId: () => core.nextId(),
     startGuard: (options) => {
       checkGuardOptions(options);
@@ -41,7 +48,7 @@ export function poolCopyTarget(query: Query, core: PoolCore): CopyTarget {
 export interface SessionCopyHooks {
   lease: SessionLease;
   catalog: TypeCatalog;
-  query: Query;
+  connection: PooledConnection;
   nextCallId(): number;
   /** Throws when the pinned connection was released or lost. */
   checkUsable(): void;
@@ -51,7 +58,8 @@ export interface SessionCopyHooks {
 export function sessionCopyTarget(hooks: SessionCopyHooks): CopyTarget {
   return workerCopyTarget({
     catalog: hooks.catalog,
-    query: queryOf(hooks.query),
+    query: sessionOf(hooks.connection).query,
+    session: (fn) => fn(sessionOf(hooks.connection)),
     nextId: () => hooks.nextCallId(),
     startGuard: (options: GuardOptions) => {
       checkGuardOptions(options);

@@ -8,7 +8,7 @@ import { deserializeError, type CopyInCall, type CopyOutCall, type DataEvent } f
 import type { TypeCatalog } from '../../codec/types/introspected/catalog.js';
 import type { CallGuard, GuardOptions } from '../threads/call-guard.js';
 import type { WorkerLink } from '../threads/worker-link.js';
-import type { ColumnType, CopyInput, CopySink, CopyTarget } from './copy-target.js';
+import type { ColumnType, CopyInput, CopySession, CopySink, CopyTarget } from './copy-target.js';
 import { copyGivenUp } from './give-up.js';
 
 const CHUNKS_IN_FLIGHT = 4;
@@ -27,6 +27,8 @@ export interface WorkerCopyChannel {
 export interface WorkerCopyHost {
   catalog: TypeCatalog;
   query(sql: string, params: unknown[]): Promise<{ rows: unknown[][]; columns: ColumnType[] }>;
+  /** Run `fn` with calls pinned to one connection. */
+  session<T>(fn: (session: CopySession) => Promise<T>): Promise<T>;
   nextId(): number;
   /** Checks the options and the host (closed, released), and starts the call's deadline. */
   startGuard(options: GuardOptions): CallGuard;
@@ -42,6 +44,7 @@ export function workerCopyTarget(host: WorkerCopyHost): CopyTarget {
   return {
     catalog: host.catalog,
     query: (sql, params) => host.query(sql, params),
+    session: (fn) => host.session(fn),
     copyIn: (sql, input, options) => run(host, options, (id, channel) => copyInCall(id, sql, input, channel), 'in', input),
     copyOut: (sql, sink, options) => run(host, options, (id, channel) => copyOutCall(id, sql, sink, channel), 'out', undefined, sink),
   };
