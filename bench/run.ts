@@ -1,7 +1,7 @@
 // `npm run bench`: every client in its own process, alternating clients round by round, against
 // one PostgreSQL (DATABASE_URL, or an embedded one started here). Four suites (`--suites`, all by
 // default): rows (large results), calls (query rates), pgbench (asyncpg's benchmark queries) and
-// copy (copy-in of 1M rows from JS arrays).
+// copy (copy-in of 1M rows from JS arrays), cli (the pgloom command: CSV import, Parquet export).
 // Prints a table of medians and ratios, and writes bench/results/<date>-<host>.json. Times are
 // reported, never asserted.
 
@@ -19,10 +19,11 @@ import { runCallsSuite, type CallSummary } from './calls-suite.js';
 import { runPgbenchSuite, type PgbenchSummary } from './pgbench-suite.js';
 import { asyncpgAvailable, runAsyncpg } from './asyncpg.js';
 import { runCopySuite } from './copy-suite.js';
+import { runCliSuite } from './cli-suite.js';
 import { writeBenchReadme, type RunResults } from './readme.js';
 import { workloadSql, type WorkloadName } from './workloads.js';
 
-const suiteNames = ['rows', 'calls', 'pgbench', 'copy'] as const;
+const suiteNames = ['rows', 'calls', 'pgbench', 'copy', 'cli'] as const;
 type SuiteName = (typeof suiteNames)[number];
 
 interface Settings {
@@ -124,6 +125,10 @@ async function main(): Promise<void> {
       const floorMs = floors.length > 0 ? median(floors) : undefined;
       printTable(workload, settings.rows, summaries, floorMs);
       results[workload] = { floorMs, clients: summaries };
+    }
+    if (settings.suites.includes('cli')) {
+      // The pgloom CLI as a shell script runs it: CSV import and Parquet export (bench/cli-suite.ts).
+      await runCliSuite(dsn, settings.quick);
     }
     if (settings.suites.includes('copy')) {
       // copy-in: 1M rows from JS arrays into an empty table (bench/copy-in.ts).

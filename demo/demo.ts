@@ -4,6 +4,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { connect, createPool } from '../src/main/index.js';
 import { startCluster } from '../scripts/local-postgres.js';
+import { cliDemo } from './cli-demo.js';
 
 const rowsToLoad = 100_000;
 
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
     console.log(`  the cursor yielded ${seen.toLocaleString()} rows`);
     await db.close();
     const poolOk = await poolDemo(dsn);
-    if (mismatches !== 0 || seen !== rowsToLoad || !poolOk) process.exitCode = 1;
+    const cliOk = await cliDemo(dsn);
+    if (mismatches !== 0 || seen !== rowsToLoad || !poolOk || !cliOk) process.exitCode = 1;
   } finally {
     await stopServer?.();
   }
