@@ -55,8 +55,10 @@ function buildProgram(report: (message: string) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format (default: from the file extension)').choices(FORMATS))
     .option('--dsn <dsn>', DSN_HELP)
     .option('--batch-rows <n>', 'rows per batch fetched from the server (default 65536): the unit of memory, and of Parquet row groups at most', positiveInteger)
+    .option('--partition-on <column>', 'split the query into range queries on this numeric, date or timestamp column, run at once on several connections in one snapshot (docs/partitioned-fetch.md)')
+    .option('--partitions <k>', 'how many range queries with --partition-on (default: 2 per worker thread)', positiveInteger)
     .option('-q, --quiet', 'no progress bar')
-    .action(async (sql: string, options: { out: string; format?: string; dsn?: string; quiet?: boolean; batchRows?: number }) => {
+    .action(async (sql: string, options: { out: string; format?: string; dsn?: string; quiet?: boolean; batchRows?: number; partitionOn?: string; partitions?: number }) => {
       const started = performance.now();
       const { exportQuery } = await import('./export/export-command.js');
       const rows = await exportQuery(sql, options);

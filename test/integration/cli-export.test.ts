@@ -115,6 +115,16 @@ describe('pgloom export', () => {
     expectSameRows(rows);
   });
 
+  it('splits the query with --partition-on into range queries whose rows DuckDB reads back equal', async () => {
+    const path = await exportTo('partitioned.parquet', '--partition-on', 'id', '--partitions', '3');
+    const rows = await duckRows(`select id, small::varchar as small, big::varchar as big, f8, num, t, b, d::varchar as d, epoch_us(ts)::varchar as ts_us, lower(hex(bin)) as by_hex, j
+      from read_parquet(${sqlPath(path)}) order by id`);
+    expectSameRows(rows);
+    const refused = await runCli(['export', `select * from ${table}`, '--out', join(dir, 'never.csv'), '--dsn', testDsn(), '--partitions', '2']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--partitions needs --partition-on');
+  });
+
   it('writes ndjson that DuckDB reads back equal: int8 with all its digits, non-finite floats and numeric as strings', async () => {
     const path = await exportTo('out.ndjson');
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');

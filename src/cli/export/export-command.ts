@@ -3,6 +3,7 @@
 
 import { connect, type Column, type Pool } from '../../main/index.js';
 import { chooseDsn, openPool } from '../database.js';
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../exit-codes.js';
 import { chooseFormat, type FileFormat } from '../formats.js';
 import { startProgress } from '../progress.js';
@@ -17,6 +18,9 @@ export interface ExportOptions {
   dsn?: string;
   quiet?: boolean;
   batchRows?: number;
+  /** Split the query into range queries on this column (pool.stream's partitionOn). */
+  partitionOn?: string;
+  partitions?: number;
 }
 
 /** Arrow and Parquet are imported only when asked for: apache-arrow takes a while to load. */
@@ -48,7 +52,12 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
   if (options.out === '-' && options.format === undefined) throw new UsageError('--out - (stdout) needs --format: there is no file name to infer it from');
   const format = chooseFormat(options.format, options.out);
   const dsn = chooseDsn(options.dsn);
-  const pool: Pool = openPool(dsn, options.batchRows === undefined ? {} : { batchRows: options.batchRows });
+  if (options.partitions !== undefined && options.partitionOn === undefined) throw new UsageError('--partitions needs --partition-on <column>');
+  const partitioned = options.partitionOn === undefined ? {} : { partitionOn: options.partitionOn, partitions: options.partitions };
+  // Partitions run at once, each on a connection of its own, spread over one worker per core.
+  const workers = Math.max(1, availableParallelism());
+  const spread = options.partitionOn === undefined ? {} : { workers, connectionsPerWorker: Math.max(2, Math.ceil((options.partitions ?? workers * 2) / workers)) };
+  const pool: Pool = openPool(dsn, { ...spread, ...(options.batchRows === undefined ? {} : { batchRows: options.batchRows }) });
   const progress = startProgress(`export ${format}`, options.quiet === true || options.out === '-');
   let out: OutputFile | undefined;
   let rows = 0;
@@ -59,7 +68,7 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
   try {
     out = new OutputFile(options.out);
     const sink = await sinkFor(format, out);
-    for await (const batch of pool.stream<unknown>(sql, [], { highWaterMark: 4 })) {
+    for await (const batch of pool.stream<unknown>(sql, [], { highWaterMark: 4, ...partitioned })) {
       if (!started) {
         await sink.start(batch.schema);
         started = true;
