@@ -60,10 +60,19 @@ describe('a primary and a standby', () => {
     expect(new Set(ports)).toEqual(new Set([pair.primary.port, pair.standby.port]));
   });
 
-  it('a read pool beside the write pool reads on the standby', async () => {
-    const reads = createPool(both, { workers: 1, connectionsPerWorker: 2, targetSessionAttrs: 'prefer-standby' });
+  it('a read pool beside the write pool reads on the standby, partitioned too', async () => {
+    const primary = await connect(pair.primary.dsn);
+    await primary.execute('create table spread as select generate_series(1, 5000) as id');
+    const standby = await connect(pair.standby.dsn);
+    await waitFor(async () => ((await standby.fetchval('select to_regclass($1) is not null', ['spread'])) === true ? true : undefined), 10_000, 'the table to reach the standby');
+    await standby.close();
+    await primary.close();
+    const reads = createPool(both, { workers: 1, connectionsPerWorker: 3, targetSessionAttrs: 'prefer-standby' });
     try {
       expect(await reads.fetchval('select pg_is_in_recovery()')).toBe(true);
+      const split = await reads.query<{ id: number }>('select id, inet_server_port() as port from spread where id > $1', [0], { partitionOn: 'id', partitions: 3, consistent: 'none' });
+      expect(split.numRows).toBe(5000);
+      expect(new Set(split.rows.map((row) => (row as unknown as { port: number }).port))).toEqual(new Set([pair.standby.port]));
     } finally {
       await shutDown(reads);
     }
