@@ -16,6 +16,13 @@ export interface PartitionOptions {
   /** How many range queries run at once (default: the pool's worker count × 2, at most its connections). */
   partitions?: number;
   /**
+   * The cut points between partitions, ascending, in the column's type (numbers, bigints, strings
+   * as PostgreSQL reads them, or Dates): k − 1 of them make k partitions — the first takes every
+   * value below the first cut (and NULLs), the last every value from the last cut on — so no row
+   * is lost, and no range scan is needed first. Overrides `partitions`.
+   */
+  cuts?: readonly (number | bigint | string | Date)[];
+  /**
    * 'snapshot' (default): every partition reads one snapshot, exported by the first connection
    * (needs a primary); 'none': each reads its own (faster to start, and possible on a standby,
    * but rows changing meanwhile may be missed or seen twice).
@@ -37,7 +44,8 @@ function quoteIdentifier(name: string): string {
 }
 
 function checkPartitions(options: PartitionOptions, host: PartitionHost): number {
-  const k = options.partitions ?? host.defaultPartitions;
+  if (options.cuts !== undefined && (!Array.isArray(options.cuts) || options.cuts.length === 0)) throw new InterfaceError('cuts must be a non-empty array of the values between partitions');
+  const k = options.cuts !== undefined ? options.cuts.length + 1 : options.partitions ?? host.defaultPartitions;
   if (!Number.isInteger(k) || k < 1) throw new InterfaceError(`partitions must be a positive integer, got ${String(k)}`);
   if (k > host.capacity) throw new InterfaceError(`partitions (${k}) exceeds the pool's connections (${host.capacity}): each partition needs a connection of its own at once`);
   if (options.consistent !== undefined && options.consistent !== 'snapshot' && options.consistent !== 'none') {
@@ -86,6 +94,7 @@ async function openPartitions(host: PartitionHost, sql: string, params: readonly
   } else {
     await Promise.all(others.map((connection) => connection.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions)));
   }
+  if (options.cuts !== undefined) return { parts: await cutPartitions(first, connections, sql, params, column, options.cuts, callOptions), connections };
   // The range, then its k + 1 bounds, computed by the server in the column's own type and
   // handed back as text, so that no value passes through a JS number or Date on the way.
   const n = params.length;
@@ -109,8 +118,32 @@ async function openPartitions(host: PartitionHost, sql: string, params: readonly
   return { parts, connections };
 }
 
+/** Partitions between given cut points: open-ended at both ends, so every row has one. */
+async function cutPartitions(first: PooledConnection, connections: PooledConnection[], sql: string, params: readonly unknown[], column: string, cuts: readonly (number | bigint | string | Date)[], callOptions: CallOptions): Promise<OpenPartitions['parts']> {
+  // The column's type, from the statement's description (no row is read).
+  const described = await first.query(`select q.${column} from (${sql}) as q limit 0`, params, callOptions);
+  const type = described.columns[0].typeName;
+  if (type === undefined) throw new InterfaceError(`partitionOn: the column's type (oid ${described.columns[0].typeOid}) has no name pgloom knows`);
+  const texts = cuts.map((cut) => (cut instanceof Date ? cut.toISOString() : String(cut)));
+  const n = params.length;
+  return connections.map((connection, i) => {
+    const conditions: string[] = [];
+    const extra: string[] = [];
+    if (i > 0) {
+      extra.push(texts[i - 1]);
+      conditions.push(`q.${column} >= $${n + extra.length}::text::${type}`);
+    }
+    if (i < connections.length - 1) {
+      extra.push(texts[i]);
+      conditions.push(`q.${column} < $${n + extra.length}::text::${type}`);
+    }
+    const where = i === 0 ? `${conditions.join(' and ')} or q.${column} is null` : conditions.join(' and ');
+    return { connection, sql: `select * from (${sql}) as q where ${where}`, params: [...params, ...extra] };
+  });
+}
+
 function callOptionsOf(options: CallOptions & PartitionOptions): CallOptions {
-  const { partitionOn: _p, partitions: _k, consistent: _c, ...callOptions } = options;
+  const { partitionOn: _p, partitions: _k, consistent: _c, cuts: _b, ...callOptions } = options;
   return callOptions;
 }
 

@@ -85,6 +85,21 @@ describe('partitioned parallel fetch', () => {
     for (let i = 1; i < ranges.length; i++) expect(ranges[i][0]).toBeGreaterThan(ranges[i - 1][1]);
   });
 
+  it('splits at given cut points without a range scan, open-ended so no row is lost', async () => {
+    const whole = canonical((await pool.query(sql, [-1])).rows);
+    for (const [partitionOn, cuts] of [
+      ['id', [1000, 2500, 4000]],
+      ['ts', ['2024-01-01 00:30:00+00', new Date(Date.UTC(2024, 0, 1, 1))]],
+      ['n', ['100.5']],
+      ['d', ['2005-06-01']],
+    ] as const) {
+      const split = await pool.query(sql, [-1], { partitionOn, cuts: [...cuts] });
+      expect(split.numRows, partitionOn).toBe(6000);
+      expect(canonical(split.rows), partitionOn).toEqual(whole);
+      expect(split.batches.length, partitionOn).toBe(cuts.length + 1);
+    }
+  });
+
   it('every partition reads the same snapshot', async () => {
     const split = await pool.query<{ snapshot: string }>(`select id, pg_current_snapshot()::text as snapshot from ${table} where id <> $1`, [-1], { partitionOn: 'id', partitions: 5 });
     expect(new Set(split.rows.map((row) => row.snapshot)).size).toBe(1);
