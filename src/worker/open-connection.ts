@@ -8,6 +8,7 @@ import { PostgresError } from '../codec/errors/postgres-error.js';
 import { PgConnection, type EngineOptions } from './connection.js';
 import { Startup, type AuthMethod } from './operations/startup.js';
 import { openTransport, type SslMode, type TransportTarget } from './transport.js';
+import type { KeepAlive } from './config/keepalive.js';
 
 export interface ConnectionPlan {
   targets: readonly TransportTarget[];
@@ -21,6 +22,8 @@ export interface ConnectionPlan {
   startupParameters: Record<string, string>;
   channelBinding: 'disable' | 'prefer' | 'require';
   allowedMethods?: readonly AuthMethod[];
+  /** TCP keep-alive (libpq keepalives, keepalives_idle); absent: on, with the OS's idle time. */
+  keepAlive?: KeepAlive;
 }
 
 /** The server refused the session for lack (or presence) of encryption: worth retrying the other way. */
@@ -38,7 +41,7 @@ function withDeadline<T>(promise: Promise<T>, deadline: number, onTimeout: () =>
 }
 
 async function attempt(plan: ConnectionPlan, target: TransportTarget, useTls: boolean, options: EngineOptions, deadline: number): Promise<PgConnection> {
-  const transport = await openTransport(target, plan.sslMode, plan.tls, deadline, useTls);
+  const transport = await openTransport(target, plan.sslMode, plan.tls, deadline, useTls, plan.keepAlive);
   const engine = new PgConnection(transport.socket, options);
   engine.cancelRoute = {
     target,

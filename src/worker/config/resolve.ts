@@ -9,6 +9,7 @@ import type { ConnectionOptions } from './connection-options.js';
 import type { Conninfo } from './conninfo.js';
 import { parseDsn } from './dsn.js';
 import { readEnvironment } from './environment.js';
+import { resolveKeepAlive } from './keepalive.js';
 import { defaultPgpassFile, lookupPgpass } from './pgpass.js';
 import { parseRequireAuth } from './require-auth.js';
 import { resolveTls } from './tls-options.js';
@@ -172,6 +173,7 @@ export function resolveConnectionPlan(
     startupParameters,
     channelBinding,
     allowedMethods,
+    keepAlive: resolveKeepAlive(dsn),
   };
 }
 
