@@ -82,6 +82,12 @@ const fatalAfterComplete: Hostile = {
 
 const silent: Hostile = { sql: 'select silence', columns: [{ name: 'n', typeOid: INT4 }], execution: () => undefined };
 
+/** A DataRow header declaring just under the 1 GB cap, 100 bytes of it, then silence. */
+const hugeHeader: Hostile = {
+  sql: 'select huge_header', columns: [{ name: 'n', typeOid: INT4 }],
+  execution: (_e, c) => c.send(bindComplete(), Uint8Array.of(0x44, 0x3f, 0xff, 0xff, 0xf0, ...new Array<number>(100).fill(0))),
+};
+
 function scriptOf(cases: Hostile[]) {
   return (exchange: Exchange, connection: FakeConnection) => {
     const hostile = cases.find((c) => c.sql === exchange.sql);
@@ -90,7 +96,7 @@ function scriptOf(cases: Hostile[]) {
   };
 }
 
-const all = [...Object.values(violations), narrowInt4, midResultError, fatalAfterComplete, silent];
+const all = [...Object.values(violations), narrowInt4, midResultError, fatalAfterComplete, silent, hugeHeader];
 
 describe('a hostile server', () => {
   let server: FakeServer;
@@ -211,6 +217,15 @@ describe('a hostile server', () => {
       await server.whenSessionClosed(closedBefore + 1, BOUND_MS);
       expect(await within(pool.fetchval(good.sql), BOUND_MS, 'a later pool call')).toBe(42);
     });
+  });
+
+  it('a header declaring nearly 1 GB, then silence: the call\'s timeout fires, and nothing near that size was reserved', async () => {
+    db = await connect({ dsn: server.dsn, commandTimeout: 300, cancelGracePeriod: 300 });
+    const before = process.memoryUsage().arrayBuffers;
+    const error = await within(rejectionOf(db.fetch(hugeHeader.sql)), BOUND_MS, 'the call');
+    expect(error).toBeInstanceOf(QueryTimeoutError);
+    // Measured while the connection still holds the partial message (it closes after the grace period).
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
   });
 
   describe('a socket dropped', () => {
