@@ -112,7 +112,7 @@ export async function openTransport(target: TransportTarget, sslMode: SslMode, t
   if (!tryTls || target.socketPath || sslMode === 'disable') return { socket };
   let accepted: boolean;
   try {
-    accepted = await requestTls(socket, target);
+    accepted = await beforeDeadline(requestTls(socket, target), deadline, socket, () => new ConnectionError(`timed out waiting for ${describe(target)} to answer the SSL request: check that a PostgreSQL server listens there, or raise connectTimeout`));
   } catch (error) {
     socket.destroy();
     throw error;
@@ -124,7 +124,20 @@ export async function openTransport(target: TransportTarget, sslMode: SslMode, t
     }
     return { socket };
   }
-  const secure = await upgrade(socket, target, tlsOptions);
+  const secure = await beforeDeadline(upgrade(socket, target, tlsOptions), deadline, socket, () => new ConnectionError(`timed out during the TLS handshake with ${describe(target)}: the server accepted TLS but did not complete the handshake; check the server, or raise connectTimeout`));
   const certificate = secure.getPeerX509Certificate();
   return { socket: secure, peerCertificate: certificate ? new Uint8Array(certificate.raw) : undefined };
+}
+
+/** `step` of the connection attempt, given up (its socket destroyed) at the connect deadline. */
+function beforeDeadline<T>(step: Promise<T>, deadline: number, socket: Socket, onTimeout: () => Error): Promise<T> {
+  if (!Number.isFinite(deadline)) return step;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      socket.destroy();
+      reject(onTimeout());
+    }, Math.min(0x7fffffff, Math.max(0, deadline - Date.now())));
+  });
+  return Promise.race([step, timeout]).finally(() => clearTimeout(timer));
 }

@@ -114,6 +114,7 @@ describe('a hostile server', () => {
     db = undefined;
     server.script = scriptOf(all);
     server.startup = (connection, normal) => connection.send(...normal);
+    server.sslAnswer = 'N';
   });
   afterAll(async () => {
     await server?.close();
@@ -226,6 +227,17 @@ describe('a hostile server', () => {
     expect(error).toBeInstanceOf(QueryTimeoutError);
     // Measured while the connection still holds the partial message (it closes after the grace period).
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it.each([['a TLS handshake that never finishes', 'S'], ['an SSLRequest never answered', 'none']] as const)('%s: connect() and the pool fail with a ConnectionError at the connect timeout', async (_case, answer) => {
+    server.sslAnswer = answer;
+    // libpq's connect_timeout counts whole seconds, 2 at least.
+    const started = Date.now();
+    const error = await within(rejectionOf(connect({ dsn: server.dsn, sslmode: 'require', connectTimeout: 2 })), 2000 + BOUND_MS, 'connect()');
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    pool = poolOf({ sslmode: 'require', connectTimeout: 2 });
+    expect(await within(rejectionOf(pool.fetchval(good.sql)), 2000 + BOUND_MS, 'the pool call')).toBeInstanceOf(ConnectionError);
   });
 
   describe('a socket dropped', () => {

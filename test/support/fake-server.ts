@@ -51,6 +51,8 @@ export interface FakeServer {
   /** The script for exchanges; tests may replace it between calls. */
   script: Script;
   startup: StartupScript;
+  /** The answer to SSLRequest: 'N' (default); 'S' to accept TLS and then never answer the handshake; 'none': silence. */
+  sslAnswer: 'N' | 'S' | 'none';
   /** Connections that sent a StartupMessage. */
   readonly sessions: number;
   /** CancelRequests received (each is answered by closing its connection, as PostgreSQL does). */
@@ -122,6 +124,7 @@ export async function startFakeServer(script: Script = (exchange, connection) =>
   const state = {
     script,
     startup: ((connection, normal) => connection.send(...normal)) as StartupScript,
+    sslAnswer: 'N' as 'N' | 'S' | 'none',
   };
 
   const server: Server = createServer((socket) => {
@@ -164,6 +167,12 @@ export async function startFakeServer(script: Script = (exchange, connection) =>
           if (pending.length < length) return;
           const code = pending.readInt32BE(4);
           pending = pending.subarray(length);
+          if (code === SSL_REQUEST && state.sslAnswer !== 'N') {
+            // 'S': TLS accepted, then the ClientHello goes unanswered (a handshake that never finishes).
+            if (state.sslAnswer === 'S') socket.write('S');
+            socket.removeAllListeners('data');
+            return;
+          }
           if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
             socket.write('N');
             continue;
@@ -217,6 +226,12 @@ export async function startFakeServer(script: Script = (exchange, connection) =>
     },
     set startup(next: StartupScript) {
       state.startup = next;
+    },
+    get sslAnswer() {
+      return state.sslAnswer;
+    },
+    set sslAnswer(next: 'N' | 'S' | 'none') {
+      state.sslAnswer = next;
     },
     get sessions() {
       return sessions;
