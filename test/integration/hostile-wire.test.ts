@@ -9,7 +9,7 @@ import {
   type Connection, type Pool, type PooledConnection,
 } from '../../src/main/index.js';
 import {
-  backendMessage, bindComplete, commandComplete, dataRow, errorResponse, int4Field, readyForQuery, withDeclaredLength,
+  backendMessage, bindComplete, commandComplete, dataRow, errorResponse, int4Field, parameterStatus, readyForQuery, withDeclaredLength,
   type FakeColumn,
 } from '../support/backend-messages.js';
 import { standardReply, startFakeServer, type Exchange, type FakeConnection, type FakeServer } from '../support/fake-server.js';
@@ -115,6 +115,7 @@ describe('a hostile server', () => {
     server.script = scriptOf(all);
     server.startup = (connection, normal) => connection.send(...normal);
     server.sslAnswer = 'N';
+    server.onBytes = undefined;
   });
   afterAll(async () => {
     await server?.close();
@@ -238,6 +239,29 @@ describe('a hostile server', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     pool = poolOf({ sslmode: 'require', connectTimeout: 2 });
     expect(await within(rejectionOf(pool.fetchval(good.sql)), 2000 + BOUND_MS, 'the pool call')).toBeInstanceOf(ConnectionError);
+  });
+
+  it('a server that floods messages while the client still writes a large Bind: no deadlock', async () => {
+    const floodSql = 'select flood';
+    const big = 'x'.repeat(16 * 1024 * 1024);
+    server.script = (exchange, connection) => {
+      if (exchange.sql !== floodSql) return connection.send(...standardReply(exchange, good));
+      connection.send(...standardReply(exchange, { columns: [{ name: 'n', typeOid: INT4 }], paramOids: [TEXT], rows: [dataRow([int4Field(7)])] }));
+    };
+    // Once the Bind starts arriving, 16 MB of ParameterStatus messages (allowed at any time) come back while it is still being written.
+    let received = 0;
+    let flooded = false;
+    server.onBytes = (connection, bytes) => {
+      received += bytes;
+      if (flooded || received < 1024 * 1024) return;
+      flooded = true;
+      const status = parameterStatus('application_name', 'y'.repeat(1000));
+      connection.send(...Array.from({ length: 16 * 1024 }, () => status));
+    };
+    db = await connect({ dsn: server.dsn });
+    expect(await within(db.fetchval(floodSql, [big]), 20_000, 'the call')).toBe(7);
+    expect(flooded).toBe(true);
+    server.onBytes = undefined;
   });
 
   describe('a socket dropped', () => {

@@ -53,6 +53,8 @@ export interface FakeServer {
   startup: StartupScript;
   /** The answer to SSLRequest: 'N' (default); 'S' to accept TLS and then never answer the handshake; 'none': silence. */
   sslAnswer: 'N' | 'S' | 'none';
+  /** Called with each chunk's size as the client's bytes arrive after startup (before any exchange completes). */
+  onBytes: ((connection: FakeConnection, received: number) => void) | undefined;
   /** Connections that sent a StartupMessage. */
   readonly sessions: number;
   /** CancelRequests received (each is answered by closing its connection, as PostgreSQL does). */
@@ -68,6 +70,8 @@ export interface FakeServer {
 
 export interface FakeResult {
   columns: readonly FakeColumn[];
+  /** The statement's parameter types (ParameterDescription); default none. */
+  paramOids?: readonly number[];
   /** Complete DataRow messages (see dataRow in backend-messages.ts), sent for an Execute. */
   rows?: readonly Uint8Array[];
   tag?: string;
@@ -82,7 +86,7 @@ export function standardReply(exchange: Exchange, result: FakeResult = { columns
       case 'B': replies.push(bindComplete()); break;
       case 'C': replies.push(closeComplete()); break;
       case 'D':
-        if (message.body[0] === 0x53) replies.push(parameterDescription([]));
+        if (message.body[0] === 0x53) replies.push(parameterDescription(result.paramOids ?? []));
         replies.push(result.columns.length > 0 ? rowDescription(result.columns) : noData());
         break;
       case 'E': {
@@ -125,6 +129,7 @@ export async function startFakeServer(script: Script = (exchange, connection) =>
     script,
     startup: ((connection, normal) => connection.send(...normal)) as StartupScript,
     sslAnswer: 'N' as 'N' | 'S' | 'none',
+    onBytes: undefined as FakeServer['onBytes'],
   };
 
   const server: Server = createServer((socket) => {
@@ -140,7 +145,12 @@ export async function startFakeServer(script: Script = (exchange, connection) =>
     const connection: FakeConnection = {
       index,
       send: (...messages) => {
-        if (!socket.destroyed) socket.write(Buffer.concat(messages));
+        if (socket.destroyed) return;
+        // As PostgreSQL does: a server blocked writing reads nothing more until the client reads.
+        if (!socket.write(Buffer.concat(messages))) {
+          socket.pause();
+          socket.once('drain', () => socket.resume());
+        }
       },
       drop: () => socket.resetAndDestroy(),
       get closed() {
@@ -157,8 +167,19 @@ export async function startFakeServer(script: Script = (exchange, connection) =>
         waiter.resolve();
       }
     });
+    /** Chunks of a large message, joined once it is complete (joining per chunk is quadratic). */
+    let parts: Buffer[] = [];
+    let partsLength = 0;
+    let waitingFor = 0;
     socket.on('data', (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
+      if (started) state.onBytes?.(connection, chunk.length);
+      parts.push(chunk);
+      partsLength += chunk.length;
+      if (pending.length + partsLength < waitingFor) return;
+      pending = Buffer.concat([pending, ...parts]);
+      parts = [];
+      partsLength = 0;
+      waitingFor = 0;
       for (;;) {
         if (!started) {
           // Startup-phase packets have no type byte: int32 length, int32 code.
@@ -189,7 +210,10 @@ export async function startFakeServer(script: Script = (exchange, connection) =>
         }
         if (pending.length < 5) return;
         const length = pending.readInt32BE(1);
-        if (pending.length < 1 + length) return;
+        if (pending.length < 1 + length) {
+          waitingFor = 1 + length;
+          return;
+        }
         const message = { type: String.fromCharCode(pending[0]), body: pending.subarray(5, 1 + length) };
         pending = pending.subarray(1 + length);
         if (message.type === 'X') {
@@ -232,6 +256,12 @@ export async function startFakeServer(script: Script = (exchange, connection) =>
     },
     set sslAnswer(next: 'N' | 'S' | 'none') {
       state.sslAnswer = next;
+    },
+    get onBytes() {
+      return state.onBytes;
+    },
+    set onBytes(next: FakeServer['onBytes']) {
+      state.onBytes = next;
     },
     get sessions() {
       return sessions;
