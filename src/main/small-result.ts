@@ -4,7 +4,7 @@
 // is small). Its columnar form is built here on first use (column(), batches, toArrow()).
 
 import { BatchBuilder, layoutFor, type BatchData } from '../codec/batch/index.js';
-import { ProtocolError } from '../codec/errors/client-errors.js';
+import { dataRowBadLength, dataRowFieldCount, dataRowOverrun, dataRowTrailingBytes } from '../codec/protocol/data-row.js';
 import { byteaAsBuffer, byteaAsUint8Array } from '../codec/types/bytea.js';
 import { decodeText } from '../codec/types/text.js';
 import type { RowBytes } from '../worker/pool/contract.js';
@@ -46,7 +46,8 @@ export class SmallResult {
   /** The same rows as one columnar batch (the worker's layout). */
   toBatch(): BatchData {
     const layouts = this.schema.columns.map((c, i) => layoutFor(c.typeOid, this.formats[i] === 1));
-    const builder = new BatchBuilder(layouts, { maxRows: Math.max(1, this.numRows), maxBytes: Number.MAX_SAFE_INTEGER });
+    const names = this.schema.columns.map((c) => c.name);
+    const builder = new BatchBuilder(layouts, { maxRows: Math.max(1, this.numRows), maxBytes: Number.MAX_SAFE_INTEGER }, undefined, names);
     let start = 0;
     for (const end of this.source.ends) {
       builder.addRow(this.source.bytes, this.view, start, end);
@@ -62,23 +63,28 @@ export class SmallResult {
     const end = ends[row];
     const codecs = this.schema.codecs;
     let pos = row === 0 ? 0 : ends[row - 1];
+    // The worker checked the framing (checkDataRow); this walk checks again as it reads.
+    if (end - pos < 2) throw dataRowOverrun();
     const count = view.getInt16(pos);
-    if (count !== codecs.length) throw new ProtocolError(`DataRow has ${count} fields but RowDescription declared ${codecs.length}`);
+    if (count !== codecs.length) throw dataRowFieldCount(count, codecs.length);
     pos += 2;
-    for (let i = 0; i < count && i <= last; i++) {
-      if (pos + 4 > end) throw new ProtocolError('DataRow is shorter than its field lengths declare: the server stream is corrupt');
+    let i = 0;
+    for (; i < count && i <= last; i++) {
+      if (end - pos < 4) throw dataRowOverrun();
       const length = view.getInt32(pos);
       pos += 4;
       if (length < 0) {
+        if (length !== -1) throw dataRowBadLength(i, length);
         take(i, null);
         continue;
       }
-      if (pos + length > end) throw new ProtocolError('DataRow is shorter than its field lengths declare: the server stream is corrupt');
+      if (length > end - pos) throw dataRowOverrun();
       const codec = codecs[i];
       if (codec === byteaAsUint8Array) take(i, new Uint8Array(bytes.subarray(pos, pos + length)));
       else if (codec === byteaAsBuffer) take(i, Buffer.from(bytes.subarray(pos, pos + length)));
       else take(i, codec ? codec.decode(bytes, view, pos, length) : decodeText(bytes, pos, length));
       pos += length;
     }
+    if (i === count && pos !== end) throw dataRowTrailingBytes(end - pos);
   }
 }

@@ -7,7 +7,7 @@ import { MessageFramer } from '../codec/protocol/framer.js';
 import { BackendMessage } from '../codec/protocol/message-types.js';
 import { parseErrorFields, parseNotificationResponse, parseParameterStatus, parseReadyForQuery } from '../codec/protocol/index.js';
 import { writeClose, writeTerminate, type Notification } from '../codec/protocol/index.js';
-import { ConnectionError, InterfaceError, ProtocolError } from '../codec/errors/client-errors.js';
+import { ConnectionError, InterfaceError, PgloomError, ProtocolError } from '../codec/errors/client-errors.js';
 import { postgresErrorFrom } from '../codec/errors/index.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
 import type { TypeOptions } from '../codec/types/codec.js';
@@ -228,6 +228,8 @@ export class PgConnection {
   }
 
   private dispatch(type: number, bytes: Uint8Array, start: number, end: number): void {
+    // The rest of a chunk after a violation destroyed the connection is not read.
+    if (this.broken) return;
     switch (type) {
       case BackendMessage.ReadyForQuery:
         return this.onReadyForQuery(parseReadyForQuery(bytes, start, end));
@@ -258,9 +260,16 @@ export class PgConnection {
     try {
       operation.onMessage(type, bytes, this.lastView!, start, end);
     } catch (error) {
-      // The operation failed (e.g. a value it could not decode) but the protocol is intact:
-      // keep reading to ReadyForQuery so the next operation starts clean.
-      operation.error ??= error instanceof Error ? error : new ProtocolError(String(error));
+      if (error instanceof PgloomError && !(error instanceof ProtocolError)) {
+        // The operation failed (e.g. a value it could not decode) but the protocol is intact:
+        // keep reading to ReadyForQuery so the next operation starts clean.
+        operation.error ??= error;
+        return;
+      }
+      // A protocol violation (unknown message, bad lengths, trailing bytes), or a message that
+      // broke its parser: nothing after it can be trusted, and the server may never send the
+      // ReadyForQuery we would wait for. Fail every call on the connection now.
+      this.destroy(asProtocolError(error, type));
     }
   }
 
@@ -322,4 +331,10 @@ export class PgConnection {
     if (this.socket.closed) return Promise.resolve();
     return new Promise((resolve) => this.socket.once('close', () => resolve()));
   }
+}
+
+function asProtocolError(error: unknown, type: number): ProtocolError {
+  if (error instanceof ProtocolError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ProtocolError(`a '${String.fromCharCode(type)}' message from the server could not be read (${detail}): the stream is corrupt; the connection was closed`, { cause: error });
 }

@@ -10,6 +10,7 @@ import { Startup, type AuthMethod } from './operations/startup.js';
 import { openTransport, type SslMode, type TransportTarget } from './transport.js';
 import type { TargetSessionAttrs } from './config/connection-options.js';
 import { mismatch, sessionKind } from './session-attributes.js';
+import type { KeepAlive } from './config/keepalive.js';
 
 export interface ConnectionPlan {
   targets: readonly TransportTarget[];
@@ -27,6 +28,8 @@ export interface ConnectionPlan {
   targetSessionAttrs?: TargetSessionAttrs;
   /** 'random': try the hosts in a random order (libpq 16's load_balance_hosts). */
   loadBalanceHosts?: 'disable' | 'random';
+  /** TCP keep-alive (libpq keepalives, keepalives_idle); absent: on, with the OS's idle time. */
+  keepAlive?: KeepAlive;
 }
 
 /** The server refused the session for lack (or presence) of encryption: worth retrying the other way. */
@@ -44,7 +47,7 @@ function withDeadline<T>(promise: Promise<T>, deadline: number, onTimeout: () =>
 }
 
 async function attempt(plan: ConnectionPlan, target: TransportTarget, useTls: boolean, options: EngineOptions, deadline: number): Promise<PgConnection> {
-  const transport = await openTransport(target, plan.sslMode, plan.tls, deadline, useTls);
+  const transport = await openTransport(target, plan.sslMode, plan.tls, deadline, useTls, plan.keepAlive);
   const engine = new PgConnection(transport.socket, options);
   engine.cancelRoute = {
     target,

@@ -1,15 +1,11 @@
 // Turns one DataRow into a JS row (object keyed by column name, or array), using the codecs
 // picked once for the statement. This is the per-row hot loop of the inline engine.
 
-import { ProtocolError } from '../codec/errors/client-errors.js';
+import { dataRowBadLength, dataRowFieldCount, dataRowOverrun, dataRowTrailingBytes } from '../codec/protocol/data-row.js';
 import { byteaAsBuffer, byteaAsUint8Array } from '../codec/types/bytea.js';
 import { decodeText } from '../codec/types/text.js';
 import type { ResultMemory } from './result-memory.js';
 import type { StatementDescription } from './statement.js';
-
-function fieldOverrun(): never {
-  throw new ProtocolError('DataRow is shorter than its field lengths declare: the server stream is corrupt');
-}
 
 export function decodeRowObject(statement: StatementDescription, memory: ResultMemory, bytes: Uint8Array, view: DataView, start: number, end: number): Record<string, unknown> {
   // The fields go into the statement's scratch array, then into an object literal in one step.
@@ -28,17 +24,21 @@ export function decodeRowArray(statement: StatementDescription, memory: ResultMe
 
 function decodeFieldsInto(row: unknown[], statement: StatementDescription, memory: ResultMemory, bytes: Uint8Array, view: DataView, start: number, end: number): void {
   const codecs = statement.resultCodecs;
+  // Every length is checked against `end`: past it lie the chunk's next messages, not a bound.
+  if (end - start < 2) throw dataRowOverrun();
   const count = view.getInt16(start);
-  if (count !== codecs.length) throw new ProtocolError(`DataRow has ${count} fields but RowDescription declared ${codecs.length}`);
+  if (count !== codecs.length) throw dataRowFieldCount(count, codecs.length);
   let pos = start + 2;
   for (let i = 0; i < count; i++) {
+    if (end - pos < 4) throw dataRowOverrun();
     const length = view.getInt32(pos);
     pos += 4;
     if (length < 0) {
+      if (length !== -1) throw dataRowBadLength(i, length);
       row[i] = null;
       continue;
     }
-    if (pos + length > end) fieldOverrun();
+    if (length > end - pos) throw dataRowOverrun();
     const codec = codecs[i];
     // bytea is copied into the result's own memory (see ResultMemory), not a buffer per value.
     if (codec === byteaAsUint8Array) row[i] = memory.copy(bytes, pos, length);
@@ -48,4 +48,5 @@ function decodeFieldsInto(row: unknown[], statement: StatementDescription, memor
     } else row[i] = codec ? codec.decode(bytes, view, pos, length) : decodeText(bytes, pos, length);
     pos += length;
   }
+  if (pos !== end) throw dataRowTrailingBytes(end - pos);
 }

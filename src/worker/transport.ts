@@ -6,6 +6,7 @@ import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'n
 import { BufferWriter } from '../codec/buffer/writer.js';
 import { writeSSLRequest } from '../codec/protocol/index.js';
 import { ConnectionError } from '../codec/errors/client-errors.js';
+import type { KeepAlive } from './config/keepalive.js';
 
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 
@@ -26,7 +27,10 @@ function describe(target: TransportTarget): string {
   return target.socketPath ? `Unix socket ${target.socketPath}` : `${target.host}:${target.port}`;
 }
 
-function openRaw(target: TransportTarget, deadline: number): Promise<Socket> {
+/** libpq's default: keep-alive on, the OS's idle time. */
+const defaultKeepAlive: KeepAlive = { enabled: true, idleMs: 0 };
+
+function openRaw(target: TransportTarget, deadline: number, keepAlive: KeepAlive): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = target.socketPath ? netConnect({ path: target.socketPath }) : netConnect({ host: target.host, port: target.port });
     // setTimeout treats delays beyond 2^31-1 ms (and Infinity: no connectTimeout) as 1 ms.
@@ -38,6 +42,8 @@ function openRaw(target: TransportTarget, deadline: number): Promise<Socket> {
       : undefined;
     socket.once('connect', () => {
       clearTimeout(timer);
+      // So that a peer that died, or a route that silently dropped, is noticed (not on a Unix socket, as libpq).
+      if (!target.socketPath) socket.setKeepAlive(keepAlive.enabled, keepAlive.idleMs);
       socket.removeAllListeners('error');
       resolve(socket);
     });
@@ -100,13 +106,13 @@ function upgrade(socket: Socket, target: TransportTarget, options: ConnectionOpt
   });
 }
 
-export async function openTransport(target: TransportTarget, sslMode: SslMode, tlsOptions: ConnectionOptions, deadline: number, tryTls: boolean): Promise<OpenedTransport> {
-  const socket = await openRaw(target, deadline);
+export async function openTransport(target: TransportTarget, sslMode: SslMode, tlsOptions: ConnectionOptions, deadline: number, tryTls: boolean, keepAlive = defaultKeepAlive): Promise<OpenedTransport> {
+  const socket = await openRaw(target, deadline, keepAlive);
   // libpq never negotiates TLS over a Unix socket: the kernel already guarantees who is on the other end.
   if (!tryTls || target.socketPath || sslMode === 'disable') return { socket };
   let accepted: boolean;
   try {
-    accepted = await requestTls(socket, target);
+    accepted = await beforeDeadline(requestTls(socket, target), deadline, socket, () => new ConnectionError(`timed out waiting for ${describe(target)} to answer the SSL request: check that a PostgreSQL server listens there, or raise connectTimeout`));
   } catch (error) {
     socket.destroy();
     throw error;
@@ -118,7 +124,20 @@ export async function openTransport(target: TransportTarget, sslMode: SslMode, t
     }
     return { socket };
   }
-  const secure = await upgrade(socket, target, tlsOptions);
+  const secure = await beforeDeadline(upgrade(socket, target, tlsOptions), deadline, socket, () => new ConnectionError(`timed out during the TLS handshake with ${describe(target)}: the server accepted TLS but did not complete the handshake; check the server, or raise connectTimeout`));
   const certificate = secure.getPeerX509Certificate();
   return { socket: secure, peerCertificate: certificate ? new Uint8Array(certificate.raw) : undefined };
+}
+
+/** `step` of the connection attempt, given up (its socket destroyed) at the connect deadline. */
+function beforeDeadline<T>(step: Promise<T>, deadline: number, socket: Socket, onTimeout: () => Error): Promise<T> {
+  if (!Number.isFinite(deadline)) return step;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      socket.destroy();
+      reject(onTimeout());
+    }, Math.min(0x7fffffff, Math.max(0, deadline - Date.now())));
+  });
+  return Promise.race([step, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,7 +1,7 @@
 // Decodes DataRow messages straight into columns (no per-row JS objects) and cuts the stream into
 // batches of at most `maxRows` rows or about `maxBytes` of variable-width data.
 
-import { ProtocolError } from '../errors/client-errors.js';
+import { dataRowBadLength, dataRowFieldCount, dataRowOverrun, dataRowTrailingBytes } from '../protocol/data-row.js';
 import { ColumnBuilder } from './column-builder.js';
 import type { BatchData, Layout } from './layout.js';
 
@@ -39,12 +39,13 @@ export class BatchBuilder {
   private handedOver = false;
   private lastHint: BatchHint | undefined;
 
-  constructor(layouts: readonly Layout[], limits: BatchLimits = {}, hint?: BatchHint) {
+  /** `names` (the columns' names) label a value that does not fit its column's layout. */
+  constructor(layouts: readonly Layout[], limits: BatchLimits = {}, hint?: BatchHint, names?: readonly string[]) {
     this.maxRows = limits.maxRows ?? 65_536;
     this.maxBytes = limits.maxBytes ?? 4 * 1024 * 1024;
     const hinted = hint !== undefined && hint.dataBytes.length === layouts.length;
     this.capacity = Math.min(Math.max(INITIAL_CAPACITY, hinted ? hint.rows : 0), this.maxRows);
-    this.columns = layouts.map((layout, i) => new ColumnBuilder(layout, this.capacity, hinted ? Math.min(hint.dataBytes[i], MAX_HINTED_BYTES) : 0));
+    this.columns = layouts.map((layout, i) => new ColumnBuilder(layout, this.capacity, hinted ? Math.min(hint.dataBytes[i], MAX_HINTED_BYTES) : 0, names?.[i] ?? `#${i + 1}`));
   }
 
   /** The size of the first batch finished, for the statement's next execution. */
@@ -64,24 +65,29 @@ export class BatchBuilder {
   /** Append one DataRow body (bytes[start, end)). */
   addRow(bytes: Uint8Array, view: DataView, start: number, end: number): void {
     const columns = this.columns;
+    // Every length is checked against `end`: past it lie the chunk's next messages, not a bound.
+    if (end - start < 2) throw dataRowOverrun();
     const count = view.getInt16(start);
-    if (count !== columns.length) throw new ProtocolError(`DataRow has ${count} fields but RowDescription declared ${columns.length}`);
+    if (count !== columns.length) throw dataRowFieldCount(count, columns.length);
     if (this.handedOver) this.startBatch();
     const row = this.rows;
     if (row === this.capacity) this.growTo(this.capacity * 2);
     let pos = start + 2;
     for (let i = 0; i < count; i++) {
+      if (end - pos < 4) throw dataRowOverrun();
       const length = view.getInt32(pos);
       pos += 4;
       const column = columns[i];
       if (length < 0) {
+        if (length !== -1) throw dataRowBadLength(i, length);
         column.appendNull(row);
         continue;
       }
-      if (pos + length > end) throw new ProtocolError('DataRow is shorter than its field lengths declare: the server stream is corrupt');
+      if (length > end - pos) throw dataRowOverrun();
       column.append(row, bytes, view, pos, length);
       pos += length;
     }
+    if (pos !== end) throw dataRowTrailingBytes(end - pos);
     // Row bytes as a whole stand in for the batch's memory: close enough to cut on.
     this.bytes += end - start;
     this.rows = row + 1;

@@ -1,6 +1,7 @@
 // One column of a batch under construction. Fixed-width values are copied from the wire with
 // 32-bit word moves (no BigInt per cell); variable-width values are copied as raw bytes.
 
+import { DecodeError } from '../errors/client-errors.js';
 import { Layout, newFixedValues, type ColumnData, type FixedValues } from './layout.js';
 
 const TWO_32 = 4294967296;
@@ -31,6 +32,8 @@ export class ColumnBuilder {
     private readonly preferredLayout: Layout,
     initialCapacity: number,
     initialDataBytes = 0,
+    /** The column's name, for errors. */
+    private readonly name = '',
   ) {
     this.layout = preferredLayout;
     this.capacity = initialCapacity;
@@ -79,42 +82,57 @@ export class ColumnBuilder {
 
   /** Append the value at bytes[pos, pos + length) of row `row`. */
   append(row: number, bytes: Uint8Array, view: DataView, pos: number, length: number): void {
+    // A fixed-width value's length is checked before it is read: a short one would read its
+    // neighbour's bytes, a long one would hide the rest of the value.
     switch (this.layout) {
       case Layout.Variable:
         this.appendBytes(row, bytes, pos, length);
         return;
       case Layout.Int32:
+        if (length !== 4) throw this.wrongWidth(4, length);
         (this.values as Int32Array)[row] = view.getInt32(pos);
         return;
       case Layout.Float64:
+        if (length !== 8) throw this.wrongWidth(8, length);
         (this.values as Float64Array)[row] = view.getFloat64(pos);
         return;
       case Layout.Int64:
       case Layout.Time64:
+        if (length !== 8) throw this.wrongWidth(8, length);
         this.words![2 * row] = view.getInt32(pos + 4);
         this.words![2 * row + 1] = view.getInt32(pos);
         return;
       case Layout.Timestamp64:
+        if (length !== 8) throw this.wrongWidth(8, length);
         this.appendTimestamp(row, bytes, view, pos);
         return;
       case Layout.Int16:
+        if (length !== 2) throw this.wrongWidth(2, length);
         (this.values as Int16Array)[row] = view.getInt16(pos);
         return;
       case Layout.Uint32:
+        if (length !== 4) throw this.wrongWidth(4, length);
         (this.values as Uint32Array)[row] = view.getUint32(pos);
         return;
       case Layout.Float32:
+        if (length !== 4) throw this.wrongWidth(4, length);
         (this.values as Float32Array)[row] = view.getFloat32(pos);
         return;
       case Layout.Bool:
+        if (length !== 1) throw this.wrongWidth(1, length);
         (this.values as Uint8Array)[row] = bytes[pos] === 0 ? 0 : 1;
         return;
       case Layout.Date32: {
+        if (length !== 4) throw this.wrongWidth(4, length);
         const days = view.getInt32(pos);
         (this.values as Int32Array)[row] = days === INT32_MAX || days === INT32_MIN ? days : days + EPOCH_DAYS;
         return;
       }
     }
+  }
+
+  private wrongWidth(expected: number, length: number): DecodeError {
+    return new DecodeError(`column "${this.name}": its type's binary values are ${expected} bytes, but the server sent ${length}: the server stream is corrupt`);
   }
 
   private appendBytes(row: number, bytes: Uint8Array, pos: number, length: number): void {

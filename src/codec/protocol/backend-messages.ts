@@ -145,8 +145,9 @@ export interface ColumnDescription {
 export function parseRowDescription(bytes: Uint8Array, start: number, end: number): ColumnDescription[] {
   const reader = new BinaryReader(bytes, start, end);
   const count = reader.i16();
-  const columns: ColumnDescription[] = new Array(count);
-  for (let i = 0; i < count; i++) {
+  if (count < 0) throw new ProtocolError(`RowDescription declares ${count} columns: the stream is corrupt`);
+  const columns: ColumnDescription[] = [];
+  for (let i = 0; i < count && reader.ok; i++) {
     const name = reader.cstring();
     const tableOid = reader.u32();
     const columnAttr = reader.i16();
@@ -154,7 +155,7 @@ export function parseRowDescription(bytes: Uint8Array, start: number, end: numbe
     const typeSize = reader.i16();
     const typeModifier = reader.i32();
     reader.i16(); // format code: always 0 in a statement Describe, and we track our own
-    columns[i] = { name, tableOid, columnAttr, typeOid, typeSize, typeModifier };
+    columns.push({ name, tableOid, columnAttr, typeOid, typeSize, typeModifier });
   }
   finish(reader, 'RowDescription');
   return columns;

@@ -13,6 +13,8 @@ export const maxBackendMessageLength = 0x40000000;
 export type MessageHandler = (type: number, bytes: Uint8Array, start: number, end: number) => void;
 
 const headerLength = 5;
+/** The first buffer of a split message: most are small. */
+const minimumBuffer = 64 * 1024;
 
 export class MessageFramer {
   /** Bytes of an incomplete message carried over from earlier chunks. */
@@ -81,19 +83,27 @@ export class MessageFramer {
   }
 
   private append(data: Uint8Array): void {
-    let needed = this.pendingLength + data.length;
-    // Once the header is known, size the buffer for the whole message so a large one is copied once.
-    if (needed >= headerLength) {
-      const header = this.pendingLength >= headerLength ? this.pending! : concatHeader(this.pending, this.pendingLength, data);
-      needed = Math.max(needed, 1 + this.readLength(header, 0));
-    }
+    const needed = this.pendingLength + data.length;
     if (!this.pending || this.pending.length < needed) {
-      const grown = new Uint8Array(Math.max(needed, 16));
+      // Grow by doubling as bytes arrive, capped at the declared length: a 5-byte header must not
+      // reserve its declared size (up to 1 GB) before the bytes exist; a large message is copied
+      // O(log n) times.
+      let size = Math.max(needed, this.pending ? this.pending.length * 2 : headerLength);
+      if (needed >= headerLength) {
+        const header = this.pendingLength >= headerLength ? this.pending! : concatHeader(this.pending, this.pendingLength, data);
+        size = Math.min(Math.max(size, minimumBuffer), Math.max(needed, 1 + this.readLength(header, 0)));
+      }
+      const grown = new Uint8Array(size);
       if (this.pending) grown.set(this.pending.subarray(0, this.pendingLength));
       this.pending = grown;
     }
     this.pending.set(data, this.pendingLength);
     this.pendingLength += data.length;
+  }
+
+  /** Bytes reserved for the incomplete message (its buffer's size), for tests of the growth rule. */
+  get reserved(): number {
+    return this.pending?.length ?? 0;
   }
 }
 

@@ -9,3 +9,4 @@ export * from './copy-messages.js';
 export * from './backend-messages.js';
 export * from './error-fields.js';
 export * from './parameter-limit.js';
+export * from './data-row.js';

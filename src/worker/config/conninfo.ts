@@ -7,6 +7,7 @@ export const CONNINFO_KEYS = [
   'host', 'port', 'dbname', 'user', 'password', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey',
   'sslpassword', 'channel_binding', 'application_name', 'fallback_application_name',
   'connect_timeout', 'require_auth', 'passfile', 'options', 'target_session_attrs', 'load_balance_hosts',
+  'keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count', 'tcp_user_timeout',
 ] as const;
 
 export type ConninfoKey = (typeof CONNINFO_KEYS)[number];
@@ -16,8 +17,8 @@ export type Conninfo = Partial<Record<ConninfoKey, string>>;
 
 const KNOWN = new Set<string>(CONNINFO_KEYS);
 
-/** libpq parameters that only tune TCP or compression: accepted and ignored. */
-const IGNORED = new Set(['keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count', 'tcp_user_timeout', 'sslcompression', 'sslsni']);
+/** libpq parameters that only tune compression or SNI: accepted and ignored. */
+const IGNORED = new Set(['sslcompression', 'sslsni']);
 
 /** libpq parameters pgloom does not implement, with the one value that means "not used". */
 const UNSUPPORTED: Record<string, string | undefined> = {

@@ -9,6 +9,7 @@ import type { ConnectionOptions } from './connection-options.js';
 import type { Conninfo } from './conninfo.js';
 import { parseDsn } from './dsn.js';
 import { readEnvironment } from './environment.js';
+import { resolveKeepAlive } from './keepalive.js';
 import { defaultPgpassFile, lookupPgpass } from './pgpass.js';
 import { parseRequireAuth } from './require-auth.js';
 import { resolveTls } from './tls-options.js';
@@ -184,6 +185,7 @@ export function resolveConnectionPlan(
     allowedMethods,
     targetSessionAttrs,
     loadBalanceHosts,
+    keepAlive: resolveKeepAlive(dsn),
   };
 }
 

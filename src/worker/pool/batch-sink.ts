@@ -25,7 +25,7 @@ export class BatchSink implements RowSink {
 
   private start(statement: StatementDescription): void {
     const layouts = statement.columns.map((c, i) => layoutFor(c.typeOid, statement.resultFormats[i] === 1));
-    const builder = new BatchBuilder(layouts, this.limits, statement.batchHint);
+    const builder = new BatchBuilder(layouts, this.limits, statement.batchHint, statement.columnNames);
     this.builder = builder;
     // The first batch's size is the next execution's starting size.
     this.recordHint = () => {

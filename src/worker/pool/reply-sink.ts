@@ -4,6 +4,7 @@
 // allocating, transferring and wrapping a batch per reply cost more than the query itself.
 
 import type { BatchData, BatchLimits } from '../../codec/batch/index.js';
+import { checkDataRow } from '../../codec/protocol/data-row.js';
 import type { RowSink } from '../operations/extended-query.js';
 import type { StatementDescription } from '../statement.js';
 import { BatchSink } from './batch-sink.js';
@@ -30,6 +31,9 @@ export class ReplySink implements RowSink {
   row(statement: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number): void {
     this.statement = statement;
     if (this.batches !== undefined) return this.batches.row(statement, bytes, view, start, end);
+    // Kept as bytes, the row is decoded later on the main thread: check its framing now, while
+    // a violation can still close this connection.
+    checkDataRow(view, start, end, statement.columns.length);
     const size = end - start;
     if (this.ends.length === SMALL_ROWS || this.length + size > SMALL_BYTES) {
       this.becomeBatches(statement);

@@ -80,4 +80,9 @@ describe('backend message parsers', () => {
     });
     expect(() => at(parseErrorFields, [0x4d, 65, 66])).toThrow(ProtocolError);
   });
+
+  it('refuses a RowDescription with a negative column count as a ProtocolError (found by fuzzing: was a RangeError)', () => {
+    expect(() => parseRowDescription(Uint8Array.of(0x80, 0x00), 0, 2)).toThrow(ProtocolError);
+    expect(() => parseRowDescription(Uint8Array.of(0xff, 0xff), 0, 2)).toThrow(/declares -1 columns/);
+  });
 });

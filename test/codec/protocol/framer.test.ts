@@ -101,4 +101,33 @@ describe('MessageFramer', () => {
     framer.push(Uint8Array.of(0x44, 0x7f));
     expect(() => framer.push(Uint8Array.of(0xff, 0xff, 0xff))).toThrow(ProtocolError);
   });
+
+  it('reserves memory as bytes arrive, not the declared length up front', () => {
+    const { framer, seen } = collect();
+    const before = process.memoryUsage().arrayBuffers;
+    // A header declaring just under the 1 GB cap, and the first 100 bytes of its body.
+    framer.push(Uint8Array.of(0x44, 0x3f, 0xff, 0xff, 0xf0, ...new Array<number>(100).fill(7)));
+    const grew = process.memoryUsage().arrayBuffers - before;
+    expect(grew).toBeLessThan(1024 * 1024);
+    expect(framer.buffered).toBe(105);
+    expect(seen).toEqual([]);
+  });
+
+  it('delivers a multi-megabyte message grown across many chunks intact, copying it a few times only', () => {
+    const payload = Uint8Array.from({ length: 3_000_000 }, (_, i) => (i * 13) & 255);
+    const bytes = Uint8Array.from(message('D', Array.from(payload)));
+    const received: Uint8Array[] = [];
+    const framer = new MessageFramer((_type, data, start, end) => received.push(data.slice(start, end)));
+    const sizes: number[] = [];
+    for (let pos = 0; pos < bytes.length; pos += 65_536) {
+      framer.push(bytes.subarray(pos, pos + 65_536));
+      if (framer.buffered > 0) sizes.push(framer.reserved);
+    }
+    expect(received).toHaveLength(1);
+    expect(Buffer.compare(received[0], payload)).toBe(0);
+    // Doubling: each size at least twice the previous, never past the message.
+    const distinct = [...new Set(sizes)];
+    expect(distinct.length).toBeLessThan(10);
+    expect(Math.max(...distinct)).toBeLessThanOrEqual(bytes.length);
+  });
 });

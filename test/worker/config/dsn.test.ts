@@ -49,7 +49,7 @@ describe('parseDsn (URI)', () => {
     expect(params).toEqual({
       user: 'other', host: 'h', dbname: 'db', port: '7000', sslmode: 'verify-full', sslrootcert: '/tmp/ca.pem',
       channel_binding: 'require', application_name: 'my app', connect_timeout: '10', require_auth: 'scram-sha-256',
-      options: '-c geqo=off', target_session_attrs: 'any',
+      options: '-c geqo=off', target_session_attrs: 'any', keepalives: '1',
     });
     expect(serverSettings).toEqual({ search_path: 'app,public' });
     expect(parseDsn('postgres://h?ssl=true').params.sslmode).toBe('require');
