@@ -98,7 +98,7 @@ describe.skipIf(server === undefined)('secrets (needs the fixture cluster this r
       `postgres://u:${secret}@127.0.0.1:notaport/db`,
       `postgres://u:${secret}@127.0.0.1:5432/db?sslmode=bogus`,
       `postgres://u:${secret}@[::1/db`,
-      `postgres://u:${secret}@127.0.0.1:5432/db?target_session_attrs=read-write`,
+      `postgres://u:${secret}@127.0.0.1:5432/db?target_session_attrs=bogus`,
     ]) {
       expectNoSecret(await failure(connect({ dsn })), secret, dsn.replace(secret, '***'));
       expectNoSecret(await failure(Promise.resolve().then(() => createPool({ dsn }))), secret, `pool ${dsn.replace(secret, '***')}`);
