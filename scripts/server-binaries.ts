@@ -21,7 +21,6 @@ export interface ServerBinaries {
 }
 
 const SEARCH = 1;
-const READ = 4;
 
 /** Whether `user` has `bits` (r=4, w=2, x=1) on a file with `stat`'s owner and mode (POSIX: the first matching class decides). */
 function permits(stat: Stats, user: FileUser, bits: number): boolean {

@@ -10,7 +10,7 @@ import type { PgConnection, TransactionStatus } from '../worker/connection.js';
 import { ExtendedQuery, type QueryOutcome } from '../worker/operations/extended-query.js';
 import { SimpleQuery } from '../worker/operations/simple-query.js';
 import { PortalFetch } from '../worker/operations/portal.js';
-import { closeOnServer, runQuery, runSimpleQuery, submit, type Submitted } from '../worker/requests.js';
+import { closeOnServer, runSimpleQuery, submit, type Submitted } from '../worker/requests.js';
 import type { StatementDescription } from '../worker/statement.js';
 import { cancelRunningQuery } from '../worker/cancel.js';
 import { giveUpInline } from '../worker/give-up-inline.js';

@@ -10,7 +10,7 @@ import { BatchStream } from './batch-stream.js';
 import { checkParams } from './check-params.js';
 import type { BuiltinCodecOptions } from './connection.js';
 import { resolveConnectArgs, resolvePoolOptions, type PoolOptions } from './pool-options.js';
-import { PooledConnection, type Notification } from './pooled-connection.js';
+import { PooledConnection } from './pooled-connection.js';
 import { nameQuery, Queryable, type CallOptions, type Row, type RunOutcome, type RunRequest } from './queryable.js';
 import { partitionedQuery, partitionedStream, type PartitionHost, type PartitionOptions } from './partitioned-query.js';
 import type { CursorOptions } from './cursor.js';

@@ -4,16 +4,15 @@
 
 import { inspect } from 'node:util';
 import { proxy } from 'comlink';
-import { InterfaceError } from '../codec/errors/client-errors.js';
+import { ConnectionError, InterfaceError } from '../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
-import { ConnectionError } from '../codec/errors/client-errors.js';
 import { cancelledError, deserializeError, packParams, type SessionNotification, type SessionOperation, type SessionQuery, type SessionReply, type SessionState, type WireTypeSettings, type WorkerControl } from '../worker/pool/contract.js';
 import type { BuiltinCodecOptions } from './connection.js';
 import { explainOn } from './connection.js';
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import type { Result } from './result.js';
 import type { RecordBatch } from './record-batch.js';
-import type { CallOptions, Row, RunOutcome, RunRequest } from './queryable.js';
+import type { CallOptions, RunOutcome, RunRequest } from './queryable.js';
 import { CursorFactory, type CursorOptions, type PortalDriver, type PortalPage } from './cursor.js';
 import { PreparedStatement, type PreparedHost, type PreparedStatementOptions } from './prepared-statement.js';
 import { Session, type NotificationListener } from './session.js';

@@ -1,25 +1,14 @@
 // Text forms of values for the text formats (CSV, and the text fallback of ndjson, Arrow and
 // Parquet): what PostgreSQL itself accepts back, so that an exported file imports again.
 
+import { civilFromDays } from '../../codec/types/datetime/calendar.js';
+
 const MICROS_PER_DAY = 86_400_000_000n;
 const INT64_MAX = 0x7fffffffffffffffn;
 const INT64_MIN = -0x8000000000000000n;
 
 function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
-}
-
-/** The civil date of a day count since 1970-01-01 (proleptic Gregorian; Howard Hinnant's algorithm). */
-function civilDate(days: number): { year: number; month: number; day: number } {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 /**
@@ -36,7 +25,7 @@ export function isoTimestamp(micros: bigint, withZone: boolean): string | undefi
     inDay += MICROS_PER_DAY;
     days -= 1n;
   }
-  const { year, month, day } = civilDate(Number(days));
+  const { year, month, day } = civilFromDays(Number(days));
   if (year < 1 || year > 9999) return undefined;
   const us = Number(inDay);
   const seconds = Math.floor(us / 1_000_000);

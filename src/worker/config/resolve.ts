@@ -135,7 +135,6 @@ export function resolveConnectionPlan(
   const user = pick('user', options.user) || (defaults.osUser ?? osUser)();
   const database = pick('dbname', options.database) || user;
 
-  const tcpHosts = targets.filter((t) => !t.socketPath);
   const { sslMode, tls } = resolveTls({
     sslmode: pick('sslmode', options.sslmode),
     sslrootcert: pick('sslrootcert', options.sslrootcert),
