@@ -302,12 +302,11 @@ export class PooledConnection extends Session {
       const reply = await this.#call({ kind: 'query', request: { sql: request.sql, paramSets: [], results: 'none', simple: true } }, options);
       return { command: reply.command, rowCount: reply.rowCount, columns: [], rows: [] };
     }
-    const wantsRows = request.want !== 'none';
-    const reply = await this.#request({ sql: request.sql, results: wantsRows ? 'batches' : 'none', statement }, request.paramSets, options);
+    const reply = await this.#request({ sql: request.sql, results: request.want === 'none' ? 'none' : 'batches', statement }, request.paramSets, options);
+    // A command's tag needs no decoding plan (as the pool's own execute).
+    if (request.want === 'none') return { command: reply.command, rowCount: reply.rowCount, columns: [] };
     const result = this.#hooks.toResult<R>(reply, request.rowMode);
     switch (request.want) {
-      case 'none':
-        return { command: reply.command, rowCount: reply.rowCount, columns: result.columns };
       case 'result':
         return { command: reply.command, rowCount: reply.rowCount, columns: result.columns, result };
       case 'first': {
