@@ -5,9 +5,9 @@ import { ConfigError } from '../codec/errors/client-errors.js';
 import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
 import type { Notification } from '../codec/protocol/index.js';
 import type { TypeOptions } from '../codec/types/codec.js';
-import { resolveConnectionPlan, type ConnectionOptions } from '../worker/config/index.js';
-import { openConnection } from '../worker/open-connection.js';
-import { Connection } from './connection.js';
+import type { ConnectionOptions } from '../worker/config/index.js';
+import { connectInline } from './connect-inline.js';
+import type { Connection } from './connection.js';
 import { createPool } from './pool.js';
 import type { PoolOptions } from './pool-options.js';
 import type { PooledConnection } from './pooled-connection.js';
@@ -62,29 +62,6 @@ async function connectInWorker(options: ConnectOptions): Promise<PooledConnectio
   }
 }
 
-const defaultStatementCacheSize = 100;
-const defaultCancelGracePeriod = 2_000;
-
-function checkEngineOptions(options: ConnectOptions): void {
-  for (const name of ['maxCachedStatementLifetime', 'maxCacheableStatementSize'] as const) {
-    const value = options[name];
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new ConfigError(`${name} must be a non-negative integer (0: no limit), got ${String(value)}`);
-  }
-  const size = options.statementCacheSize;
-  if (size !== undefined && (!Number.isInteger(size) || size < 0)) {
-    throw new ConfigError(`statementCacheSize must be a non-negative integer (0 disables the cache), got ${String(size)}`);
-  }
-  for (const name of ['commandTimeout', 'cancelGracePeriod'] as const) {
-    const value = options[name];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
-      throw new ConfigError(`${name} must be a positive number of ms, got ${String(value)}`);
-    }
-  }
-  if (options.rowMode !== undefined && options.rowMode !== 'object' && options.rowMode !== 'array') {
-    throw new ConfigError(`rowMode must be 'object' or 'array', got ${String(options.rowMode)}`);
-  }
-}
-
 /**
  * Open a connection. Accepts a DSN (`postgresql://user@host/db?sslmode=verify-full`), options,
  * or both (options override the DSN); unset values come from the libpq environment variables
@@ -96,20 +73,5 @@ export function connect(dsnOrOptions?: string | ConnectOptions, options?: Connec
 export async function connect(dsnOrOptions?: string | ConnectOptions, options: ConnectOptions = {}): Promise<Connection | PooledConnection> {
   const merged: ConnectOptions = typeof dsnOrOptions === 'string' ? { ...options, dsn: dsnOrOptions } : { ...dsnOrOptions, ...options };
   if (merged.worker) return connectInWorker(merged);
-  checkEngineOptions(merged);
-  const plan = resolveConnectionPlan(merged);
-  const engine = await openConnection(plan, {
-    statementCacheSize: merged.statementCacheSize ?? defaultStatementCacheSize,
-    maxCachedStatementLifetime: merged.maxCachedStatementLifetime,
-    maxCacheableStatementSize: merged.maxCacheableStatementSize,
-    types: merged.types ?? {},
-    onNotice: merged.onNotice,
-    onNotification: merged.onNotification,
-  });
-  return new Connection(engine, {
-    rowMode: merged.rowMode ?? 'object',
-    commandTimeout: merged.commandTimeout,
-    cancelGracePeriod: merged.cancelGracePeriod ?? defaultCancelGracePeriod,
-    directInt64: (merged.types?.int8 ?? 'bigint') === 'bigint',
-  });
+  return connectInline(merged);
 }

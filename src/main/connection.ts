@@ -207,6 +207,11 @@ export class Connection extends Session {
     return this.#execute<R>(request, options, undefined);
   }
 
+  /** @internal The pool's main-thread connections run its one-shot calls through this. */
+  runRequest<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
+    return this.run<R>(request, options);
+  }
+
   protected simple(sql: string): Promise<string> {
     return runSimpleQuery(this.#engine, sql);
   }

@@ -61,6 +61,15 @@ export interface PoolOptions extends Omit<ConnectOptions, 'onNotification' | 'pa
    * responsive. 0 gives workers the main thread's priority.
    */
   workerNice?: number;
+  /**
+   * Connections the pool opens on the main thread (default: connectionsPerWorker; 0: none). A
+   * one-shot call whose statement's last result had at most `mainThreadMaxRows` rows runs on
+   * them inline, without a thread hop; large or unknown results, sessions, streams and COPY run
+   * in the workers. They are opened on demand, in addition to the workers' connections.
+   */
+  mainThreadConnections?: number;
+  /** The most rows a statement's result may have to run on the main thread (default 1000). */
+  mainThreadMaxRows?: number;
 }
 
 /** Linux lets a thread lower its own priority (raise its nice value) without privileges. */
@@ -85,7 +94,7 @@ const POOL_ONLY_OPTIONS = [
   'workers', 'connectionsPerWorker', 'minConnections', 'maxQueriesPerConnection', 'maxInactiveConnectionLifetime', 'acquireTimeout',
   'cancelGracePeriod', 'commandTimeout', 'init', 'setup', 'reset', 'batchRows', 'batchBytes', 'onNotice', 'rowMode', 'statementCacheSize', 'connect',
   'maxCachedStatementLifetime', 'maxCacheableStatementSize',
-  'types', 'workerNice', 'worker',
+  'types', 'workerNice', 'worker', 'mainThreadConnections', 'mainThreadMaxRows',
 ] as const;
 
 /** How to connect, without the pool's own options; checked (a bad DSN fails here) and named for logs. */
@@ -139,6 +148,7 @@ export interface ResolvedPoolOptions {
   acquireTimeout: number | undefined;
   rowMode: 'object' | 'array';
   onNotice?: (notice: PostgresErrorFields) => void;
+  mainThread: { connections: number; maxRows: number };
 }
 
 export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefined, extra: PoolOptions): ResolvedPoolOptions {
@@ -181,6 +191,10 @@ export function resolvePoolOptions(dsnOrOptions: string | PoolOptions | undefine
     acquireTimeout,
     rowMode: rowMode ?? 'object',
     onNotice,
+    mainThread: {
+      connections: positiveInteger(options.mainThreadConnections, 'mainThreadConnections', connectionsPerWorker, true),
+      maxRows: positiveInteger(options.mainThreadMaxRows, 'mainThreadMaxRows', 1000, true),
+    },
     worker: {
       connection,
       connectionsPerWorker,

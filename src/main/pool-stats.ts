@@ -3,6 +3,7 @@
 
 import type { RecordableHistogram } from 'node:perf_hooks';
 import type { PoolCore } from './threads/pool-core.js';
+import type { LaneStates } from './threads/main-thread-lane.js';
 
 export interface HistogramSummary {
   count: number;
@@ -41,6 +42,8 @@ export interface PoolStats {
   capacity: number;
   connections: ConnectionStates;
   perWorker: ConnectionStates[];
+  /** The pool's connections on the main thread (not counted in `connections` or `capacity`). */
+  mainThread: LaneStates;
   /** Calls (and sessions, and streams) that have ended. */
   completed: number;
   /** ms waited for a connection, and ms from sending a one-shot call to its end. */
@@ -75,6 +78,7 @@ export function poolStats(core: PoolCore): PoolStats {
     capacity: core.options.workers * core.options.worker.connectionsPerWorker,
     connections,
     perWorker,
+    mainThread: core.lane.states(),
     completed: core.queue.completed,
     waitTime: summarise(core.queue.waitTime, scale),
     runTime: summarise(core.runTime, scale),

@@ -97,7 +97,9 @@ export class Pool extends Queryable {
   protected async run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
     checkParamSets(request.paramSets);
     const callOptions = this.#withDefaults(options);
-    const schemas = this.#core.schemas;
+    const core = this.#core;
+    if (this.#onMainThread(request)) return core.track(core.lane.run<R>(request, callOptions));
+    const schemas = core.schemas;
     switch (request.want) {
       case 'none': {
         const reply = await this.#runQuery(request.sql, request.paramSets, callOptions, 'none', undefined, request.simple);
@@ -113,6 +115,15 @@ export class Pool extends Queryable {
       case 'rows':
         return this.#fetchRows<R>(request, callOptions);
     }
+  }
+
+  /**
+   * Whether a call runs on the pool's main-thread connections: one execution of a statement whose
+   * results were small, while no custom codec is set (those encode and decode for the workers).
+   */
+  #onMainThread(request: RunRequest): boolean {
+    const core = this.#core;
+    return request.paramSets.length === 1 && core.typeState.wire === undefined && core.lane.prefers(request.sql);
   }
 
   /**
@@ -335,7 +346,7 @@ export class Pool extends Queryable {
    * that connections read once.
    */
   async expireConnections(): Promise<void> {
-    await this.#core.threads.onEveryWorker((control) => control.expireConnections());
+    await Promise.all([this.#core.lane.expire(), this.#core.threads.onEveryWorker((control) => control.expireConnections())]);
   }
 
   /**
@@ -395,7 +406,7 @@ export class Pool extends Queryable {
       const core = this.#core;
       core.refuseCalls(new InterfaceError('the pool is closing'));
       await core.drained(timeout);
-      await core.threads.closeConnections(Math.min(5_000, timeout));
+      await Promise.all([core.lane.close(), core.threads.closeConnections(Math.min(5_000, timeout))]);
       await core.threads.stop(new InterfaceError('the pool was closed while this call ran'));
     })();
     return this.#closing;
@@ -406,6 +417,7 @@ export class Pool extends Queryable {
     this.#closing ??= (async () => {
       const core = this.#core;
       core.refuseCalls(new InterfaceError('the pool was terminated'));
+      core.lane.terminate();
       await core.threads.stop(new InterfaceError('the pool was terminated while this call ran'));
     })();
     return this.#closing;
@@ -462,7 +474,9 @@ export class Pool extends Queryable {
         return call;
       };
       try {
-        return await core.query(build, options, onBatch);
+        const reply = await core.query(build, options, onBatch);
+        if (paramSets.length === 1) core.lane.learn(sql, rowsOf(reply));
+        return reply;
       } catch (error) {
         // Nothing reached the server: send it again with that parameter encoded here.
         if (core.encoder.learn(sql, error)) continue;
@@ -470,6 +484,13 @@ export class Pool extends Queryable {
       }
     }
   }
+}
+
+/** How many rows a worker's reply held (its command tag's count when it has one). */
+function rowsOf(reply: QuerySuccess): number {
+  if (reply.rowCount !== null) return reply.rowCount;
+  if (reply.rows !== undefined) return reply.rows.ends.length;
+  return reply.batches.reduce((sum, batch) => sum + batch.numRows, 0);
 }
 
 /** A pool transaction without a callback: start() pins a connection and begins; commit() or rollback() ends it and releases the connection. */

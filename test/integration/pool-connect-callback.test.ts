@@ -15,6 +15,8 @@ describe("the pool's connect callback", () => {
     const pool = createPool(url.toString(), {
       workers: 1,
       connectionsPerWorker: 2,
+      // The workers' connections only: the main-thread ones have a test of their own (pool-main-thread).
+      mainThreadConnections: 0,
       connect: async () => ({ password, applicationName: `pgloom_cb_${++calls}` }),
     });
     try {

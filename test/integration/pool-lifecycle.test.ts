@@ -58,7 +58,8 @@ describe('pool lifecycle', () => {
   });
 
   it('replaces a connection after maxQueriesPerConnection queries', async () => {
-    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, maxQueriesPerConnection: 3 });
+    // The workers' connections only: the main-thread ones have a test of their own (pool-main-thread).
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, maxQueriesPerConnection: 3, mainThreadConnections: 0 });
     try {
       const pids: number[] = [];
       for (let i = 0; i < 7; i++) pids.push((await pool.fetchval<number>('select pg_backend_pid()'))!);

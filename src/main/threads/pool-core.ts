@@ -21,6 +21,9 @@ import { CallGuard, type GuardOptions } from './call-guard.js';
 import { CallQueue, type Placement, type SlotUse } from './call-queue.js';
 import { ResultSchemas } from './result-schemas.js';
 import { WorkerThreads } from './worker-threads.js';
+import { MainThreadLane } from './main-thread-lane.js';
+import { connectInline } from '../connect-inline.js';
+import type { Connection } from '../connection.js';
 
 type Reply = Extract<DataEvent, { type: 'reply' }>['reply'];
 
@@ -39,6 +42,8 @@ export class PoolCore {
   readonly typeState: PoolTypes;
   readonly encoder: ParamEncoder;
   readonly schemas: ResultSchemas;
+  /** The pool's connections on this thread, for statements known to return small results. */
+  readonly lane: MainThreadLane;
   /** Nanoseconds from sending a call to its end. */
   readonly runTime = createHistogram();
   private lastId = 0;
@@ -58,6 +63,39 @@ export class PoolCore {
     this.typeState = new PoolTypes(worker.types, (typeName, schema) => this.lookupType(typeName, schema));
     this.encoder = new ParamEncoder(this.typeState.catalog);
     this.schemas = new ResultSchemas(this.typeState, worker.types);
+    this.lane = new MainThreadLane({
+      size: options.mainThread.connections,
+      maxRows: options.mainThread.maxRows,
+      maxQueriesPerConnection: worker.maxQueriesPerConnection,
+      maxInactiveConnectionLifetime: worker.maxInactiveConnectionLifetime,
+      acquireTimeout: options.acquireTimeout,
+      open: () => this.openOnMainThread(),
+    });
+  }
+
+  /** A main-thread connection with what a worker's would have: options, connect callback, init. */
+  private async openOnMainThread(): Promise<Connection> {
+    const { worker, connectArgs } = this.options;
+    const args = connectArgs === undefined ? {} : await connectArgs();
+    const connection = await connectInline({
+      ...worker.connection,
+      ...args,
+      statementCacheSize: worker.statementCacheSize,
+      maxCachedStatementLifetime: worker.maxCachedStatementLifetime,
+      maxCacheableStatementSize: worker.maxCacheableStatementSize,
+      cancelGracePeriod: worker.cancelGracePeriod,
+      types: worker.types,
+      onNotice: (notice) => this.onNotice(notice),
+    });
+    if (worker.init !== undefined) {
+      try {
+        await connection.execute(worker.init);
+      } catch (error) {
+        connection.terminate();
+        throw error;
+      }
+    }
+    return connection;
   }
 
   get closed(): boolean {
@@ -72,6 +110,7 @@ export class PoolCore {
   refuseCalls(error: Error): void {
     this.closedWith ??= error;
     this.queue.failAll(error);
+    this.lane.refuse(error);
   }
 
   /** Settles when every call, stream and session running now has ended, or after `timeoutMs`. */

@@ -1,0 +1,229 @@
+// The pool's connections on the main thread. A one-shot statement whose results the pool has seen
+// to be small runs here, inline as connect() runs it, with no thread hop: for a one-row query the
+// hop costs both threads more CPU than the query itself (docs/thread-layer.md, "The main-thread
+// lane"). Everything else — large or unknown results, sessions, streams, COPY — stays on workers.
+
+import { PoolTimeoutError, QueryAbortedError, QueryTimeoutError } from '../../codec/errors/client-errors.js';
+import type { Connection } from '../connection.js';
+import type { CallOptions, RunOutcome, RunRequest } from '../queryable.js';
+
+export interface LaneSettings {
+  /** Connections at most; 0 turns the lane off. */
+  size: number;
+  /** A statement whose last result had at most this many rows runs here. */
+  maxRows: number;
+  maxQueriesPerConnection: number;
+  maxInactiveConnectionLifetime: number;
+  acquireTimeout: number | undefined;
+  /** Open one connection, with the pool's connection options and its init SQL. */
+  open(): Promise<Connection>;
+}
+
+export interface LaneStates {
+  open: number;
+  idle: number;
+  busy: number;
+  opening: number;
+  waiting: number;
+}
+
+interface LaneConnection {
+  connection: Connection;
+  queries: number;
+  idleTimer: NodeJS.Timeout | undefined;
+  expired: boolean;
+}
+
+interface Waiter {
+  grant(held: LaneConnection | undefined): void;
+  fail(error: Error): void;
+}
+
+/** Statements remembered at most; past it the memory starts again (statements are relearned at once). */
+const MAX_KNOWN_STATEMENTS = 4096;
+
+export class MainThreadLane {
+  readonly #known = new Map<string, boolean>();
+  readonly #idle: LaneConnection[] = [];
+  readonly #inUse = new Set<LaneConnection>();
+  readonly #waiters: Waiter[] = [];
+  #opening = 0;
+  #closedWith: Error | undefined;
+
+  constructor(private readonly settings: LaneSettings) {}
+
+  /** Whether `sql` should run here: the lane is on and the statement's results were small. */
+  prefers(sql: string): boolean {
+    return this.settings.size > 0 && this.#closedWith === undefined && this.#known.get(sql) === true;
+  }
+
+  /** What a run of `sql` (here or in a worker) returned: `rows` rows. */
+  learn(sql: string, rows: number): void {
+    if (this.settings.size === 0) return;
+    const small = rows <= this.settings.maxRows;
+    if (this.#known.get(sql) === small) return;
+    if (this.#known.size >= MAX_KNOWN_STATEMENTS) this.#known.clear();
+    this.#known.set(sql, small);
+  }
+
+  /** Run one request on a connection of the lane, waiting in turn for one to be free. */
+  async run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
+    const started = Date.now();
+    const held = await this.#take(options);
+    // The call's timeout counts from the call, the wait included.
+    const timeout = options.timeout === undefined ? undefined : Math.max(1, options.timeout - (Date.now() - started));
+    let outcome: RunOutcome<R>;
+    try {
+      outcome = await held.connection.runRequest<R>(request, timeout === undefined ? options : { ...options, timeout });
+    } finally {
+      this.#giveBack(held);
+    }
+    this.learn(request.sql, outcome.rowCount ?? outcome.result?.numRows ?? outcome.rows?.length ?? 0);
+    return outcome;
+  }
+
+  states(): LaneStates {
+    const open = this.#idle.length + this.#inUse.size;
+    return { open, idle: this.#idle.length, busy: this.#inUse.size, opening: this.#opening, waiting: this.#waiters.length };
+  }
+
+  /** Close idle connections now, those in use when their call ends (pool.expireConnections). */
+  async expire(): Promise<void> {
+    for (const held of this.#inUse) held.expired = true;
+    await Promise.all(this.#idle.splice(0).map((held) => this.#close(held)));
+  }
+
+  /** Refuse new calls; waiting ones fail with `error`. */
+  refuse(error: Error): void {
+    this.#closedWith ??= error;
+    for (const waiter of this.#waiters.splice(0)) waiter.fail(error);
+  }
+
+  /** Close every idle connection (after refuse() and the running calls have ended); cut any left. */
+  async close(): Promise<void> {
+    await Promise.all(this.#idle.splice(0).map((held) => this.#close(held)));
+    for (const held of this.#inUse) held.connection.terminate();
+  }
+
+  /** Cut every connection at once: running calls fail with a ConnectionError. */
+  terminate(): void {
+    for (const held of [...this.#idle.splice(0), ...this.#inUse]) {
+      clearTimeout(held.idleTimer);
+      held.connection.terminate();
+    }
+  }
+
+  #take(options: CallOptions): Promise<LaneConnection> {
+    if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
+    if (options.signal?.aborted) return Promise.reject(new QueryAbortedError('the query was aborted before it started'));
+    const idle = this.#idle.pop();
+    if (idle !== undefined) return Promise.resolve(this.#hold(idle));
+    if (this.#room() > 0) return this.#open(false);
+    return this.#wait(options).then((held) => held ?? this.#open(true));
+  }
+
+  #room(): number {
+    return this.settings.size - this.#idle.length - this.#inUse.size - this.#opening;
+  }
+
+  #hold(held: LaneConnection): LaneConnection {
+    clearTimeout(held.idleTimer);
+    held.idleTimer = undefined;
+    this.#inUse.add(held);
+    return held;
+  }
+
+  /** Open a connection; `reserved`: its place was counted already (see #grant). */
+  async #open(reserved: boolean): Promise<LaneConnection> {
+    if (!reserved) this.#opening++;
+    let connection: Connection;
+    try {
+      connection = await this.settings.open();
+    } catch (error) {
+      this.#opening--;
+      this.#grant();
+      throw error;
+    }
+    this.#opening--;
+    return this.#hold({ connection, queries: 0, idleTimer: undefined, expired: false });
+  }
+
+  #giveBack(held: LaneConnection): void {
+    this.#inUse.delete(held);
+    held.queries++;
+    const { maxQueriesPerConnection, maxInactiveConnectionLifetime } = this.settings;
+    const retire = held.connection.closed || held.expired || this.#closedWith !== undefined
+      || (maxQueriesPerConnection > 0 && held.queries >= maxQueriesPerConnection)
+      // A connection left in a transaction (a BEGIN run as a one-shot call) must not serve others.
+      || held.connection.transactionStatus !== 'idle';
+    if (retire) {
+      void this.#close(held);
+    } else {
+      const waiter = this.#waiters.shift();
+      if (waiter !== undefined) return waiter.grant(this.#hold(held));
+      if (maxInactiveConnectionLifetime > 0) {
+        held.idleTimer = setTimeout(() => this.#retireIdle(held), maxInactiveConnectionLifetime);
+        held.idleTimer.unref();
+      }
+      this.#idle.push(held);
+      return;
+    }
+    this.#grant();
+  }
+
+  /** A place freed without a connection to hand over: the next waiter opens one. */
+  #grant(): void {
+    if (this.#room() <= 0 || this.#waiters.length === 0) return;
+    // The place is counted as opening now, so that no later caller takes it first.
+    this.#opening++;
+    this.#waiters.shift()!.grant(undefined);
+  }
+
+  #retireIdle(held: LaneConnection): void {
+    const at = this.#idle.indexOf(held);
+    if (at < 0) return;
+    this.#idle.splice(at, 1);
+    void this.#close(held);
+  }
+
+  async #close(held: LaneConnection): Promise<void> {
+    clearTimeout(held.idleTimer);
+    if (!held.connection.closed) await held.connection.close().catch(() => held.connection.terminate());
+  }
+
+  #wait(options: CallOptions): Promise<LaneConnection | undefined> {
+    const { acquireTimeout } = this.settings;
+    const callLimitFirst = options.timeout !== undefined && (acquireTimeout === undefined || options.timeout <= acquireTimeout);
+    const limit = callLimitFirst ? options.timeout : acquireTimeout;
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const cleanup = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', abort);
+      };
+      const waiter: Waiter = {
+        grant: (held) => {
+          cleanup();
+          resolve(held);
+        },
+        fail: (error) => {
+          cleanup();
+          reject(error);
+        },
+      };
+      const leave = (error: Error) => {
+        const at = this.#waiters.indexOf(waiter);
+        if (at >= 0) this.#waiters.splice(at, 1);
+        waiter.fail(error);
+      };
+      const abort = () => leave(new QueryAbortedError('the query was aborted while waiting for a free connection'));
+      if (limit !== undefined) {
+        timer = setTimeout(() => leave(callLimitFirst
+          ? new QueryTimeoutError(`the query timed out after ${options.timeout} ms waiting for a free connection`)
+          : new PoolTimeoutError(`no connection became free within acquireTimeout (${acquireTimeout} ms): raise it, or raise mainThreadConnections`)), limit);
+      }
+      options.signal?.addEventListener('abort', abort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+}

@@ -1,0 +1,185 @@
+// The pool's main-thread connections: a one-shot statement whose results were small runs on them,
+// inline, with what the workers' connections have (options, connect callback, init, limits,
+// timeouts and cancels, errors), and nothing else ever does.
+
+import { describe, expect, it } from 'vitest';
+import {
+  createPool, PoolTimeoutError, PostgresError, QueryAbortedError, QueryTimeoutError, type Connection, type Pool, type PoolOptions,
+} from '../../src/main/index.js';
+import { rejectionOf, shutDown, waitFor, within } from '../support/deadlines.js';
+import { connectToTestServer, testDsn } from '../support/server.js';
+
+async function withPool<T>(options: PoolOptions, fn: (pool: Pool) => Promise<T>): Promise<T> {
+  const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 2, ...options });
+  try {
+    return await fn(pool);
+  } finally {
+    await shutDown(pool);
+  }
+}
+
+async function withWatcher<T>(fn: (watcher: Connection) => Promise<T>): Promise<T> {
+  const watcher = await connectToTestServer();
+  try {
+    return await fn(watcher);
+  } finally {
+    await watcher.close();
+  }
+}
+
+const mainThreadOpen = async (pool: Pool): Promise<number> => (await pool.stats()).mainThread.open;
+
+describe("the pool's main-thread connections", () => {
+  it('run a statement once its results were seen to be small; the first run and large results stay in the workers', async () => {
+    await withPool({}, async (pool) => {
+      expect(await pool.fetchval('select 41 + $1::int', [1])).toBe(42);
+      expect(await mainThreadOpen(pool)).toBe(0);
+      expect(await pool.fetchval('select 41 + $1::int', [2])).toBe(43);
+      expect(await mainThreadOpen(pool)).toBe(1);
+      const large = 'select g from generate_series(1, $1::int) g';
+      for (let i = 0; i < 3; i++) expect((await pool.fetch(large, [5000])).length).toBe(5000);
+      expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 0 });
+      // A statement that grew large goes back to the workers after its run.
+      const grows = 'select g from generate_series(1, $1::int) g order by g';
+      expect((await pool.fetch(grows, [3])).length).toBe(3);
+      expect((await pool.fetch(grows, [3000])).length).toBe(3000);
+      const backendBefore = await pool.fetchval<number>('select pg_backend_pid()');
+      expect(await pool.fetchval<number>('select pg_backend_pid()')).not.toBe(backendBefore);
+    });
+  });
+
+  it('return exactly what the workers return, row by row and as columns', async () => {
+    const sql = `select 1::int4 as i, 9007199254740993::int8 as big, 12345678901234567890.000000000000000001::numeric as n,
+      'NaN'::float8 as nan, '-infinity'::timestamptz as minf, '2024-02-29 23:59:59.999999+00'::timestamptz as ts,
+      '1900-01-01 00:00:00.000001'::timestamp as old, 'infinity'::date as d, array[[1, null], [3, 4]]::int4[] as grid,
+      ''::text as empty, null::text as nothing, '{"a": [1, 2.5, null]}'::jsonb as doc, '\\x00ff'::bytea as raw,
+      '1 year 2 mons 3 days 04:05:06.000007'::interval as span, $1::text as param`;
+    await withPool({}, async (pool) => {
+      const fromWorker = await pool.fetch(sql, ['ü']);
+      const workerResult = await pool.query(sql, ['ü']);
+      expect(await mainThreadOpen(pool)).toBe(1);
+      const fromMain = await pool.fetch(sql, ['ü']);
+      const mainResult = await pool.query(sql, ['ü']);
+      expect(fromMain).toEqual(fromWorker);
+      expect(mainResult.rows).toEqual(workerResult.rows);
+      expect(mainResult.columns.map((c) => [c.name, c.typeOid])).toEqual(workerResult.columns.map((c) => [c.name, c.typeOid]));
+      expect(mainResult.column('ts')).toEqual(workerResult.column('ts'));
+      expect(await pool.fetchrow(sql, ['ü'], { rowMode: 'array' })).toEqual(Object.values(fromWorker[0]));
+    });
+  });
+
+  it('cancel a timed-out call on the server, and the next call gets its own answer', async () => {
+    await withPool({ mainThreadConnections: 1 }, async (pool) => {
+      const sleep = 'select pg_sleep($1::float8), $2::int as answer';
+      await pool.fetch(sleep, [0, 0]);
+      await pool.fetch(sleep, [0, 0]);
+      expect(await mainThreadOpen(pool)).toBe(1);
+      const started = Date.now();
+      expect(await rejectionOf(pool.fetch(sleep, [30, 1], { timeout: 200 }))).toBeInstanceOf(QueryTimeoutError);
+      expect(Date.now() - started).toBeLessThan(5000);
+      for (let i = 2; i < 6; i++) expect(await within(pool.fetchval(sleep, [0, i], 1), 5000, `call ${i}`)).toBe(i);
+      const controller = new AbortController();
+      const aborted = pool.fetch(sleep, [30, 9], { signal: controller.signal });
+      await withWatcher(async (watcher) => {
+        await waitFor(async () => ((await watcher.fetchval<bigint>("select count(*) from pg_stat_activity where query like 'select pg_sleep(%' and state = 'active'")) === 1n ? true : undefined), 5000, 'the sleep to start');
+        controller.abort();
+        expect(await rejectionOf(aborted)).toBeInstanceOf(QueryAbortedError);
+        await waitFor(async () => ((await watcher.fetchval<bigint>("select count(*) from pg_stat_activity where query like 'select pg_sleep(%' and state = 'active'")) === 0n ? true : undefined), 5000, 'the cancel to land');
+      });
+      expect(await pool.fetchval(sleep, [0, 10], 1)).toBe(10);
+    });
+  });
+
+  it('wait in turn when all are busy; acquireTimeout and the signal end the wait', async () => {
+    await withPool({ mainThreadConnections: 1, acquireTimeout: 150 }, async (pool) => {
+      const sleep = 'select pg_sleep($1::float8), $2::int as answer';
+      await pool.fetch(sleep, [0, 0]);
+      await pool.fetch(sleep, [0, 0]);
+      const answers = await Promise.all([1, 2, 3].map((i) => pool.fetchval(sleep, [0.02, i], 1)));
+      expect(answers).toEqual([1, 2, 3]);
+      const long = pool.fetchval(sleep, [0.6, 4], 1);
+      expect(await rejectionOf(pool.fetchval(sleep, [0, 5], 1))).toBeInstanceOf(PoolTimeoutError);
+      const controller = new AbortController();
+      const waiting = pool.fetchval(sleep, [0, 6], 1, { signal: controller.signal });
+      controller.abort();
+      expect(await rejectionOf(waiting)).toBeInstanceOf(QueryAbortedError);
+      expect(await long).toBe(4);
+      expect(await pool.fetchval(sleep, [0, 7], 1)).toBe(7);
+      expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 0, waiting: 0 });
+    });
+  });
+
+  it("raise the server's own error and stay usable", async () => {
+    await withPool({}, async (pool) => {
+      const divide = 'select 10 / $1::int';
+      await pool.fetchval(divide, [5]);
+      expect(await pool.fetchval(divide, [2])).toBe(5);
+      const error = await rejectionOf(pool.fetchval(divide, [0]));
+      expect(error).toBeInstanceOf(PostgresError);
+      expect((error as PostgresError).code).toBe('22012');
+      expect((error as PostgresError & { query?: string }).query).toBe(divide);
+      expect(await pool.fetchval(divide, [1])).toBe(10);
+      expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 0 });
+    });
+  });
+
+  it('are opened with the connect callback and init, and follow maxQueriesPerConnection and expireConnections', async () => {
+    let asked = 0;
+    const options: PoolOptions = {
+      init: "set application_name = 'pgloom_main_init'",
+      maxQueriesPerConnection: 3,
+      connect: () => ({ options: `-c work_mem=${64 + ++asked}kB` }),
+    };
+    await withPool(options, async (pool) => {
+      await pool.fetchval('select pg_backend_pid()');
+      const askedByWorker = asked;
+      const pids: number[] = [];
+      for (let i = 0; i < 6; i++) pids.push((await pool.fetchval<number>('select pg_backend_pid()'))!);
+      expect(new Set(pids.slice(0, 3)).size).toBe(1);
+      expect(new Set(pids).size).toBe(2);
+      expect(asked).toBe(askedByWorker + 2);
+      const settings = 'select current_setting($1)';
+      await pool.fetchval(settings, ['application_name']);
+      expect(await pool.fetchval(settings, ['application_name'])).toBe('pgloom_main_init');
+      expect(await pool.fetchval(settings, ['work_mem'])).toMatch(/^\d+kB$/);
+      const before = await pool.fetchval<number>('select pg_backend_pid()');
+      await pool.expireConnections();
+      expect(await pool.fetchval<number>('select pg_backend_pid()')).not.toBe(before);
+    });
+  });
+
+  it('never run a statement with a custom codec set, nor one left in a transaction', async () => {
+    await withPool({}, async (pool) => {
+      await pool.setTypeCodec<string>('int4', { format: 'text', encoder: String, decoder: (text) => `int4:${text}` });
+      for (let i = 0; i < 3; i++) expect(await pool.fetchval('select $1::int4 + 1', [i])).toBe(`int4:${i + 1}`);
+      expect(await mainThreadOpen(pool)).toBe(0);
+    });
+    await withPool({}, async (pool) => {
+      await pool.execute('begin');
+      await pool.execute('begin');
+      // A main-thread connection left inside a transaction is closed, not handed to the next call.
+      expect(await mainThreadOpen(pool)).toBe(0);
+      await pool.fetchval('select txid_current_if_assigned()');
+      expect(await pool.fetchval('select txid_current_if_assigned()')).toBeNull();
+    });
+  });
+
+  it('are closed with the pool', async () => {
+    await withWatcher(async (watcher) => {
+      const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, applicationName: 'pgloom_main_close' });
+      await pool.fetchval('select 1');
+      await pool.fetchval('select 1');
+      expect(await mainThreadOpen(pool)).toBe(1);
+      await within(pool.close(), 5000, 'pool.close()');
+      await waitFor(async () => ((await watcher.fetchval<bigint>("select count(*) from pg_stat_activity where application_name = 'pgloom_main_close'")) === 0n ? true : undefined), 5000, 'the backends to end');
+      expect(await rejectionOf(pool.fetchval('select 1'))).toBeInstanceOf(Error);
+    });
+  });
+
+  it('are not used with mainThreadConnections: 0', async () => {
+    await withPool({ mainThreadConnections: 0 }, async (pool) => {
+      for (let i = 0; i < 3; i++) await pool.fetchval('select 1');
+      expect(await mainThreadOpen(pool)).toBe(0);
+    });
+  });
+});
