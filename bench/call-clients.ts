@@ -11,15 +11,18 @@ export interface CallClient {
   close(): Promise<void>;
 }
 
-export const callClientNames = ['pgloom-pool', 'pgloom-pool-1w', 'pgloom-connect', 'pg', 'postgres.js'] as const;
+export const callClientNames = ['pgloom-pool', 'pgloom-pool-workers', 'pgloom-pool-1w', 'pgloom-connect', 'pg', 'postgres.js'] as const;
 export type CallClientName = (typeof callClientNames)[number];
 
 export async function openCallClient(name: CallClientName, dsn: string, connections: number): Promise<CallClient> {
   switch (name) {
     case 'pgloom-pool':
+    case 'pgloom-pool-workers':
     case 'pgloom-pool-1w': {
       const workers = name === 'pgloom-pool-1w' ? 1 : 2;
-      const pool = createPool(dsn, { workers, connectionsPerWorker: Math.ceil(connections / workers), minConnections: connections });
+      // pgloom-pool-workers: every call through a worker thread (no main-thread connections).
+      const mainThreadConnections = name === 'pgloom-pool-workers' ? 0 : undefined;
+      const pool = createPool(dsn, { workers, connectionsPerWorker: Math.ceil(connections / workers), minConnections: connections, mainThreadConnections });
       return { call: async (sql, params) => (await pool.fetch(sql, params)).length, close: () => pool.close() };
     }
     case 'pgloom-connect': {

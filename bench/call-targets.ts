@@ -13,16 +13,20 @@ export interface TargetRow {
 }
 
 export function callTargets(calls: Record<string, CallSummary[]>): TargetRow[] {
+  return [...targetsOf(calls, 'pgloom-pool', 'pool'), ...targetsOf(calls, 'pgloom-pool-workers', 'pool with mainThreadConnections: 0')];
+}
+
+function targetsOf(calls: Record<string, CallSummary[]>, client: string, name: string): TargetRow[] {
   const of = (client: string) => calls['one-concurrent']?.find((s) => s.client === client);
-  const pool = of('pgloom-pool');
+  const pool = of(client);
   const pjs = of('postgres.js');
   const throughput = pool && pjs ? pool.queriesPerSecond / pjs.queriesPerSecond : undefined;
   const mainCpu = pool && pjs ? pool.mainThreadCpuUsPerQuery / pjs.mainThreadCpuUsPerQuery : undefined;
   const onCpu = pool?.mainThreadOnCpuUsPerQuery !== undefined && pjs?.mainThreadOnCpuUsPerQuery !== undefined ? pool.mainThreadOnCpuUsPerQuery / pjs.mainThreadOnCpuUsPerQuery : undefined;
   return [
-    { label: 'pool one-concurrent throughput ÷ postgres.js', ratio: throughput, target: '≥ 1.0×', met: throughput === undefined ? undefined : throughput >= 1 },
-    { label: 'pool main-thread CPU per one-row query ÷ postgres.js (one-concurrent, by loop utilization)', ratio: mainCpu, target: '≤ 0.5×', met: mainCpu === undefined ? undefined : mainCpu <= 0.5 },
-    { label: 'pool main-thread CPU per one-row query ÷ postgres.js (one-concurrent, by on-CPU time)', ratio: onCpu, target: '≤ 0.5×', met: onCpu === undefined ? undefined : onCpu <= 0.5 },
+    { label: `${name} one-concurrent throughput ÷ postgres.js`, ratio: throughput, target: '≥ 1.0×', met: throughput === undefined ? undefined : throughput >= 1 },
+    { label: `${name} main-thread CPU per one-row query ÷ postgres.js (one-concurrent, by loop utilization)`, ratio: mainCpu, target: '≤ 0.5×', met: mainCpu === undefined ? undefined : mainCpu <= 0.5 },
+    { label: `${name} main-thread CPU per one-row query ÷ postgres.js (one-concurrent, by on-CPU time)`, ratio: onCpu, target: '≤ 0.5×', met: onCpu === undefined ? undefined : onCpu <= 0.5 },
   ];
 }
 

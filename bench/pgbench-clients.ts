@@ -37,16 +37,18 @@ export interface PgbenchClient {
   close(): Promise<void>;
 }
 
-export const pgbenchClientNames = ['pgloom-pool-1w', 'pgloom-pool', 'pgloom-connect', 'pg', 'postgres.js'] as const;
+export const pgbenchClientNames = ['pgloom-pool-1w', 'pgloom-pool', 'pgloom-pool-workers', 'pgloom-connect', 'pg', 'postgres.js'] as const;
 export type PgbenchClientName = (typeof pgbenchClientNames)[number];
 
 const countSql = (table: string) => `select count(*)::int4 as n from ${table}`;
 
-function openPgloom(name: 'pgloom-pool-1w' | 'pgloom-pool', dsn: string, connections: number): PgbenchClient {
+function openPgloom(name: 'pgloom-pool-1w' | 'pgloom-pool' | 'pgloom-pool-workers', dsn: string, connections: number): PgbenchClient {
   // One worker is like for like with the single-threaded peers; the default pool spreads the same
   // number of connections over the machine's cores.
   const workers = name === 'pgloom-pool-1w' ? 1 : Math.min(connections, Math.max(1, availableParallelism()));
-  const pool = createPool(dsn, { workers, connectionsPerWorker: Math.ceil(connections / workers), minConnections: connections });
+  // pgloom-pool-workers: every call through a worker thread (no main-thread connections).
+  const mainThreadConnections = name === 'pgloom-pool-workers' ? 0 : undefined;
+  const pool = createPool(dsn, { workers, connectionsPerWorker: Math.ceil(connections / workers), minConnections: connections, mainThreadConnections });
   // The pool hands each query a free connection: with as many connections as callers, every
   // caller in effect has one of its own, so all callers share the pool itself.
   const session: PgbenchSession = {
@@ -174,6 +176,7 @@ export async function openPgbenchClient(name: PgbenchClientName, dsn: string, co
   switch (name) {
     case 'pgloom-pool-1w':
     case 'pgloom-pool':
+    case 'pgloom-pool-workers':
       return openPgloom(name, dsn, connections);
     case 'pgloom-connect':
       return openPgloomConnect(dsn, connections);
