@@ -6,6 +6,7 @@
 
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 import type { WorkerLink, Placed } from './worker-link.js';
+import { waitInLine, type Turn, type WaitLimits } from './wait-in-line.js';
 
 export type SlotUse = keyof Placed;
 
@@ -14,19 +15,11 @@ export interface Placement {
   use: SlotUse;
 }
 
-interface Waiter {
+interface Waiter extends Turn<Placement> {
   use: SlotUse;
-  grant(placement: Placement): void;
-  fail(error: Error): void;
 }
 
-export interface WaitLimits {
-  signal?: AbortSignal;
-  /** ms to wait at most; then `onTimeout()` is the error. */
-  timeoutMs?: number;
-  onTimeout: () => Error;
-  onAbort: () => Error;
-}
+export type { WaitLimits };
 
 export class CallQueue {
   private readonly links: WorkerLink[] = [];
@@ -69,34 +62,9 @@ export class CallQueue {
     const now = this.takeNow(use);
     if (now !== undefined) return Promise.resolve(now);
     const started = performance.now();
-    const record = () => this.waitTime.record(Math.max(1, Math.round((performance.now() - started) * 1e6)));
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const cleanup = () => {
-        clearTimeout(timer);
-        limits.signal?.removeEventListener('abort', abort);
-      };
-      const waiter: Waiter = {
-        use,
-        grant: (placement) => {
-          cleanup();
-          record();
-          resolve(placement);
-        },
-        fail: (error) => {
-          cleanup();
-          reject(error);
-        },
-      };
-      const leave = (error: Error) => {
-        const at = this.waiters.indexOf(waiter);
-        if (at >= 0) this.waiters.splice(at, 1);
-        waiter.fail(error);
-      };
-      const abort = () => leave(limits.onAbort());
-      if (limits.timeoutMs !== undefined) timer = setTimeout(() => leave(limits.onTimeout()), limits.timeoutMs);
-      limits.signal?.addEventListener('abort', abort, { once: true });
-      this.waiters.push(waiter);
+    return waitInLine<Placement, Waiter>(this.waiters, (turn) => ({ use, ...turn }), limits).then((placement) => {
+      this.waitTime.record(Math.max(1, Math.round((performance.now() - started) * 1e6)));
+      return placement;
     });
   }
 

@@ -6,6 +6,7 @@
 import { PoolTimeoutError, QueryAbortedError, QueryTimeoutError } from '../../codec/errors/client-errors.js';
 import type { Connection } from '../connection.js';
 import type { CallOptions, RunOutcome, RunRequest } from '../queryable.js';
+import { waitInLine, type Turn } from './wait-in-line.js';
 
 export interface LaneSettings {
   /** Connections at most; 0 turns the lane off. */
@@ -34,10 +35,7 @@ interface LaneConnection {
   expired: boolean;
 }
 
-interface Waiter {
-  grant(held: LaneConnection | undefined): void;
-  fail(error: Error): void;
-}
+type Waiter = Turn<LaneConnection | undefined>;
 
 /** Statements remembered at most; past it the memory starts again (statements are relearned at once). */
 const MAX_KNOWN_STATEMENTS = 4096;
@@ -195,35 +193,13 @@ export class MainThreadLane {
     const { acquireTimeout } = this.settings;
     const callLimitFirst = options.timeout !== undefined && (acquireTimeout === undefined || options.timeout <= acquireTimeout);
     const limit = callLimitFirst ? options.timeout : acquireTimeout;
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const cleanup = () => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', abort);
-      };
-      const waiter: Waiter = {
-        grant: (held) => {
-          cleanup();
-          resolve(held);
-        },
-        fail: (error) => {
-          cleanup();
-          reject(error);
-        },
-      };
-      const leave = (error: Error) => {
-        const at = this.#waiters.indexOf(waiter);
-        if (at >= 0) this.#waiters.splice(at, 1);
-        waiter.fail(error);
-      };
-      const abort = () => leave(new QueryAbortedError('the query was aborted while waiting for a free connection'));
-      if (limit !== undefined) {
-        timer = setTimeout(() => leave(callLimitFirst
-          ? new QueryTimeoutError(`the query timed out after ${options.timeout} ms waiting for a free connection`)
-          : new PoolTimeoutError(`no connection became free within acquireTimeout (${acquireTimeout} ms): raise it, or raise mainThreadConnections`)), limit);
-      }
-      options.signal?.addEventListener('abort', abort, { once: true });
-      this.#waiters.push(waiter);
+    return waitInLine<LaneConnection | undefined, Waiter>(this.#waiters, (turn) => turn, {
+      signal: options.signal,
+      timeoutMs: limit,
+      onTimeout: () => (callLimitFirst
+        ? new QueryTimeoutError(`the query timed out after ${options.timeout} ms waiting for a free connection`)
+        : new PoolTimeoutError(`no connection became free within acquireTimeout (${acquireTimeout} ms): raise it, or raise mainThreadConnections`)),
+      onAbort: () => new QueryAbortedError('the query was aborted while waiting for a free connection'),
     });
   }
 }

@@ -1,0 +1,46 @@
+// Waiting in turn for a connection, with the limits a waiting call has: its signal and a time
+// limit. Shared by the pool's queue of worker connections and its main-thread lane.
+
+export interface WaitLimits {
+  signal?: AbortSignal;
+  /** ms to wait at most; then `onTimeout()` is the error. */
+  timeoutMs?: number;
+  onTimeout: () => Error;
+  onAbort: () => Error;
+}
+
+/** A place in a line: granted a value in turn, or failed. */
+export interface Turn<T> {
+  grant(value: T): void;
+  fail(error: Error): void;
+}
+
+/** Join `line` (at its end) as the turn `make` builds; leaves it on abort or at the time limit. */
+export function waitInLine<T, W extends Turn<T>>(line: W[], make: (turn: Turn<T>) => W, limits: WaitLimits): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const cleanup = () => {
+      clearTimeout(timer);
+      limits.signal?.removeEventListener('abort', abort);
+    };
+    const waiter = make({
+      grant: (value) => {
+        cleanup();
+        resolve(value);
+      },
+      fail: (error) => {
+        cleanup();
+        reject(error);
+      },
+    });
+    const leave = (error: Error) => {
+      const at = line.indexOf(waiter);
+      if (at >= 0) line.splice(at, 1);
+      waiter.fail(error);
+    };
+    const abort = () => leave(limits.onAbort());
+    if (limits.timeoutMs !== undefined) timer = setTimeout(() => leave(limits.onTimeout()), limits.timeoutMs);
+    limits.signal?.addEventListener('abort', abort, { once: true });
+    line.push(waiter);
+  });
+}
