@@ -24,6 +24,7 @@ export type { PartitionOptions } from './partitioned-query.js';
 import { RowCollector } from './row-collector.js';
 import { checkGuardOptions } from './threads/call-guard.js';
 import { PoolCore } from './threads/pool-core.js';
+import { rowsOfReply } from './threads/main-thread-lane.js';
 import { checkSendable } from './threads/sendable.js';
 import { beginStatement, type TransactionOptions } from './transaction-options.js';
 import * as copy from './copy/copy-methods.js';
@@ -98,7 +99,7 @@ export class Pool extends Queryable {
     checkParamSets(request.paramSets);
     const callOptions = this.#withDefaults(options);
     const core = this.#core;
-    if (this.#onMainThread(request)) return core.track(core.lane.run<R>(request, callOptions));
+    if (core.runsOnMainThread(request)) return core.track(core.lane.run<R>(request, callOptions));
     const schemas = core.schemas;
     switch (request.want) {
       case 'none': {
@@ -115,15 +116,6 @@ export class Pool extends Queryable {
       case 'rows':
         return this.#fetchRows<R>(request, callOptions);
     }
-  }
-
-  /**
-   * Whether a call runs on the pool's main-thread connections: one execution of a statement whose
-   * results were small, while no custom codec is set (those encode and decode for the workers).
-   */
-  #onMainThread(request: RunRequest): boolean {
-    const core = this.#core;
-    return request.paramSets.length === 1 && core.typeState.wire === undefined && core.lane.prefers(request.sql);
   }
 
   /**
@@ -475,7 +467,7 @@ export class Pool extends Queryable {
       };
       try {
         const reply = await core.query(build, options, onBatch);
-        if (paramSets.length === 1) core.lane.learn(sql, rowsOf(reply));
+        if (paramSets.length === 1) core.lane.learn(sql, rowsOfReply(reply));
         return reply;
       } catch (error) {
         // Nothing reached the server: send it again with that parameter encoded here.
@@ -484,13 +476,6 @@ export class Pool extends Queryable {
       }
     }
   }
-}
-
-/** How many rows a worker's reply held (its command tag's count when it has one). */
-function rowsOf(reply: QuerySuccess): number {
-  if (reply.rowCount !== null) return reply.rowCount;
-  if (reply.rows !== undefined) return reply.rows.ends.length;
-  return reply.batches.reduce((sum, batch) => sum + batch.numRows, 0);
 }
 
 /** A pool transaction without a callback: start() pins a connection and begins; commit() or rollback() ends it and releases the connection. */

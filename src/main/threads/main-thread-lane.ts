@@ -4,6 +4,7 @@
 // lane"). Everything else — large or unknown results, sessions, streams, COPY — stays on workers.
 
 import { PoolTimeoutError, QueryAbortedError, QueryTimeoutError } from '../../codec/errors/client-errors.js';
+import type { QuerySuccess } from '../../worker/pool/contract.js';
 import type { Connection } from '../connection.js';
 import type { CallOptions, RunOutcome, RunRequest } from '../queryable.js';
 import { waitInLine, type Turn } from './wait-in-line.js';
@@ -202,4 +203,11 @@ export class MainThreadLane {
       onAbort: () => new QueryAbortedError('the query was aborted while waiting for a free connection'),
     });
   }
+}
+
+/** How many rows a worker's reply held (its command tag's count when it has one). */
+export function rowsOfReply(reply: QuerySuccess): number {
+  if (reply.rowCount !== null) return reply.rowCount;
+  if (reply.rows !== undefined) return reply.rows.ends.length;
+  return reply.batches.reduce((sum, batch) => sum + batch.numRows, 0);
 }

@@ -24,6 +24,7 @@ import { WorkerThreads } from './worker-threads.js';
 import { MainThreadLane } from './main-thread-lane.js';
 import { connectInline } from '../connect-inline.js';
 import type { Connection } from '../connection.js';
+import type { RunRequest } from '../queryable.js';
 
 type Reply = Extract<DataEvent, { type: 'reply' }>['reply'];
 
@@ -71,6 +72,14 @@ export class PoolCore {
       acquireTimeout: options.acquireTimeout,
       open: () => this.openOnMainThread(),
     });
+  }
+
+  /**
+   * Whether a one-shot call runs on the main-thread connections: one execution of a statement
+   * whose results were small, while no custom codec is set (those encode and decode for workers).
+   */
+  runsOnMainThread(request: RunRequest): boolean {
+    return request.paramSets.length === 1 && this.typeState.wire === undefined && this.lane.prefers(request.sql);
   }
 
   /** A main-thread connection with what a worker's would have: options, connect callback, init. */
