@@ -361,6 +361,7 @@ export class Pool extends Queryable {
    */
   async reloadSchemaState(): Promise<void> {
     this.#core.typeState.reload();
+    await this.#core.lane.reloadSchemaState();
   }
 
   /**

@@ -164,6 +164,26 @@ describe("the pool's main-thread connections", () => {
     });
   });
 
+  it('forget introspected types on pool.reloadSchemaState()', async () => {
+    const schema = `pgloom_main_${process.pid}`;
+    await withPool({}, async (pool) => {
+      await pool.execute(`drop schema if exists ${schema} cascade; create schema ${schema}; create type ${schema}.growing as (a int4);
+        create table ${schema}.holder (g ${schema}.growing); insert into ${schema}.holder values (row(1))`);
+      try {
+        const sql = `select g from ${schema}.holder`;
+        expect(await pool.fetchval(sql)).toEqual({ a: 1 });
+        expect(await pool.fetchval(sql)).toEqual({ a: 1 });
+        expect(await mainThreadOpen(pool)).toBe(1);
+        await pool.execute(`alter type ${schema}.growing add attribute b text; update ${schema}.holder set g = row(1, 'new')`);
+        await expect(pool.fetchval(sql)).rejects.toThrow(/reloadSchemaState/);
+        await pool.reloadSchemaState();
+        expect(await pool.fetchval(sql)).toEqual({ a: 1, b: 'new' });
+      } finally {
+        await pool.execute(`drop schema ${schema} cascade`);
+      }
+    });
+  });
+
   it('are closed with the pool', async () => {
     await withWatcher(async (watcher) => {
       const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, applicationName: 'pgloom_main_close' });

@@ -92,6 +92,11 @@ export class MainThreadLane {
     await Promise.all(this.#idle.splice(0).map((held) => this.#close(held)));
   }
 
+  /** Forget the introspected types on every connection (pool.reloadSchemaState, after ALTER TYPE). */
+  async reloadSchemaState(): Promise<void> {
+    await Promise.all([...this.#idle, ...this.#inUse].map((held) => held.connection.reloadSchemaState()));
+  }
+
   /** Refuse new calls; waiting ones fail with `error`. */
   refuse(error: Error): void {
     this.#closedWith ??= error;
