@@ -31,6 +31,11 @@ export class PoolTypes {
     return this.settings;
   }
 
+  /** Whether a custom or exchanged codec is set now (those run on this thread for the workers). */
+  get hasCustomCodecs(): boolean {
+    return this.textOids.size > 0 || this.binaryOids.size > 0 || this.aliases.size > 0;
+  }
+
   reload(): void {
     this.epoch++;
     this.catalog.reset();

@@ -27,6 +27,8 @@ export interface LaneStates {
   busy: number;
   opening: number;
   waiting: number;
+  /** Calls run on these connections so far. */
+  calls: number;
 }
 
 interface LaneConnection {
@@ -47,6 +49,7 @@ export class MainThreadLane {
   readonly #inUse = new Set<LaneConnection>();
   readonly #waiters: Waiter[] = [];
   #opening = 0;
+  #calls = 0;
   #closedWith: Error | undefined;
 
   constructor(private readonly settings: LaneSettings) {}
@@ -69,6 +72,7 @@ export class MainThreadLane {
   async run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
     const started = Date.now();
     const held = await this.#take(options);
+    this.#calls++;
     // The call's timeout counts from the call, the wait included.
     const timeout = options.timeout === undefined ? undefined : Math.max(1, options.timeout - (Date.now() - started));
     let outcome: RunOutcome<R>;
@@ -83,7 +87,7 @@ export class MainThreadLane {
 
   states(): LaneStates {
     const open = this.#idle.length + this.#inUse.size;
-    return { open, idle: this.#idle.length, busy: this.#inUse.size, opening: this.#opening, waiting: this.#waiters.length };
+    return { open, idle: this.#idle.length, busy: this.#inUse.size, opening: this.#opening, waiting: this.#waiters.length, calls: this.#calls };
   }
 
   /** Close idle connections now, those in use when their call ends (pool.expireConnections). */

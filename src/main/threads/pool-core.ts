@@ -79,7 +79,7 @@ export class PoolCore {
    * whose results were small, while no custom codec is set (those encode and decode for workers).
    */
   runsOnMainThread(request: RunRequest): boolean {
-    return request.paramSets.length === 1 && this.typeState.wire === undefined && this.lane.prefers(request.sql);
+    return request.paramSets.length === 1 && !this.typeState.hasCustomCodecs && this.lane.prefers(request.sql);
   }
 
   /** A main-thread connection with what a worker's would have: options, connect callback, init. */
