@@ -6,6 +6,8 @@ import { ProtocolError } from '../errors/client-errors.js';
 
 function finish(reader: BinaryReader, message: string): void {
   if (!reader.ok) throw new ProtocolError(`${message} message is malformed (shorter than its contents declare, or not UTF-8): the stream is corrupt`);
+  // Bytes left over mean the length word disagrees with the contents (libpq: "message contents do not agree with length").
+  if (reader.remaining !== 0) throw new ProtocolError(`${message} message has ${reader.remaining} byte(s) after its contents: its length word is wrong, the stream is corrupt`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -57,6 +59,8 @@ export function parseAuthentication(bytes: Uint8Array, start: number, end: numbe
     default: {
       const kind = unsupportedAuthentication[code];
       if (!kind) throw new ProtocolError(`the server asked for an unknown authentication method (code ${code})`);
+      // Their data (GSS tokens) is never read: the method is refused by name.
+      reader.slice(reader.remaining);
       request = { kind };
     }
   }

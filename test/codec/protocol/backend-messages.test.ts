@@ -81,6 +81,20 @@ describe('backend message parsers', () => {
     expect(() => at(parseErrorFields, [0x4d, 65, 66])).toThrow(ProtocolError);
   });
 
+  it('refuses bytes after a message\'s contents (its length word is wrong) as a ProtocolError (found by a corrupting proxy: a CommandComplete 2 bytes too long left the call hanging)', () => {
+    expect(() => at(parseCommandComplete, [...cstr('SELECT 1'), 0x5a, 0])).toThrow(/CommandComplete message has 2 byte\(s\) after its contents/);
+    expect(() => at(parseParameterStatus, [...cstr('a'), ...cstr('b'), 1])).toThrow(ProtocolError);
+    expect(() => at(parseNotificationResponse, [...int32(12), ...cstr('chan'), ...cstr('hi'), 0])).toThrow(ProtocolError);
+    expect(() => at(parseRowDescription, [...int16(0), 0, 0])).toThrow(ProtocolError);
+    expect(() => at(parseParameterDescription, [...int16(1), ...int32(23), 0])).toThrow(ProtocolError);
+    expect(() => at(parseCopyResponse, [1, ...int16(0), 9])).toThrow(ProtocolError);
+    expect(() => at(parseAuthentication, [...int32(0), 0])).toThrow(ProtocolError);
+    expect(() => at(parseErrorFields, [0x4d, ...cstr('m'), 0, 0x5a])).toThrow(/ErrorResponse message has 1 byte\(s\) after its fields/);
+    expect(() => at(parseErrorFields, [0x4d, ...cstr('m')])).toThrow(/no terminating zero byte/);
+    // Unsupported methods carry data of their own (GSS tokens): refused by name later, not as corrupt.
+    expect(at(parseAuthentication, [...int32(8), 1, 2, 3])).toEqual({ kind: 'GSSContinue' });
+  });
+
   it('refuses a RowDescription with a negative column count as a ProtocolError (found by fuzzing: was a RangeError)', () => {
     expect(() => parseRowDescription(Uint8Array.of(0x80, 0x00), 0, 2)).toThrow(ProtocolError);
     expect(() => parseRowDescription(Uint8Array.of(0xff, 0xff), 0, 2)).toThrow(/declares -1 columns/);
