@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, QueryAbortedError, QueryCanceledError, QueryTimeoutError, type CallOptions, type Connection, type Pool, type PooledConnection } from '../../src/main/index.js';
-import { shutDown, within } from '../support/deadlines.js';
+import { rejectionOf, shutDown, waitFor, within } from '../support/deadlines.js';
 import { connectToTestServer, testDsn } from '../support/server.js';
 
 const ROUNDS = 500;
@@ -72,6 +72,29 @@ describe(`the timeout/abort race (${ROUNDS} rounds): each next call returns its 
       sleepThen: (seconds, answer, options) => pool.fetchval<number>('select $2::int4 from pg_sleep($1)', [seconds, answer], 0, options),
       answer: (value) => pool.fetchval<number>('select $1::int4', [value]),
     });
+  });
+
+  it('a pinned connection: a timeout and an abort each end the statement on the server (pg_stat_activity), the backend kept', async () => {
+    const watcher = await connectToTestServer();
+    const pinned: PooledConnection = await within(pool.acquire(), 5000, 'pool.acquire()');
+    try {
+      for (const byAbort of [false, true]) {
+        const tag = `cancel_race_${process.pid}_${byAbort ? 'abort' : 'timeout'}`;
+        const controller = new AbortController();
+        const running = rejectionOf(pinned.fetch(`select pg_sleep(30), '${tag}'`, [], byAbort ? { signal: controller.signal } : { timeout: 1000 }));
+        const activeWithTag = async () => (await watcher.fetchval<number>("select count(*)::int4 from pg_stat_activity where pid = $1 and state = 'active' and query like $2", [pinned.processId, `%${tag}%`])) ?? 0;
+        await waitFor(async () => ((await activeWithTag()) === 1 ? true : undefined), 5000, `${tag}: the statement running on the server`);
+        controller.abort();
+        expect(await within(running, 5000, tag)).toBeInstanceOf(byAbort ? QueryAbortedError : QueryTimeoutError);
+        // The cancel reached the server: the backend stops running it, and stays (no new connection).
+        await waitFor(async () => ((await activeWithTag()) === 0 ? true : undefined), 5000, `${tag}: the statement to end on the server`);
+        expect(await watcher.fetchval('select state from pg_stat_activity where pid = $1', [pinned.processId]), tag).toBe('idle');
+        expect(await within(pinned.fetchval<number>('select pg_backend_pid()'), 3000, `${tag}: the next call`)).toBe(pinned.processId);
+      }
+    } finally {
+      await within(pinned.release(), 3000, 'release()').catch(() => undefined);
+      await watcher.close();
+    }
   });
 
   it('on a pinned connection', async () => {
