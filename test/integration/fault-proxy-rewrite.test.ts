@@ -30,7 +30,12 @@ interface Corruption {
   errors: ErrorClass[];
   /** The client is left waiting for bytes: the call's own timeout must end it. */
   waits?: boolean;
+  /** The corrupted call's SQL, when not the usual query (it must put the marker in a server message). */
+  sql?: (marker: string) => string;
 }
+
+/** The server's ErrorResponse quotes the marker: invalid input syntax for type integer: "rw_…". */
+const failing = (marker: string) => `select '${marker}'::int4`;
 
 // The query of every case: one row, `select 258::int4 as <marker>, 'abc'::text as t`. Its DataRow body:
 // int16 field count (2), int32 length 4, 00 00 01 02, int32 length 3, 'abc'.
@@ -50,8 +55,11 @@ const corruptions: Record<string, Corruption> = {
   'the text field\'s length made 1 smaller (a byte left after the last field)': { type: 'D', change: { kind: 'byte', at: 13, value: 2 }, errors: [ProtocolError] },
   'an int4 field length made 2 (the fixed width broken)': { type: 'D', change: { kind: 'byte', at: 5, value: 2 }, errors: [ProtocolError, DecodeError] },
   'a DataRow length word far larger than what follows': { type: 'D', change: { kind: 'length', by: 100_000 }, errors: [QueryTimeoutError], waits: true },
+  'an ErrorResponse length word 2 too large': { type: 'E', change: { kind: 'length', by: 2 }, errors: [ProtocolError], sql: failing },
+  'an ErrorResponse type byte changed to an unknown one': { type: 'E', change: { kind: 'type', to: 'y' }, errors: [ProtocolError], sql: failing },
   'the connection cut 8 bytes into the DataRow': { type: 'D', change: { kind: 'cut', at: 8 }, errors: [ConnectionError] },
-  'the connection cut right after the RowDescription': { type: 'C', change: { kind: 'cut', at: 0 }, errors: [ConnectionError] },
+  'the connection cut just before the CommandComplete': { type: 'C', change: { kind: 'cut', at: 0 }, errors: [ConnectionError] },
+  'the connection cut inside the RowDescription': { type: 'T', change: { kind: 'cut', at: 12 }, errors: [ConnectionError] },
 };
 
 const typedAs = (error: unknown, classes: ErrorClass[]) => classes.some((c) => error instanceof c);
@@ -107,7 +115,7 @@ describe('a corrupting proxy before the real server', () => {
       try {
         const fired = proxy.rewritesFired;
         proxy.rewriteOnce({ marker, type: corruption.type, nth: corruption.nth, change: corruption.change });
-        const error = await within(rejectionOf(db.fetch(sqlFor(marker), [], options)), BOUND_MS, 'the corrupted call');
+        const error = await within(rejectionOf(db.fetch((corruption.sql ?? sqlFor)(marker), [], options)), BOUND_MS, 'the corrupted call');
         expect(proxy.rewritesFired, 'the rewrite fired').toBe(fired + 1);
         expect(typedAs(error, corruption.errors), `${String(error)} is one of ${corruption.errors.map((c) => c.name).join(', ')}`).toBe(true);
         if (error instanceof DecodeError) {
@@ -134,7 +142,7 @@ describe('a corrupting proxy before the real server', () => {
       const marker = nextMarker();
       proxy.rewriteOnce({ marker, type: corruption.type, nth: corruption.nth, change: corruption.change });
       const fired = proxy.rewritesFired;
-      const error = await within(rejectionOf(pool.fetch(sqlFor(marker), [], options)), BOUND_MS, 'the corrupted pool call');
+      const error = await within(rejectionOf(pool.fetch((corruption.sql ?? sqlFor)(marker), [], options)), BOUND_MS, 'the corrupted pool call');
       expect(proxy.rewritesFired, 'the rewrite fired').toBe(fired + 1);
       expect(typedAs(error, corruption.errors), `${String(error)} is one of ${corruption.errors.map((c) => c.name).join(', ')}`).toBe(true);
       await poolServes(marker);
@@ -146,7 +154,7 @@ describe('a corrupting proxy before the real server', () => {
       try {
         proxy.rewriteOnce({ marker, type: corruption.type, nth: corruption.nth, change: corruption.change });
         const fired = proxy.rewritesFired;
-        const error = await within(rejectionOf(pinned.fetch(sqlFor(marker), [], options)), BOUND_MS, 'the corrupted pinned call');
+        const error = await within(rejectionOf(pinned.fetch((corruption.sql ?? sqlFor)(marker), [], options)), BOUND_MS, 'the corrupted pinned call');
         expect(proxy.rewritesFired, 'the rewrite fired').toBe(fired + 1);
         expect(typedAs(error, corruption.errors), `${String(error)} is one of ${corruption.errors.map((c) => c.name).join(', ')}`).toBe(true);
         if (error instanceof DecodeError) await answersCorrectly(pinned, nextMarker(), 'the pinned connection after a DecodeError');
