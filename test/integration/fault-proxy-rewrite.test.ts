@@ -57,6 +57,8 @@ const corruptions: Record<string, Corruption> = {
   'a DataRow length word far larger than what follows': { type: 'D', change: { kind: 'length', by: 100_000 }, errors: [QueryTimeoutError], waits: true },
   'an ErrorResponse length word 2 too large': { type: 'E', change: { kind: 'length', by: 2 }, errors: [ProtocolError], sql: failing },
   'an ErrorResponse type byte changed to an unknown one': { type: 'E', change: { kind: 'type', to: 'y' }, errors: [ProtocolError], sql: failing },
+  'a BindComplete length word 3 too large (an empty message made to hold bytes)': { type: '2', change: { kind: 'length', by: 3 }, errors: [ProtocolError] },
+  'a ReadyForQuery length word 1 too large (the last message: the client waits for its byte)': { type: 'Z', change: { kind: 'length', by: 1 }, errors: [QueryTimeoutError], waits: true },
   'the connection cut 8 bytes into the DataRow': { type: 'D', change: { kind: 'cut', at: 8 }, errors: [ConnectionError] },
   'the connection cut just before the CommandComplete': { type: 'C', change: { kind: 'cut', at: 0 }, errors: [ConnectionError] },
   'the connection cut inside the RowDescription': { type: 'T', change: { kind: 'cut', at: 12 }, errors: [ConnectionError] },

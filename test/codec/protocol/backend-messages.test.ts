@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
-  parseAuthentication, parseBackendKeyData, parseCommandComplete, parseCopyResponse, parseErrorFields, parseNegotiateProtocolVersion,
+  BackendMessage, checkBodiless, parseAuthentication, parseBackendKeyData, parseCommandComplete, parseCopyResponse, parseErrorFields, parseNegotiateProtocolVersion,
   parseNotificationResponse, parseParameterDescription, parseParameterStatus, parseReadyForQuery, parseRowDescription,
 } from '../../../src/codec/protocol/index.js';
 import { ProtocolError } from '../../../src/codec/errors/client-errors.js';
@@ -93,6 +93,15 @@ describe('backend message parsers', () => {
     expect(() => at(parseErrorFields, [0x4d, ...cstr('m')])).toThrow(/no terminating zero byte/);
     // Unsupported methods carry data of their own (GSS tokens): refused by name later, not as corrupt.
     expect(at(parseAuthentication, [...int32(8), 1, 2, 3])).toEqual({ kind: 'GSSContinue' });
+  });
+
+  it('refuses a body on a message that carries none (found by a corrupting proxy: a BindComplete 3 bytes too long left the call hanging)', () => {
+    for (const type of [BackendMessage.ParseComplete, BackendMessage.BindComplete, BackendMessage.CloseComplete, BackendMessage.NoData, BackendMessage.PortalSuspended, BackendMessage.EmptyQueryResponse, BackendMessage.CopyDone]) {
+      expect(() => checkBodiless(type, 5, 5), String.fromCharCode(type)).not.toThrow();
+      expect(() => checkBodiless(type, 5, 8), String.fromCharCode(type)).toThrow(ProtocolError);
+    }
+    expect(() => checkBodiless(BackendMessage.BindComplete, 0, 3)).toThrow(/'2' message has 3 byte\(s\) but carries none/);
+    expect(() => checkBodiless(BackendMessage.DataRow, 5, 8)).not.toThrow();
   });
 
   it('refuses a RowDescription with a negative column count as a ProtocolError (found by fuzzing: was a RangeError)', () => {
