@@ -30,6 +30,14 @@ export interface RunningCluster {
   database: string;
   /** Superuser DSN over TCP with SCRAM. */
   dsn: string;
+  /**
+   * Stop the server and keep its data directory: 'fast' (SIGINT: sessions get 57P01 admin shutdown)
+   * or 'immediate' (SIGQUIT, as a crash: the next start recovers). start() runs it again.
+   */
+  shutDown(mode: 'fast' | 'immediate'): Promise<void>;
+  /** Start the server again on the same port and data directory, after shutDown(). */
+  start(): Promise<void>;
+  /** Stop the server and remove its files. */
   stop(): Promise<void>;
 }
 
@@ -132,7 +140,19 @@ export async function serverBinaries(flavor: ServerFlavor, owner: { uid: number;
   return owner === undefined ? found : binariesReachableBy(found, owner);
 }
 
-export async function startCluster(flavor: ServerFlavor): Promise<RunningCluster> {
+/** Stop `child` with `signal` and wait for it to exit; nothing when it has exited already. */
+async function stopped(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}
+
+/**
+ * `settings`: postgresql.conf lines appended after the defaults (a later line wins), e.g. a smaller
+ * shared_buffers for a test's own second cluster.
+ */
+export async function startCluster(flavor: ServerFlavor, settings: string[] = []): Promise<RunningCluster> {
   const owner = serverUser();
   const { initdb, postgres } = await serverBinaries(flavor, owner);
   const blocked = owner === undefined ? undefined : unreachableDirectory(tmpdir(), owner);
@@ -169,14 +189,19 @@ export async function startCluster(flavor: ServerFlavor): Promise<RunningCluster
     'fsync = off',
     'synchronous_commit = off',
     'full_page_writes = off',
+    ...settings,
     '',
   ].join('\n'));
   writeFileSync(join(dataDir, 'pg_hba.conf'), hba);
   if (owner) chownSync(join(dataDir, 'pg_hba.conf'), owner.uid, owner.gid);
   run(postgres, ['--single', '-D', dataDir, '-j', 'postgres'], owner, bootstrapSql().replaceAll(';\n', ';\n\n'));
 
-  const child = spawn(postgres, ['-D', dataDir], { ...owner, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-  await waitForReady(child, []);
+  const startServer = async () => {
+    const started = spawn(postgres, ['-D', dataDir], { ...owner, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    await waitForReady(started, []);
+    return started;
+  };
+  let child = await startServer();
   const su = fixtureRoles.superuser;
   return {
     flavor,
@@ -186,12 +211,13 @@ export async function startCluster(flavor: ServerFlavor): Promise<RunningCluster
     certDir,
     database,
     dsn: `postgresql://${su.user}:${encodeURIComponent(su.password)}@127.0.0.1:${port}/${database}?sslmode=disable`,
+    shutDown: (mode) => stopped(child, mode === 'fast' ? 'SIGINT' : 'SIGQUIT'),
+    async start() {
+      if (child.exitCode === null && child.signalCode === null) throw new Error('the cluster is running already: shutDown() it first');
+      child = await startServer();
+    },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGINT'); // fast shutdown
-        await exited;
-      }
+      await stopped(child, 'SIGINT'); // fast shutdown
       rmSync(root, { recursive: true, force: true });
     },
   };

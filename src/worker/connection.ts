@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { BufferWriter } from '../codec/buffer/writer.js';
 import { MessageFramer } from '../codec/protocol/framer.js';
 import { BackendMessage } from '../codec/protocol/message-types.js';
-import { parseErrorFields, parseNotificationResponse, parseParameterStatus, parseReadyForQuery } from '../codec/protocol/index.js';
+import { checkBodiless, parseErrorFields, parseNotificationResponse, parseParameterStatus, parseReadyForQuery } from '../codec/protocol/index.js';
 import { writeClose, writeTerminate, type Notification } from '../codec/protocol/index.js';
 import { ConnectionError, InterfaceError, PgloomError, ProtocolError } from '../codec/errors/client-errors.js';
 import { postgresErrorFrom } from '../codec/errors/index.js';
@@ -230,6 +230,7 @@ export class PgConnection {
   private dispatch(type: number, bytes: Uint8Array, start: number, end: number): void {
     // The rest of a chunk after a violation destroyed the connection is not read.
     if (this.broken) return;
+    checkBodiless(type, start, end);
     switch (type) {
       case BackendMessage.ReadyForQuery:
         return this.onReadyForQuery(parseReadyForQuery(bytes, start, end));

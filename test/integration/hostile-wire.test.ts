@@ -293,7 +293,7 @@ describe('a hostile server', () => {
       ['execute: amid one DataRow\'s bytes', true, (r) => [...r.slice(0, 2), r[2].subarray(0, 7)]],
       ['execute: after CommandComplete', true, (r) => r.slice(0, -1)],
     ];
-    it.each(querySteps)('%s: the call fails with a ConnectionError within the bound; the pool serves again', async (_step, atExecution, cut) => {
+    it.each(querySteps)('%s: the call fails with a ConnectionError within the bound (connect(), the pool, a pinned connection); the pool serves again', async (_step, atExecution, cut) => {
       const script = (exchange: Exchange, connection: FakeConnection) => {
         const replies = standardReply(exchange, exchange.sql === droppedSql ? { columns, rows } : good);
         if (exchange.sql !== droppedSql || exchange.executes !== atExecution) return connection.send(...replies);
@@ -306,6 +306,13 @@ describe('a hostile server', () => {
       pool = poolOf();
       expect(await within(rejectionOf(pool.fetch(droppedSql)), BOUND_MS, 'the pool call')).toBeInstanceOf(ConnectionError);
       expect(await within(pool.fetchval(good.sql), BOUND_MS, 'a later pool call')).toBe(42);
+      const pinned = await within(pool.acquire(), BOUND_MS, 'pool.acquire()');
+      try {
+        expect(await within(rejectionOf(pinned.fetch(droppedSql)), BOUND_MS, 'the pinned call')).toBeInstanceOf(ConnectionError);
+      } finally {
+        await within(pinned.release(), BOUND_MS, 'release()');
+      }
+      expect(await within(pool.fetchval(good.sql), BOUND_MS, 'a pool call after the pinned one')).toBe(42);
     });
   });
 });

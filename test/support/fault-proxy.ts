@@ -4,9 +4,15 @@
 // - stall(): server→client bytes of the connections open at that moment stop being forwarded
 //   (they are held; resume() lets them through); connections accepted later forward normally;
 // - dropCancelRequests: a new connection whose first message is a CancelRequest is closed
-//   without reaching the server, as if the server ignored the cancel.
+//   without reaching the server, as if the server ignored the cancel;
+// - cutAfterBytes: a new connection is closed once that many server→client bytes have been forwarded;
+// - rewriteOnce(): corrupt one server message (its type byte, its length word or a body byte) or cut
+//   the connection part-way through it (test/support/server-stream-rewriter.ts).
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { asksForEncryption, ServerStreamRewriter, type ArmedRewrite, type Rewrite } from './server-stream-rewriter.js';
+
+export type { Rewrite, RewriteChange } from './server-stream-rewriter.js';
 
 /** CancelRequest: int32 length 16, int32 code 80877102, int32 pid, int32 key. */
 const CANCEL_REQUEST_LENGTH = 16;
@@ -24,6 +30,14 @@ export interface FaultProxy {
   connectDelay: number;
   /** Close new connections that start with a CancelRequest instead of forwarding them. */
   dropCancelRequests: boolean;
+  /** Close each connection accepted from now on once it has forwarded this many server→client bytes (undefined: never). */
+  cutAfterBytes: number | undefined;
+  /** Corrupt the first server message `rewrite` targets, on whichever connection reaches it first. */
+  rewriteOnce(rewrite: Rewrite): void;
+  /** Rewrites that have fired so far. */
+  readonly rewritesFired: number;
+  /** Connections cut (by cutAfterBytes or a 'cut' rewrite). */
+  readonly cuts: number;
   /** Stop forwarding server→client bytes on every connection open now. */
   stall(): void;
   /** Forward again on stalled connections, held bytes first. */
@@ -46,6 +60,8 @@ interface Link {
   stalled: boolean;
   /** Server bytes held while stalled. */
   held: Buffer[];
+  /** Set once the proxy cuts the connection: the client gets its last bytes, then an end. */
+  cut: boolean;
 }
 
 export async function startFaultProxy(target: { host: string; port: number }): Promise<FaultProxy> {
@@ -56,7 +72,10 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   let open = 0;
   const waiters: { count: number; resolve: () => void }[] = [];
 
-  const settings = { connectDelay: 0, dropCancelRequests: false };
+  const settings: { connectDelay: number; dropCancelRequests: boolean; cutAfterBytes: number | undefined } = { connectDelay: 0, dropCancelRequests: false, cutAfterBytes: undefined };
+  const armed: ArmedRewrite[] = [];
+  let fired = 0;
+  let cuts = 0;
 
   const onAccepted = () => {
     accepted++;
@@ -73,7 +92,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     client.setNoDelay(true);
     sockets.add(client);
     client.once('close', () => sockets.delete(client));
-    const link: Link = { client, upstream: undefined, stalled: false, held: [] };
+    const link: Link = { client, upstream: undefined, stalled: false, held: [], cut: false };
     links.add(link);
     const early: Buffer[] = [];
     let earlyBytes = 0;
@@ -81,23 +100,45 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     let decided = false;
 
     const end = () => {
-      client.destroy();
+      // A cut client socket is ended (its last bytes still flushing), not destroyed.
+      if (!link.cut) client.destroy();
       link.upstream?.destroy();
       if (links.delete(link) && link.upstream !== undefined) open--;
     };
     client.on('close', end).on('error', end);
 
-    const forward = () => {
+    const cutAfterBytes = settings.cutAfterBytes;
+    let forwarded = 0;
+    const cut = (last: Buffer) => {
+      if (link.cut) return;
+      link.cut = true;
+      cuts++;
+      client.end(last);
+      end();
+    };
+    const deliver = (bytes: Buffer) => {
+      if (link.cut) return;
+      if (cutAfterBytes !== undefined && forwarded + bytes.length >= cutAfterBytes) {
+        cut(bytes.subarray(0, cutAfterBytes - forwarded));
+        return;
+      }
+      forwarded += bytes.length;
+      if (link.stalled) link.held.push(bytes);
+      else client.write(bytes);
+    };
+
+    const forward = (encryptionAsked: boolean) => {
       const upstream = connect(target);
       upstream.setNoDelay(true);
       sockets.add(upstream);
       upstream.once('close', () => sockets.delete(upstream));
       link.upstream = upstream;
       open++;
-      upstream.on('data', (chunk: Buffer) => {
-        if (link.stalled) link.held.push(chunk);
-        else client.write(chunk);
-      });
+      const rewriter = new ServerStreamRewriter(() => armed, deliver, cut, (rewrite) => {
+        fired++;
+        armed.splice(armed.indexOf(rewrite), 1);
+      }, encryptionAsked);
+      upstream.on('data', (chunk: Buffer) => rewriter.push(chunk));
       upstream.on('close', end).on('error', end);
       for (const chunk of early) upstream.write(chunk);
       early.length = 0;
@@ -114,7 +155,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
         end();
         return;
       }
-      forward();
+      forward(asksForEncryption(head));
     };
 
     client.on('data', (chunk: Buffer) => {
@@ -165,6 +206,21 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     },
     set dropCancelRequests(on: boolean) {
       settings.dropCancelRequests = on;
+    },
+    get cutAfterBytes() {
+      return settings.cutAfterBytes;
+    },
+    set cutAfterBytes(bytes: number | undefined) {
+      settings.cutAfterBytes = bytes;
+    },
+    rewriteOnce(rewrite: Rewrite) {
+      armed.push({ ...rewrite, fired: false });
+    },
+    get rewritesFired() {
+      return fired;
+    },
+    get cuts() {
+      return cuts;
     },
     stall() {
       for (const link of links) link.stalled = true;

@@ -32,16 +32,23 @@ export class CsvSource implements FileSource {
 
   async load(db: CopySession, table: TableRef, _targets: readonly TargetColumn[], progress: LoadProgress): Promise<number> {
     const names = (await this.columns()).map((column) => column.name);
-    const source = createReadStream(this.path);
-    let bytes = 0;
-    let lines = -1; // the header is not a row
-    source.on('data', (data: string | Buffer) => {
-      const chunk = typeof data === 'string' ? Buffer.from(data) : data;
-      // Line breaks approximate rows for the bar (a quoted field may hold one); COPY's count is exact.
-      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
-      progress(Math.max(0, lines), (bytes += chunk.length));
-    });
-    const tag = await db.copyToTable(table.table, { source, format: 'csv', header: true, columns: names, schemaName: table.schema });
+    const tag = await db.copyToTable(table.table, { source: counted(createReadStream(this.path), progress), format: 'csv', header: true, columns: names, schemaName: table.schema });
     return copiedRows(tag);
+  }
+}
+
+/**
+ * The file's chunks as the COPY reads them, reporting progress on the way. Counted as they are
+ * pulled, not with a 'data' listener: that would start the stream flowing before the COPY reads
+ * it, and the chunks read meanwhile would be lost (rows missing, no error).
+ */
+async function* counted(source: AsyncIterable<Buffer>, progress: LoadProgress): AsyncGenerator<Buffer> {
+  let bytes = 0;
+  let lines = -1; // the header is not a row
+  for await (const chunk of source) {
+    // Line breaks approximate rows for the bar (a quoted field may hold one); COPY's count is exact.
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+    progress(Math.max(0, lines), (bytes += chunk.length));
+    yield chunk;
   }
 }

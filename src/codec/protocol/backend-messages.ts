@@ -3,9 +3,29 @@
 
 import { BinaryReader } from '../buffer/reader.js';
 import { ProtocolError } from '../errors/client-errors.js';
+import { BackendMessage } from './message-types.js';
 
 function finish(reader: BinaryReader, message: string): void {
   if (!reader.ok) throw new ProtocolError(`${message} message is malformed (shorter than its contents declare, or not UTF-8): the stream is corrupt`);
+  // Bytes left over mean the length word disagrees with the contents (libpq: "message contents do not agree with length").
+  if (reader.remaining !== 0) throw new ProtocolError(`${message} message has ${reader.remaining} byte(s) after its contents: its length word is wrong, the stream is corrupt`);
+}
+
+/** Messages that carry nothing but their type: a body means the length word is wrong. */
+const bodilessMessages = new Set<number>([
+  BackendMessage.ParseComplete, BackendMessage.BindComplete, BackendMessage.CloseComplete, BackendMessage.NoData,
+  BackendMessage.PortalSuspended, BackendMessage.EmptyQueryResponse, BackendMessage.CopyDone,
+]);
+
+/**
+ * Refuse a body on a message that has none (a BindComplete whose length word says 7 swallows the
+ * next message's first bytes, and the stream then waits forever for a length read from the middle
+ * of a row).
+ */
+export function checkBodiless(type: number, start: number, end: number): void {
+  if (end !== start && bodilessMessages.has(type)) {
+    throw new ProtocolError(`a '${String.fromCharCode(type)}' message has ${end - start} byte(s) but carries none: its length word is wrong, the stream is corrupt`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -57,6 +77,8 @@ export function parseAuthentication(bytes: Uint8Array, start: number, end: numbe
     default: {
       const kind = unsupportedAuthentication[code];
       if (!kind) throw new ProtocolError(`the server asked for an unknown authentication method (code ${code})`);
+      // Their data (GSS tokens) is never read: the method is refused by name.
+      reader.slice(reader.remaining);
       request = { kind };
     }
   }

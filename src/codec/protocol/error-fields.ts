@@ -49,6 +49,8 @@ export function parseErrorFields(bytes: Uint8Array, start: number, end: number):
       if (numberField) fields[numberField] = Number(value);
     }
   }
+  // The fields end with one zero byte, which ends the message (libpq: "message contents do not agree with length").
+  if (pos !== end - 1) throw new ProtocolError(`ErrorResponse message ${pos >= end ? 'has no terminating zero byte' : `has ${end - pos - 1} byte(s) after its fields`}: its length word is wrong, the stream is corrupt`);
   fields.severity ||= fields.severityNonLocalized ?? 'ERROR';
   return fields;
 }

@@ -10,7 +10,7 @@ import {
   parseNegotiateProtocolVersion, parseNotificationResponse, parseParameterDescription, parseParameterStatus,
   parseReadyForQuery, parseRowDescription,
 } from '../../../src/codec/protocol/index.js';
-import { corpusStreams, expectTyped, fuzz, mutated, seedMessages } from './fuzz-support.js';
+import { corpusStreams, expectTyped, expectTypedAndBounded, fuzz, mutated, seedMessages } from './fuzz-support.js';
 
 /** Parse one message as the engine would for its type. */
 function parseAny(type: number, bytes: Uint8Array, start: number, end: number): unknown {
@@ -72,7 +72,7 @@ describe('fuzzing the backend message framer and parsers', () => {
       // The body sits inside a larger buffer, as in a socket chunk: reading past `end` must not pass unnoticed.
       const chunk = new Uint8Array(body.length + 16).fill(0x41);
       chunk.set(body, 8);
-      expectTyped(() => parseAny(type, chunk, 8, 8 + body.length));
+      expectTypedAndBounded(body.length, () => parseAny(type, chunk, 8, 8 + body.length));
     }, 800);
     expect(executions).toBeGreaterThan(0);
   });

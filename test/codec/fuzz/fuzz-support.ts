@@ -1,7 +1,9 @@
 // Shared by the fuzz tests: the seed corpus (real server bytes, corpus/*.bin), mutations of it,
-// the time budget of a run, and the one rule every target checks: an error is typed.
+// the time budget of a run, and the two rules every target checks: an error is typed, and decoding
+// allocates no more than a bound proportional to the bytes decoded.
 
 import { readdirSync, readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { DecodeError, ProtocolError } from '../../../src/codec/errors/client-errors.js';
@@ -129,6 +131,34 @@ export function expectTyped(run: () => unknown): void {
     if (error instanceof ProtocolError || error instanceof DecodeError) return;
     throw new Error(`untyped error from a decoder: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
   }
+}
+
+/**
+ * What one decode may allocate: 64 bytes per input byte (a JS value per 4-byte length word, a
+ * string per byte…) plus a constant for values whose text is legitimately longer than their binary
+ * form whatever the frame (a numeric of weight 32767 prints ~131K digits) and for a batch builder's
+ * first buffers. A count taken from the bytes and trusted before it is checked against them
+ * (2^20 elements in a 40-byte frame) goes far beyond it.
+ */
+export function allocationBound(frameBytes: number): number {
+  return 8 * 1024 * 1024 + 64 * frameBytes;
+}
+
+/** JS heap and ArrayBuffer bytes in use now (a GC in between can only make a growth look smaller). */
+function bytesInUse(): number {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size + heap.external_memory;
+}
+
+/**
+ * `expectTyped(run)`, and the heap and ArrayBuffer memory it left in use (garbage included, as no
+ * GC has to run) within allocationBound(frameBytes).
+ */
+export function expectTypedAndBounded(frameBytes: number, run: () => unknown): void {
+  const before = bytesInUse();
+  expectTyped(run);
+  const grew = bytesInUse() - before;
+  if (grew > allocationBound(frameBytes)) throw new Error(`decoding ${frameBytes} bytes allocated ${grew} bytes (bound ${allocationBound(frameBytes)}): a count from the bytes was trusted before it was checked against them`);
 }
 
 /** A single execution taking this long is reported as a hang. */

@@ -1,7 +1,8 @@
 // Fuzzing the three readers of a DataRow with mutated real rows (corpus/*.bin): the inline row
 // decoder (connect()), the pool's column builder with every cell then read through the type's
 // codec, and the main thread's small-result reader. Each returns values or throws a
-// ProtocolError or DecodeError, never another error or a hang.
+// ProtocolError or DecodeError, never another error or a hang, and never allocates beyond a bound
+// proportional to the row's bytes.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { SmallResult } from '../../../src/main/small-result.js';
 import { decodeRowArray, decodeRowObject } from '../../../src/worker/row-decoder.js';
 import { ResultMemory } from '../../../src/worker/result-memory.js';
 import { StatementDescription } from '../../../src/worker/statement.js';
-import { expectTyped, fuzz, mutated, optionSets, seedResults } from './fuzz-support.js';
+import { expectTypedAndBounded, fuzz, mutated, optionSets, seedResults } from './fuzz-support.js';
 
 describe('fuzzing the DataRow readers', () => {
   it('has real results of many types in the seed corpus', () => {
@@ -23,22 +24,22 @@ describe('fuzzing the DataRow readers', () => {
   const input = fc.tuple(fc.nat(seedResults.length - 1), fc.nat(optionSets.length - 1))
     .chain(([result, options]) => mutated(seedResults[result].rows).map((row) => ({ result: seedResults[result], options: optionSets[options], row })));
 
-  it('the row decoder: values or a typed error', () => {
+  it('the row decoder: values or a typed error, within the allocation bound', () => {
     const executions = fuzz('row decoder', input, ({ result, options, row }) => {
       const statement = new StatementDescription('', 'select', [], result.columns, new TypeCatalog(options));
       const view = new DataView(row.buffer, row.byteOffset, row.byteLength);
-      expectTyped(() => decodeRowArray(statement, new ResultMemory(), row, view, 0, row.length));
-      expectTyped(() => decodeRowObject(statement, new ResultMemory(), row, view, 0, row.length));
+      expectTypedAndBounded(row.length, () => decodeRowArray(statement, new ResultMemory(), row, view, 0, row.length));
+      expectTypedAndBounded(row.length, () => decodeRowObject(statement, new ResultMemory(), row, view, 0, row.length));
     });
     expect(executions).toBeGreaterThan(0);
   });
 
-  it('the column builder, every cell read back: values or a typed error', () => {
+  it('the column builder, every cell read back: values or a typed error, within the allocation bound', () => {
     const executions = fuzz('column builder', input, ({ result, options, row }) => {
       const statement = new StatementDescription('', 'select', [], result.columns, new TypeCatalog(options));
       const layouts = result.columns.map((c, i) => layoutFor(c.typeOid, statement.resultFormats[i] === 1));
       const view = new DataView(row.buffer, row.byteOffset, row.byteLength);
-      expectTyped(() => {
+      expectTypedAndBounded(row.length + result.rows[0].length, () => {
         const builder = new BatchBuilder(layouts, {}, undefined, statement.columnNames);
         // Two rows: the mutated one, then a real one, so a bad row cannot hide behind an empty batch.
         builder.addRow(row, view, 0, row.length);
@@ -51,12 +52,12 @@ describe('fuzzing the DataRow readers', () => {
     expect(executions).toBeGreaterThan(0);
   });
 
-  it('the small-result reader: values or a typed error', () => {
+  it('the small-result reader: values or a typed error, within the allocation bound', () => {
     const executions = fuzz('small result', input, ({ result, options, row }) => {
       const statement = new StatementDescription('', 'select', [], result.columns, new TypeCatalog(options));
       const columns = result.columns.map((c) => ({ ...c, typeName: undefined }));
       const schema = { columns, codecs: statement.resultCodecs, directInt64: options.int8 === undefined, rowMode: 'array' as const, formats: statement.resultFormats };
-      expectTyped(() => new SmallResult({ bytes: row, ends: [row.length] }, schema, schema.formats).rows());
+      expectTypedAndBounded(row.length, () => new SmallResult({ bytes: row, ends: [row.length] }, schema, schema.formats).rows());
     });
     expect(executions).toBeGreaterThan(0);
   });

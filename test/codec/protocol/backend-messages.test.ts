@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
-  parseAuthentication, parseBackendKeyData, parseCommandComplete, parseCopyResponse, parseErrorFields, parseNegotiateProtocolVersion,
+  BackendMessage, checkBodiless, parseAuthentication, parseBackendKeyData, parseCommandComplete, parseCopyResponse, parseErrorFields, parseNegotiateProtocolVersion,
   parseNotificationResponse, parseParameterDescription, parseParameterStatus, parseReadyForQuery, parseRowDescription,
 } from '../../../src/codec/protocol/index.js';
 import { ProtocolError } from '../../../src/codec/errors/client-errors.js';
@@ -79,6 +79,29 @@ describe('backend message parsers', () => {
       constraint: 'users_pkey', file: 'nbtinsert.c', line: 666, routine: '_bt_check_unique',
     });
     expect(() => at(parseErrorFields, [0x4d, 65, 66])).toThrow(ProtocolError);
+  });
+
+  it('refuses bytes after a message\'s contents (its length word is wrong) as a ProtocolError (found by a corrupting proxy: a CommandComplete 2 bytes too long left the call hanging)', () => {
+    expect(() => at(parseCommandComplete, [...cstr('SELECT 1'), 0x5a, 0])).toThrow(/CommandComplete message has 2 byte\(s\) after its contents/);
+    expect(() => at(parseParameterStatus, [...cstr('a'), ...cstr('b'), 1])).toThrow(ProtocolError);
+    expect(() => at(parseNotificationResponse, [...int32(12), ...cstr('chan'), ...cstr('hi'), 0])).toThrow(ProtocolError);
+    expect(() => at(parseRowDescription, [...int16(0), 0, 0])).toThrow(ProtocolError);
+    expect(() => at(parseParameterDescription, [...int16(1), ...int32(23), 0])).toThrow(ProtocolError);
+    expect(() => at(parseCopyResponse, [1, ...int16(0), 9])).toThrow(ProtocolError);
+    expect(() => at(parseAuthentication, [...int32(0), 0])).toThrow(ProtocolError);
+    expect(() => at(parseErrorFields, [0x4d, ...cstr('m'), 0, 0x5a])).toThrow(/ErrorResponse message has 1 byte\(s\) after its fields/);
+    expect(() => at(parseErrorFields, [0x4d, ...cstr('m')])).toThrow(/no terminating zero byte/);
+    // Unsupported methods carry data of their own (GSS tokens): refused by name later, not as corrupt.
+    expect(at(parseAuthentication, [...int32(8), 1, 2, 3])).toEqual({ kind: 'GSSContinue' });
+  });
+
+  it('refuses a body on a message that carries none (found by a corrupting proxy: a BindComplete 3 bytes too long left the call hanging)', () => {
+    for (const type of [BackendMessage.ParseComplete, BackendMessage.BindComplete, BackendMessage.CloseComplete, BackendMessage.NoData, BackendMessage.PortalSuspended, BackendMessage.EmptyQueryResponse, BackendMessage.CopyDone]) {
+      expect(() => checkBodiless(type, 5, 5), String.fromCharCode(type)).not.toThrow();
+      expect(() => checkBodiless(type, 5, 8), String.fromCharCode(type)).toThrow(ProtocolError);
+    }
+    expect(() => checkBodiless(BackendMessage.BindComplete, 0, 3)).toThrow(/'2' message has 3 byte\(s\) but carries none/);
+    expect(() => checkBodiless(BackendMessage.DataRow, 5, 8)).not.toThrow();
   });
 
   it('refuses a RowDescription with a negative column count as a ProtocolError (found by fuzzing: was a RangeError)', () => {

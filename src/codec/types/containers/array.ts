@@ -58,6 +58,13 @@ export function arrayCodec(spec: ArrayCodecSpec): TypeCodec<unknown[]> {
     }
     // Every element takes at least its 4-byte length: refuse absurd sizes before allocating.
     if (items * 4 > end - pos) throw new DecodeError(`${name}: ${items} elements cannot fit in ${end - pos} bytes`);
+    // A dimension of length 0 makes an array of no elements, as the server's own array_recv reads it
+    // (it sends one with 0 dimensions): the other lengths must not size nested arrays of nothing,
+    // (2^30, 0) would be 2^30 empty arrays from a 28-byte value.
+    if (items === 0) {
+      if (pos !== end) throw new DecodeError(`${name}: ${end - pos} bytes left over after an array of no elements`);
+      return [];
+    }
     const readLevel = (level: number): unknown[] => {
       const size = dims[level];
       const result = new Array<unknown>(size);
