@@ -23,7 +23,7 @@ export interface ExportOptions {
   partitions?: number;
 }
 
-/** Arrow and Parquet are imported only when asked for: apache-arrow takes a while to load. */
+/** Arrow and Parquet are imported only when asked for: apache-arrow takes a while to load (and Parquet loads it in its encoder thread only). */
 async function sinkFor(format: FileFormat, out: OutputFile): Promise<BatchSink> {
   switch (format) {
     case 'csv': return new CsvSink(out);
@@ -60,6 +60,7 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
   const pool: Pool = openPool(dsn, { ...spread, ...(options.batchRows === undefined ? {} : { batchRows: options.batchRows }) });
   const progress = startProgress(`export ${format}`, options.quiet === true || options.out === '-');
   let out: OutputFile | undefined;
+  let sink: BatchSink | undefined;
   let rows = 0;
   let started = false;
   // Ctrl-C: no half-written file is left behind (the temporary file is removed), exit 130 as shells expect.
@@ -67,7 +68,7 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
   process.once('SIGINT', interrupted);
   try {
     out = new OutputFile(options.out);
-    const sink = await sinkFor(format, out);
+    sink = await sinkFor(format, out);
     for await (const batch of pool.stream<unknown>(sql, [], { highWaterMark: 4, ...partitioned })) {
       if (!started) {
         await sink.start(batch.schema);
@@ -82,6 +83,7 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
     await out.finish();
     return rows;
   } catch (error) {
+    await sink?.abort?.();
     await out?.abandon();
     throw error;
   } finally {
