@@ -2,7 +2,8 @@
 // each written to the output as it arrives (memory holds a couple of batches, whatever the size).
 
 import { connect, type Column, type Pool } from '../../main/index.js';
-import { chooseDsn, openPool } from '../database.js';
+import { openPool } from '../database.js';
+import { chooseDsn } from '../dsn.js';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../exit-codes.js';
 import { chooseFormat, type FileFormat } from '../formats.js';
@@ -58,7 +59,7 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
   const workers = Math.max(1, availableParallelism());
   const spread = options.partitionOn === undefined ? {} : { workers, connectionsPerWorker: Math.max(2, Math.ceil((options.partitions ?? workers * 2) / workers)) };
   const pool: Pool = openPool(dsn, { ...spread, ...(options.batchRows === undefined ? {} : { batchRows: options.batchRows }) });
-  const progress = startProgress(`export ${format}`, options.quiet === true || options.out === '-');
+  const progress = await startProgress(`export ${format}`, options.quiet === true || options.out === '-');
   let out: OutputFile | undefined;
   let sink: BatchSink | undefined;
   let rows = 0;

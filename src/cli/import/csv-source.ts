@@ -10,9 +10,14 @@ import type { TableRef, TargetColumn } from './target-table.js';
 
 export class CsvSource implements FileSource {
   total: FileSource['total'];
+  /** Read once, from open() on: the header is parsed while the connection is being made. */
+  private readonly header: Promise<FileColumn[]>;
 
   private constructor(private readonly path: string, size: number) {
     this.total = { amount: size, unit: 'bytes' };
+    this.header = this.readHeader();
+    // Its failure is reported where columns() is awaited.
+    this.header.catch(() => undefined);
   }
 
   static async open(path: string): Promise<CsvSource> {
@@ -20,7 +25,11 @@ export class CsvSource implements FileSource {
   }
 
   /** The header line's names; --create makes every column text (CSV has no types). */
-  async columns(): Promise<FileColumn[]> {
+  columns(): Promise<FileColumn[]> {
+    return this.header;
+  }
+
+  private async readHeader(): Promise<FileColumn[]> {
     const parser = createReadStream(this.path).pipe(parse({ to_line: 1, bom: true, relax_column_count: true }));
     for await (const record of parser as AsyncIterable<string[]>) {
       parser.destroy();
