@@ -23,7 +23,7 @@ export async function copyBetweenServers(options: CopyOptions): Promise<number> 
   const sql = options.query ?? `select * from ${qualifiedName(ref)}`;
   const source = openPool(options.from, options.batchRows === undefined ? {} : { batchRows: options.batchRows });
   const target = openPool(options.to);
-  const progress = startProgress('copy', options.quiet === true);
+  const progress = await startProgress('copy', options.quiet === true);
   try {
     return await target.transaction(async (db) => {
       const columns = await tableColumns(db, ref);

@@ -1,14 +1,6 @@
-// Which server a command talks to (--dsn, else DATABASE_URL, else the PG* variables), and the pool
-// it uses: the CLI reaches PostgreSQL only through pgloom's public API.
+// The pool a command uses: the CLI reaches PostgreSQL only through pgloom's public API.
 
 import { createPool, type Pool, type PoolOptions } from '../main/index.js';
-
-/** --dsn wins, then DATABASE_URL; undefined lets pgloom read PGHOST, PGUSER, PGPASSWORD… itself. */
-export function chooseDsn(option: string | undefined): string | undefined {
-  if (option !== undefined && option !== '') return option;
-  const fromEnvironment = process.env.DATABASE_URL;
-  return fromEnvironment === undefined || fromEnvironment === '' ? undefined : fromEnvironment;
-}
 
 /**
  * The CLI's pool: one worker (a command runs one stream or one COPY at a time; a second thread

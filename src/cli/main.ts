@@ -2,7 +2,7 @@
 // The `pgloom` command: export, import and copy, with exit codes a script can rely on
 // (docs/cli.md): 0 done, 1 failed at run time, 2 the command line is wrong.
 
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { FORMATS } from './formats.js';
 import { secretsOf, withoutPasswords } from './secrets.js';
@@ -33,13 +33,15 @@ async function exitCodeOf(error: unknown): Promise<number> {
   return error instanceof UsageError || error instanceof ConfigError ? ExitCode.Usage : ExitCode.Failure;
 }
 
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a positive integer');
-  return value;
-}
+type Commander = typeof import('commander');
 
-function buildProgram(report: (message: string) => void): Command {
+function buildProgram({ Command, InvalidArgumentError, Option }: Commander, report: (message: string) => void): Command {
+  function positiveInteger(text: string): number {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a positive integer');
+    return value;
+  }
+
   const program = new Command('pgloom')
     .description('Move data between PostgreSQL and files (CSV, ndjson, Arrow, Parquet) or between servers, through pgloom\'s worker pool.')
     .exitOverride()
@@ -104,8 +106,9 @@ function buildProgram(report: (message: string) => void): Command {
 
 async function main(argv: readonly string[]): Promise<number> {
   const quiet = argv.includes('-q') || argv.includes('--quiet');
+  const commander = await import('commander');
   // The summary line goes to stderr, so stdout carries only data (for --out -).
-  const program = buildProgram((message) => {
+  const program = buildProgram(commander, (message) => {
     if (!quiet) process.stderr.write(`pgloom: ${message}\n`);
   });
   const secrets = secretsOf([process.env.DATABASE_URL, ...argv]);
@@ -113,7 +116,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return ExitCode.Ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
+    if (error instanceof commander.CommanderError) {
       // Help and version are not failures; commander has already printed its message.
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
@@ -122,5 +125,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return exitCodeOf(error);
   }
 }
+
+// The command's modules (pgloom's engine among them) start loading before commander has parsed the
+// line, so that loading overlaps commander's (the action's own import() then finds them loaded);
+// not for --help, which needs none of them.
+const COMMAND_MODULES: Record<string, () => Promise<unknown>> = {
+  export: () => import('./export/export-command.js'),
+  import: () => import('./import/import-command.js'),
+  copy: () => import('./copy-command.js'),
+};
+// A failure surfaces where the action imports the module again; here it is only a head start.
+if (!process.argv.includes('--help') && !process.argv.includes('-h')) COMMAND_MODULES[process.argv[2]]?.().catch(() => undefined);
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,6 @@
 // The progress bar on a terminal: rows, MB, rows/s and, when the total is known, the ETA.
 // Silent when piped (stdout or stderr not a TTY) or with --quiet, so scripts see only results.
-
-import { SingleBar } from 'cli-progress';
+// cli-progress is loaded only when a bar is shown: a script's run never pays for it.
 
 export interface Progress {
   /** `rows` and `bytes` done so far; `done` is counted in the unit of the total (rows or bytes). */
@@ -16,8 +15,9 @@ function megabytes(bytes: number): string {
 }
 
 /** A bar on stderr; `total` (rows or bytes, as `unit` says) turns on the percentage and ETA. */
-export function startProgress(label: string, quiet: boolean, total?: { amount: number; unit: 'rows' | 'bytes' }): Progress {
+export async function startProgress(label: string, quiet: boolean, total?: { amount: number; unit: 'rows' | 'bytes' }): Promise<Progress> {
   if (quiet || !process.stderr.isTTY || !process.stdout.isTTY) return silent;
+  const { SingleBar } = await import('cli-progress');
   const started = performance.now();
   const known = total !== undefined && total.amount > 0;
   const format = known

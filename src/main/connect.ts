@@ -8,7 +8,6 @@ import type { TypeOptions } from '../codec/types/codec.js';
 import type { ConnectionOptions } from '../worker/config/index.js';
 import { connectInline } from './connect-inline.js';
 import type { Connection } from './connection.js';
-import { createPool } from './pool.js';
 import type { PoolOptions } from './pool-options.js';
 import type { PooledConnection } from './pooled-connection.js';
 
@@ -48,9 +47,12 @@ export interface ConnectOptions extends ConnectionOptions {
 async function connectInWorker(options: ConnectOptions): Promise<PooledConnection> {
   const { worker: _worker, onNotification, ...rest } = options;
   if (onNotification !== undefined) throw new ConfigError('connect({ worker: true }) takes no onNotification: use connection.listen(channel, handler)');
+  // The pool (and piscina, comlink) is loaded only here: an inline connection starts faster without it.
+  const { createPool } = await import('./pool.js');
   // A second connection, opened only if needed, serves type lookups (setTypeCodec) while the
   // first is pinned.
-  const pool = createPool({ ...(rest as PoolOptions), workers: 1, connectionsPerWorker: 2 });
+  // It serves the pinned session only: no main-thread connections.
+  const pool = createPool({ ...(rest as PoolOptions), workers: 1, connectionsPerWorker: 2, mainThreadConnections: 0 });
   try {
     const connection = await pool.acquire();
     connection.onClose = () => pool.close();

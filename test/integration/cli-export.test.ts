@@ -189,6 +189,28 @@ describe('pgloom export', () => {
     expect(existsSync(path)).toBe(false);
     expect(readdirSync(dir).filter((name) => name.includes('failed'))).toEqual([]);
   });
+
+  it('ends the Parquet encoder thread when the query fails midway: exit 1, no file, no hang', async () => {
+    const path = join(dir, 'failed-query.parquet');
+    const run = await runCli(['export', `select i, 'row ' || i as t, 1 / (70000 - i) from generate_series(1, 100000) i`, '--out', path, '--dsn', testDsn(), '--batch-rows', '5000']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('division by zero');
+    expect(readdirSync(dir).filter((name) => name.includes('failed-query'))).toEqual([]);
+  });
+
+  // The encoder thread fails after two of the three batches were encoded (and the first row group's
+  // bytes may be in the partial file): the CLI says so, exits 1 and leaves no file, whole or partial.
+  it.each([
+    ['throws', 'throw-after:2', 'Parquet encoding failed: injected encoder fault after 2 batches'],
+    ['exits', 'exit-after:2', 'Parquet encoding failed: the encoder thread stopped (exit code 3) before the file was complete'],
+  ])('reports a Parquet encoder thread that %s mid-export and leaves no file behind', async (_how, fault, message) => {
+    const path = join(dir, `encoder-${fault.replace(':', '-')}.parquet`);
+    const run = await runCli(['export', `select * from ${table} order by id`, '--out', path, '--dsn', testDsn(), '--batch-rows', batchRows], { PGLOOM_TEST_PARQUET_ENCODER_FAULT: fault });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`pgloom: error: ${message}`);
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.includes('encoder-'))).toEqual([]);
+  });
 });
 
 /** µs since 1970 of row i's ts, read from the Arrow vector (its values are BigInt64). */

@@ -2,7 +2,7 @@
 // (a table copied through the pool without becoming JS rows), plain typed arrays, Arrow tables.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableFromArrays } from 'apache-arrow';
+import { DateDay, Int32, makeData, makeVector, Table as ArrowTable, TimeMicrosecond, TimestampMicrosecond, TimestampNanosecond, TimestampSecond, tableFromArrays, type DataType } from 'apache-arrow';
 import { createPool, CopyDataError, InterfaceError, type Connection, type Pool } from '../../src/main/index.js';
 import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
 import { createFamilyTables, mixedRowsSql, MIXED_COLUMNS, type FamilyTables } from '../support/copy-tables.js';
@@ -94,6 +94,45 @@ describe('copyColumnsToTable', () => {
     await db.execute(`truncate ${table}`);
     expect(await db.copyColumnsToTable(table, { columns: again })).toBe('COPY 3');
     expect(await db.fetch(`select id, label, score::text from ${table} order by id`, [], { rowMode: 'array' })).toEqual([[1, 'a', '0.5'], [2, null, 'NaN'], [3, 'ç', '-0']]);
+    await db.execute(`drop table ${table}`);
+  });
+
+  it('an Arrow table keeps the µs of its timestamps (any unit), dates and times, NULLs and pre-1970 values, across chunks and slices', async () => {
+    const table = uniqueTable('copy_cols_arrow_us');
+    await db.execute(`create table ${table} (id int4, ts timestamp, tstz timestamptz, ts_ns timestamp, ts_s timestamptz, d date, t time)`);
+    const us = (ms: number, micros: number) => BigInt(ms) * 1000n + BigInt(micros);
+    const column = <T extends DataType>(type: T, values: ArrayLike<number | bigint>, nulls: number[] = []) => {
+      const validity = new Uint8Array(1).fill(0xff);
+      for (const row of nulls) validity[0] &= ~(1 << row);
+      return makeVector(makeData({ type, length: values.length, nullCount: nulls.length, nullBitmap: validity, data: values } as Parameters<typeof makeData>[0]));
+    };
+    const micros = BigInt64Array.of(us(Date.UTC(2024, 0, 2, 3, 4, 5), 123_456), -1n, 0n, us(Date.UTC(1900, 4, 6, 7, 8, 9), 654_321));
+    const batch = (rows: number[]) => new ArrowTable({
+      id: column(new Int32(), Int32Array.from(rows, (row) => row + 1)),
+      ts: column(new TimestampMicrosecond(), micros.filter((_, i) => rows.includes(i)), rows.includes(2) ? [rows.indexOf(2)] : []),
+      tstz: column(new TimestampMicrosecond('UTC'), micros.filter((_, i) => rows.includes(i)), rows.includes(2) ? [rows.indexOf(2)] : []),
+      // ns round to the nearest µs, half to even as PostgreSQL rounds: …456789 → …457, -1500 ns → -2 µs.
+      ts_ns: column(new TimestampNanosecond(), BigInt64Array.from(rows, (row) => [micros[0] * 1000n + 789n, -1500n, 0n, micros[3] * 1000n][row])),
+      ts_s: column(new TimestampSecond('UTC'), BigInt64Array.from(rows, (row) => [1_704_164_645n, -1n, 0n, -2_208_988_800n][row])),
+      d: column(new DateDay(), Int32Array.from(rows, (row) => [19_724, -1, 0, -25_442][row]), rows.includes(2) ? [rows.indexOf(2)] : []),
+      t: column(new TimeMicrosecond(), BigInt64Array.from(rows, (row) => [11_045_123_456n, 86_399_999_999n, 0n, 1n][row])),
+    });
+    // Two chunks per column (a table of two batches), so the rows of each chunk land in order.
+    const arrow = batch([0, 1]).concat(batch([2, 3]));
+    expect(arrow.getChild('ts')!.data.length).toBe(2);
+    expect(await pool.copyColumnsToTable(table, { columns: arrow })).toBe('COPY 4');
+    const rendered = `select id, ts::text, (tstz at time zone 'UTC')::text, ts_ns::text, (ts_s at time zone 'UTC')::text, d::text, t::text from ${table} order by id`;
+    const expected = [
+      [1, '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.123457', '2024-01-02 03:04:05', '2024-01-02', '03:04:05.123456'],
+      [2, '1969-12-31 23:59:59.999999', '1969-12-31 23:59:59.999999', '1969-12-31 23:59:59.999998', '1969-12-31 23:59:59', '1969-12-31', '23:59:59.999999'],
+      [3, null, null, '1970-01-01 00:00:00', '1970-01-01 00:00:00', null, '00:00:00'],
+      [4, '1900-05-06 07:08:09.654321', '1900-05-06 07:08:09.654321', '1900-05-06 07:08:09.654321', '1900-01-01 00:00:00', '1900-05-06', '00:00:00.000001'],
+    ];
+    expect(await db.fetch(rendered, [], { rowMode: 'array' })).toEqual(expected);
+    // A slice: Arrow JS offsets the validity bits of the chunks it cuts, not their values.
+    await db.execute(`truncate ${table}`);
+    expect(await db.copyColumnsToTable(table, { columns: arrow.slice(1) })).toBe('COPY 3');
+    expect(await db.fetch(rendered, [], { rowMode: 'array' })).toEqual(expected.slice(1));
     await db.execute(`drop table ${table}`);
   });
 

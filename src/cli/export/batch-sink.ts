@@ -8,6 +8,8 @@ export interface BatchSink {
   write(batch: RecordBatch<unknown>): Promise<void>;
   /** Write the end of the file (footers, the last row group). */
   end(): Promise<void>;
+  /** The export failed: stop whatever the sink still runs (its thread), write nothing more. */
+  abort?(): Promise<void>;
 }
 
 /** Output formats that key values by column name need the names to be unique. */

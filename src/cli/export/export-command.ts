@@ -2,7 +2,8 @@
 // each written to the output as it arrives (memory holds a couple of batches, whatever the size).
 
 import { connect, type Column, type Pool } from '../../main/index.js';
-import { chooseDsn, openPool } from '../database.js';
+import { openPool } from '../database.js';
+import { chooseDsn } from '../dsn.js';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../exit-codes.js';
 import { chooseFormat, type FileFormat } from '../formats.js';
@@ -23,7 +24,7 @@ export interface ExportOptions {
   partitions?: number;
 }
 
-/** Arrow and Parquet are imported only when asked for: apache-arrow takes a while to load. */
+/** Arrow and Parquet are imported only when asked for: apache-arrow takes a while to load (and Parquet loads it in its encoder thread only). */
 async function sinkFor(format: FileFormat, out: OutputFile): Promise<BatchSink> {
   switch (format) {
     case 'csv': return new CsvSink(out);
@@ -58,8 +59,9 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
   const workers = Math.max(1, availableParallelism());
   const spread = options.partitionOn === undefined ? {} : { workers, connectionsPerWorker: Math.max(2, Math.ceil((options.partitions ?? workers * 2) / workers)) };
   const pool: Pool = openPool(dsn, { ...spread, ...(options.batchRows === undefined ? {} : { batchRows: options.batchRows }) });
-  const progress = startProgress(`export ${format}`, options.quiet === true || options.out === '-');
+  const progress = await startProgress(`export ${format}`, options.quiet === true || options.out === '-');
   let out: OutputFile | undefined;
+  let sink: BatchSink | undefined;
   let rows = 0;
   let started = false;
   // Ctrl-C: no half-written file is left behind (the temporary file is removed), exit 130 as shells expect.
@@ -67,7 +69,7 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
   process.once('SIGINT', interrupted);
   try {
     out = new OutputFile(options.out);
-    const sink = await sinkFor(format, out);
+    sink = await sinkFor(format, out);
     for await (const batch of pool.stream<unknown>(sql, [], { highWaterMark: 4, ...partitioned })) {
       if (!started) {
         await sink.start(batch.schema);
@@ -82,6 +84,7 @@ export async function exportQuery(sql: string, options: ExportOptions): Promise<
     await out.finish();
     return rows;
   } catch (error) {
+    await sink?.abort?.();
     await out?.abandon();
     throw error;
   } finally {

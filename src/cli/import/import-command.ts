@@ -2,13 +2,13 @@
 // table as it was, and a table --create made is not left behind).
 
 import { access } from 'node:fs/promises';
-import { connect } from '../../main/index.js';
-import { chooseDsn, openPool } from '../database.js';
+// connect() from its own module: a CSV import needs no pool, so piscina and the pool's modules are never loaded.
+import { connect } from '../../main/connect.js';
+import { chooseDsn } from '../dsn.js';
 import { chooseFormat, type FileFormat } from '../formats.js';
 import { startProgress } from '../progress.js';
 import { CsvSource } from './csv-source.js';
 import type { CopySession, FileSource } from './file-source.js';
-import { NdjsonSource } from './ndjson-source.js';
 import { createTableSql, missingColumns, qualifiedName, tableColumns, type TableRef, type TargetColumn } from './target-table.js';
 
 export interface ImportOptions {
@@ -23,7 +23,7 @@ export interface ImportOptions {
 async function openSource(format: FileFormat, path: string): Promise<FileSource> {
   switch (format) {
     case 'csv': return CsvSource.open(path);
-    case 'ndjson': return NdjsonSource.open(path);
+    case 'ndjson': return (await import('./ndjson-source.js')).NdjsonSource.open(path);
     case 'arrow': return (await import('./arrow-source.js')).ArrowSource.open(path);
     case 'parquet': return (await import('./parquet-source.js')).ParquetSource.open(path);
   }
@@ -56,7 +56,7 @@ export async function importFile(path: string, options: ImportOptions): Promise<
   }
   const source = await openSource(format, path);
   const ref: TableRef = { table: options.table, schema: options.schema };
-  const progress = startProgress(`import ${format}`, options.quiet === true, source.total);
+  const progress = await startProgress(`import ${format}`, options.quiet === true, source.total);
   const work = async (db: CopySession) => {
     const targets = await prepareTable(db, ref, source, options.create === true, path);
     return source.load(db, ref, targets, (rows, bytes) => progress.update(rows, bytes));
@@ -73,6 +73,7 @@ export async function importFile(path: string, options: ImportOptions): Promise<
         await db.close();
       }
     }
+    const { openPool } = await import('../database.js');
     const pool = openPool(dsn);
     try {
       return await pool.transaction(work);

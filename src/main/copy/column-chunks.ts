@@ -15,6 +15,7 @@ import type { TypeCatalog } from '../../codec/types/introspected/catalog.js';
 import { FIRST_INTROSPECTED_OID } from '../../codec/types/introspected/description.js';
 import { RecordBatch } from '../record-batch.js';
 import { Result } from '../result.js';
+import { ARROW_DATE, ARROW_TIMESTAMP, arrowTemporalWriter, type ArrowTemporalVector } from './arrow-temporal.js';
 import { CHUNK_BYTES } from './record-chunks.js';
 
 /** The parts of an Apache Arrow Table or RecordBatch that are read (duck typing). */
@@ -24,10 +25,10 @@ export interface ArrowLike {
   getChildAt(index: number): ArrowVectorLike | null;
 }
 
-interface ArrowVectorLike {
+interface ArrowVectorLike extends ArrowTemporalVector {
   readonly length: number;
   readonly nullCount: number;
-  readonly type: { readonly typeId: number };
+  readonly type: { readonly typeId: number; readonly unit?: number };
   get(index: number): unknown;
   toArray(): unknown;
 }
@@ -105,11 +106,11 @@ function batchPart(batch: RecordBatch<unknown>, catalog: TypeCatalog): Part {
   return { numRows: batch.numRows, columns };
 }
 
-/** Arrow's type ids of dates and timestamps, whose get() gives ms since 1970 as a number. */
-const ARROW_DATE = 8;
-const ARROW_TIMESTAMP = 10;
-
-/** An Arrow value as pgloom's encoders take it: lists as arrays, structs as objects, dates as Date. */
+/**
+ * An Arrow value as pgloom's encoders take it: lists as arrays, structs as objects, dates as Date
+ * (get() gives dates and timestamps as ms since 1970: exact only for targets other than timestamp,
+ * date and time columns, which arrowTemporalWriter reads exactly).
+ */
 function fromArrow(value: unknown, typeId: number): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number' && (typeId === ARROW_DATE || typeId === ARROW_TIMESTAMP)) return new Date(value);
@@ -130,6 +131,8 @@ function arrowPart(input: ArrowLike, names: string[]): Part {
     return {
       valueAt,
       writer: (target) => {
+        const temporal = arrowTemporalWriter(vector, target, name);
+        if (temporal !== undefined) return temporal;
         if (vector.nullCount === 0 && typeId !== ARROW_DATE && typeId !== ARROW_TIMESTAMP) {
           const values = vector.toArray();
           const layout = LAYOUT_OF_ARRAY.get((values as object | null)?.constructor);
