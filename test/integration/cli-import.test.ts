@@ -106,6 +106,19 @@ describe('pgloom import', () => {
     expectSameAsDuckDB(await tableRows(await importInto('in.parquet', 'parquet')));
   });
 
+  it('rounds nanosecond timestamps of a Parquet file to the µs half to even, as PostgreSQL does', async () => {
+    const file = join(dir, 'ns.parquet');
+    // .0000015 → .000002 (half, odd below: up); .0000025 → .000002 (half, even below: stays); .0000026 → .000003.
+    await duckRows(`copy (select * from (values (1, '2024-01-02 03:04:05.0000015'::timestamp_ns), (2, '2024-01-02 03:04:05.0000025'::timestamp_ns),
+      (3, '2024-01-02 03:04:05.0000026'::timestamp_ns), (4, '1969-12-31 23:59:59.9999995'::timestamp_ns)) v(id, ts)) to ${sqlPath(file)} (format parquet)`);
+    const table = `${prefix}_ns`;
+    const run = await runCli(['import', file, '--table', table, '--dsn', testDsn(), '--create']);
+    expect(run.stderr).toContain('imported 4 rows');
+    expect(run.code).toBe(0);
+    const rows = await withConnection((db) => db.fetch<{ ts: string }>(`select ts::text as ts from "${table}" order by id`));
+    expect(rows.map((r) => r.ts)).toEqual(['2024-01-02 03:04:05.000002', '2024-01-02 03:04:05.000002', '2024-01-02 03:04:05.000003', '1970-01-01 00:00:00']);
+  });
+
   it('--create makes the table from the Parquet schema, with the matching PostgreSQL types', async () => {
     const table = await importInto('in.parquet', 'created', '--create');
     const types = await withConnection((db) => db.fetch<{ name: string; type: string }>(

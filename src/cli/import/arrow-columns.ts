@@ -3,6 +3,7 @@
 
 import * as A from 'apache-arrow';
 import { JsonText } from '../../main/index.js';
+import { toMicros } from '../../main/copy/arrow-temporal.js';
 import type { TargetColumn } from './target-table.js';
 
 /** The SQL type --create gives an Arrow field. */
@@ -28,8 +29,6 @@ export function sqlTypeOf(type: A.DataType): string {
   }
 }
 
-const TO_MICROS: Record<number, bigint> = { [A.TimeUnit.SECOND]: 1_000_000n, [A.TimeUnit.MILLISECOND]: 1_000n, [A.TimeUnit.MICROSECOND]: 1n };
-
 /** Timestamps as bigint µs since 1970 (the vector's get() would give ms, losing the µs). */
 function timestampValues(vector: A.Vector, type: A.Timestamp): (bigint | null)[] {
   const values = new Array<bigint | null>(vector.length);
@@ -37,9 +36,8 @@ function timestampValues(vector: A.Vector, type: A.Timestamp): (bigint | null)[]
   for (const data of vector.data) {
     const raw = data.values as BigInt64Array | Int32Array;
     for (let i = 0; i < data.length; i++, row++) {
-      if (!data.getValid(i)) values[row] = null;
-      else if (type.unit === A.TimeUnit.NANOSECOND) values[row] = BigInt(raw[i]) / 1000n;
-      else values[row] = BigInt(raw[i]) * TO_MICROS[type.unit];
+      // ns are rounded half to even, as copyColumnsToTable and PostgreSQL itself round them.
+      values[row] = data.getValid(i) ? toMicros(BigInt(raw[i]), type.unit) : null;
     }
   }
   return values;

@@ -72,7 +72,8 @@ function nanosToMicros(ns: bigint): bigint {
   return micros;
 }
 
-function toMicros(value: bigint, unit: number): bigint {
+/** A time value in an Arrow TimeUnit (0 s, 1 ms, 2 µs, 3 ns) as PostgreSQL's µs. */
+export function toMicros(value: bigint, unit: number): bigint {
   switch (unit) {
     case SECOND: return value * 1_000_000n;
     case MILLISECOND: return value * 1000n;
