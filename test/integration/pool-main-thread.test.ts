@@ -90,22 +90,45 @@ describe("the pool's main-thread connections", () => {
     });
   });
 
-  it('wait in turn when all are busy; acquireTimeout and the signal end the wait', async () => {
-    await withPool({ mainThreadConnections: 1, acquireTimeout: 150 }, async (pool) => {
+  it('wait in turn when all are busy and the workers are full; acquireTimeout and the signal end the wait', async () => {
+    await withPool({ workers: 1, connectionsPerWorker: 1, mainThreadConnections: 1, acquireTimeout: 150 }, async (pool) => {
       const sleep = 'select pg_sleep($1::float8), $2::int as answer';
       await pool.fetch(sleep, [0, 0]);
       await pool.fetch(sleep, [0, 0]);
-      const answers = await Promise.all([1, 2, 3].map((i) => pool.fetchval(sleep, [0.02, i], 1)));
-      expect(answers).toEqual([1, 2, 3]);
-      const long = pool.fetchval(sleep, [0.6, 4], 1);
-      expect(await rejectionOf(pool.fetchval(sleep, [0, 5], 1))).toBeInstanceOf(PoolTimeoutError);
-      const controller = new AbortController();
-      const waiting = pool.fetchval(sleep, [0, 6], 1, { signal: controller.signal });
-      controller.abort();
-      expect(await rejectionOf(waiting)).toBeInstanceOf(QueryAbortedError);
-      expect(await long).toBe(4);
-      expect(await pool.fetchval(sleep, [0, 7], 1)).toBe(7);
-      expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 0, waiting: 0 });
+      // The worker's one connection is pinned: every call below is the main thread's to place.
+      const pinned = await pool.acquire();
+      try {
+        const answers = await Promise.all([1, 2, 3].map((i) => pool.fetchval(sleep, [0.02, i], 1)));
+        expect(answers).toEqual([1, 2, 3]);
+        const long = pool.fetchval(sleep, [0.6, 4], 1);
+        expect(await rejectionOf(pool.fetchval(sleep, [0, 5], 1))).toBeInstanceOf(PoolTimeoutError);
+        const controller = new AbortController();
+        const waiting = pool.fetchval(sleep, [0, 6], 1, { signal: controller.signal });
+        controller.abort();
+        expect(await rejectionOf(waiting)).toBeInstanceOf(QueryAbortedError);
+        expect(await long).toBe(4);
+        expect(await pool.fetchval(sleep, [0, 7], 1)).toBe(7);
+        expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 0, waiting: 0, calls: 6 });
+      } finally {
+        await pinned.release();
+      }
+    });
+  });
+
+  it('send a call to a free worker connection when all are busy and the main thread has time to spare', async () => {
+    await withPool({ workers: 1, connectionsPerWorker: 2, mainThreadConnections: 1 }, async (pool) => {
+      const sleep = 'select pg_sleep($1::float8), $2::int as answer';
+      await pool.fetch(sleep, [0, 0]);
+      await pool.fetch(sleep, [0, 0]);
+      const long = pool.fetchval(sleep, [0.5, 1], 1);
+      // The main thread idles while the long call waits on the server.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const before = await pool.stats();
+      expect(await within(pool.fetchval(sleep, [0, 2], 1), 400, 'the call placed beside the busy main-thread connection')).toBe(2);
+      const after = await pool.stats();
+      expect(after.mainThread.calls).toBe(before.mainThread.calls);
+      expect(after.completed).toBe(before.completed + 1);
+      expect(await long).toBe(1);
     });
   });
 

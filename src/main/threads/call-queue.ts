@@ -48,6 +48,11 @@ export class CallQueue {
     if (at >= 0) this.links.splice(at, 1);
   }
 
+  /** Whether a call would be placed at once. */
+  hasRoom(): boolean {
+    return this.waiters.length === 0 && this.roomiest() !== undefined;
+  }
+
   /** A place for one call at once, when a worker has room and nobody waits before it. */
   takeNow(use: SlotUse): Placement | undefined {
     if (this.waiters.length > 0) return undefined;

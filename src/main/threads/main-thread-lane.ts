@@ -3,6 +3,7 @@
 // hop costs both threads more CPU than the query itself (docs/thread-layer.md, "The main-thread
 // lane"). Everything else — large or unknown results, sessions, streams, COPY — stays on workers.
 
+import { performance } from 'node:perf_hooks';
 import { PoolTimeoutError, QueryAbortedError, QueryTimeoutError } from '../../codec/errors/client-errors.js';
 import type { QuerySuccess } from '../../worker/pool/contract.js';
 import type { Connection } from '../connection.js';
@@ -40,6 +41,17 @@ interface LaneConnection {
 
 type Waiter = Turn<LaneConnection | undefined>;
 
+/**
+ * A call that finds every main-thread connection busy waits for one while the main thread is this
+ * busy or more (event-loop utilization): its CPU is then the limit, and a call through a worker
+ * costs it about as much. Below it the lane waits on the network or the server, and a worker's
+ * free connection serves the call sooner.
+ */
+const BUSY_UTILIZATION = 0.5;
+
+/** How long one reading of the event loop's utilization is used, ms. */
+const UTILIZATION_WINDOW_MS = 20;
+
 /** Statements remembered at most; past it the memory starts again (statements are relearned at once). */
 const MAX_KNOWN_STATEMENTS = 4096;
 
@@ -50,6 +62,9 @@ export class MainThreadLane {
   readonly #waiters: Waiter[] = [];
   #opening = 0;
   #calls = 0;
+  #loop = performance.eventLoopUtilization();
+  #loopReadAt = 0;
+  #mainBusy = true;
   #closedWith: Error | undefined;
 
   constructor(private readonly settings: LaneSettings) {}
@@ -57,6 +72,25 @@ export class MainThreadLane {
   /** Whether `sql` should run here: the lane is on and the statement's results were small. */
   prefers(sql: string): boolean {
     return this.settings.size > 0 && this.#closedWith === undefined && this.#known.get(sql) === true;
+  }
+
+  /**
+   * Whether a call for the lane should wait here when every connection is busy (else it goes to
+   * a worker): true while the lane's calls are quick, so that the wait is shorter than the hop.
+   */
+  waitsWhenBusy(): boolean {
+    return this.#idle.length > 0 || this.#room() > 0 || this.#mainThreadBusy();
+  }
+
+  #mainThreadBusy(): boolean {
+    const now = performance.now();
+    if (now - this.#loopReadAt >= UTILIZATION_WINDOW_MS) {
+      const since = performance.eventLoopUtilization(this.#loop);
+      this.#loop = performance.eventLoopUtilization();
+      this.#loopReadAt = now;
+      this.#mainBusy = since.utilization >= BUSY_UTILIZATION;
+    }
+    return this.#mainBusy;
   }
 
   /** What a run of `sql` (here or in a worker) returned: `rows` rows. */

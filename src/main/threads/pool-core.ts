@@ -76,10 +76,14 @@ export class PoolCore {
 
   /**
    * Whether a one-shot call runs on the main-thread connections: one execution of a statement
-   * whose results were small, while no custom codec is set (those encode and decode for workers).
+   * whose results were small, while no custom codec is set (those encode and decode for workers),
+   * unless they are all busy while this thread has time to spare and a worker has a free connection.
    */
   runsOnMainThread(request: RunRequest): boolean {
-    return request.paramSets.length === 1 && !this.typeState.hasCustomCodecs && this.lane.prefers(request.sql);
+    if (request.paramSets.length !== 1 || this.typeState.hasCustomCodecs || !this.lane.prefers(request.sql)) return false;
+    // All main-thread connections busy while this thread idles (they wait on the network or the
+    // server): a worker with a free connection serves the call sooner.
+    return this.lane.waitsWhenBusy() || !this.queue.hasRoom();
   }
 
   /** A main-thread connection with what a worker's would have: options, connect callback, init. */
