@@ -430,10 +430,10 @@ export class Pool extends Queryable {
   }
 
   // COPY (docs/copy.md; the logic is in ./copy)
-  /** Binary COPY of records (arrays or objects) into `table`, through a worker; resolves with the command tag ('COPY 1000'). */
-  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, poolCopyTarget(this, this.#core), table, options); } // COPY
+  /** Binary COPY of records (arrays or objects) into `table`, on a free main-thread connection or through a worker; resolves with the command tag ('COPY 1000'). */
+  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return this.#core.copyOnMainThread((c) => c.copyRecordsToTable(table, options)) ?? copy.copyRecordsToTable(this, poolCopyTarget(this, this.#core), table, options); } // COPY
   /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
-  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, poolCopyTarget(this, this.#core), table, options); } // COPY
+  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return this.#core.copyOnMainThread((c) => c.copyColumnsToTable(table, options)) ?? copy.copyColumnsToTable(this, poolCopyTarget(this, this.#core), table, options); } // COPY
   /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path (read by the worker), bytes or an iterable. */
   copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(poolCopyTarget(this, this.#core), table, options); } // COPY
   /** COPY `table` TO STDOUT into a Writable, a file path (written by the worker) or a function. */

@@ -15,7 +15,7 @@ describe('copyColumnsToTable', () => {
   beforeAll(async () => {
     // Default type options: timestamps decode to Date (ms), so µs surviving proves the columns
     // were copied from the batches' own buffers, not through row values.
-    pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2 });
+    pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2 , mainThreadConnections: 0 });
     db = await connectToTestServer();
     tables = await createFamilyTables(db);
   });

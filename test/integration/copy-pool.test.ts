@@ -20,7 +20,7 @@ describe('COPY through the pool', () => {
   let tables: FamilyTables;
   let dir: string;
   beforeAll(async () => {
-    pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2, types: EXACT_TYPES });
+    pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2, types: EXACT_TYPES , mainThreadConnections: 0 });
     db = await connectToTestServer();
     tables = await createFamilyTables(db);
     dir = await mkdtemp(join(tmpdir(), 'pgloom-copy-pool-'));
@@ -145,7 +145,7 @@ describe('COPY through the pool', () => {
 describe('COPY on a pinned connection and connect({ worker: true })', () => {
   let pool: Pool;
   beforeAll(() => {
-    pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 2 });
+    pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 2 , mainThreadConnections: 0 });
   });
   afterAll(async () => {
     await pool?.close();

@@ -217,6 +217,36 @@ describe("the pool's main-thread connections", () => {
     });
   });
 
+  it('take a COPY of records or columns when one is free, with the workers as its fallback', async () => {
+    await withPool({ mainThreadConnections: 1 }, async (pool) => {
+      const table = `pgloom_main_copy_${process.pid}`;
+      await pool.execute(`create table ${table} (id int4, at timestamptz, note text)`);
+      try {
+        const at = new Date('2024-02-29T12:34:56.789Z');
+        const records = Array.from({ length: 3000 }, (_, i) => [i, at, i % 7 === 0 ? null : `n${i}`]);
+        const before = (await pool.stats()).mainThread.calls;
+        expect(await pool.copyRecordsToTable(table, { records })).toBe('COPY 3000');
+        expect(await pool.copyColumnsToTable(table, { columns: { id: Int32Array.from([5000, 5001]), at: [at, null], note: ['x', ''] } })).toBe('COPY 2');
+        expect((await pool.stats()).mainThread.calls).toBe(before + 2);
+        // The one main-thread connection busy: the next COPY goes through a worker, at once.
+        const sleep = 'select pg_sleep($1::float8)';
+        await pool.execute(sleep, [0]);
+        await pool.execute(sleep, [0]);
+        const busy = pool.execute(sleep, [0.4]);
+        expect(await within(pool.copyRecordsToTable(table, { records: [[6000, at, 'w']] }), 350, 'the COPY through a worker')).toBe('COPY 1');
+        await busy;
+        const summary = await pool.fetchrow<{ n: bigint; nulls: bigint; sum: bigint; ats: bigint }>(
+          `select count(*) as n, count(*) filter (where note is null) as nulls, sum(id) as sum, count(distinct at) as ats from ${table}`);
+        expect(summary).toEqual({ n: 3003n, nulls: BigInt(Math.ceil(3000 / 7)), sum: BigInt((2999 * 3000) / 2 + 5000 + 5001 + 6000), ats: 1n });
+        // A refused COPY leaves the connection serving.
+        await expect(pool.copyRecordsToTable(table, { records: [[1, 'not a date', null]] })).rejects.toThrow();
+        expect(await pool.fetchval(`select count(*) from ${table}`)).toBe(3003n);
+      } finally {
+        await pool.execute(`drop table ${table}`);
+      }
+    });
+  });
+
   it('are closed with the pool', async () => {
     await withWatcher(async (watcher) => {
       const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, applicationName: 'pgloom_main_close' });

@@ -119,6 +119,24 @@ export class MainThreadLane {
     return outcome;
   }
 
+  /**
+   * Run `fn` on a connection of the lane if one is free or may be opened now (a COPY of data
+   * that is on this thread already); undefined, and nothing run, when none is.
+   */
+  runNow<T>(fn: (connection: Connection) => Promise<T>): Promise<T> | undefined {
+    if (this.settings.size === 0 || this.#closedWith !== undefined) return undefined;
+    const idle = this.#idle.pop();
+    const taken = idle !== undefined ? Promise.resolve(this.#hold(idle)) : this.#room() > 0 ? this.#open(false) : undefined;
+    return taken?.then(async (held) => {
+      this.#calls++;
+      try {
+        return await fn(held.connection);
+      } finally {
+        this.#giveBack(held);
+      }
+    });
+  }
+
   states(): LaneStates {
     const open = this.#idle.length + this.#inUse.size;
     return { open, idle: this.#idle.length, busy: this.#inUse.size, opening: this.#opening, waiting: this.#waiters.length, calls: this.#calls };

@@ -86,6 +86,17 @@ export class PoolCore {
     return this.lane.waitsWhenBusy() || !this.queue.hasRoom();
   }
 
+  /**
+   * A COPY of data on this thread (records, columns) run on a free main-thread connection, as
+   * connect() runs it: the rows are encoded here either way, and the bytes then need no hop.
+   * Undefined when none is free or a custom codec is set: the workers take it.
+   */
+  copyOnMainThread(copy: (connection: Connection) => Promise<string>): Promise<string> | undefined {
+    if (this.closed || this.typeState.hasCustomCodecs) return undefined;
+    const running = this.lane.runNow(copy);
+    return running === undefined ? undefined : this.track(running);
+  }
+
   /** A main-thread connection with what a worker's would have: options, connect callback, init. */
   private async openOnMainThread(): Promise<Connection> {
     const { worker, connectArgs } = this.options;
