@@ -75,8 +75,8 @@ export class MainThreadLane {
   }
 
   /**
-   * Whether a call for the lane should wait here when every connection is busy (else it goes to
-   * a worker): true while the lane's calls are quick, so that the wait is shorter than the hop.
+   * Whether a call for the lane waits here (else it goes to a worker): yes when a connection is
+   * free or may be opened, and when all are busy while the main thread is busy (see BUSY_UTILIZATION).
    */
   waitsWhenBusy(): boolean {
     return this.#idle.length > 0 || this.#room() > 0 || this.#mainThreadBusy();
