@@ -4,11 +4,12 @@
 // lane"). Everything else — large or unknown results, sessions, streams, COPY — stays on workers.
 
 import { performance } from 'node:perf_hooks';
-import { PoolTimeoutError, QueryAbortedError, QueryTimeoutError } from '../../codec/errors/client-errors.js';
+import { QueryAbortedError } from '../../codec/errors/client-errors.js';
 import type { QuerySuccess } from '../../worker/pool/contract.js';
 import type { Connection } from '../connection.js';
 import type { CallOptions, RunOutcome, RunRequest } from '../queryable.js';
-import { waitInLine, type Turn } from './wait-in-line.js';
+import { CallGuard } from './call-guard.js';
+import { connectionWaitLimits, waitInLine, type Turn } from './wait-in-line.js';
 
 export interface LaneSettings {
   /** Connections at most; 0 turns the lane off. */
@@ -104,14 +105,14 @@ export class MainThreadLane {
 
   /** Run one request on a connection of the lane, waiting in turn for one to be free. */
   async run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
-    const started = Date.now();
-    const held = await this.#take(options);
-    this.#calls++;
     // The call's timeout counts from the call, the wait included.
-    const timeout = options.timeout === undefined ? undefined : Math.max(1, options.timeout - (Date.now() - started));
+    const guard = new CallGuard(options);
+    const held = await this.#take(guard);
+    this.#calls++;
+    const remaining = guard.remaining();
     let outcome: RunOutcome<R>;
     try {
-      outcome = await held.connection.runRequest<R>(request, timeout === undefined ? options : { ...options, timeout });
+      outcome = await held.connection.runRequest<R>(request, remaining === undefined ? options : { ...options, timeout: Math.max(1, remaining) });
     } finally {
       this.#giveBack(held);
     }
@@ -173,13 +174,15 @@ export class MainThreadLane {
     }
   }
 
-  #take(options: CallOptions): Promise<LaneConnection> {
+  #take(guard: CallGuard): Promise<LaneConnection> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
-    if (options.signal?.aborted) return Promise.reject(new QueryAbortedError('the query was aborted before it started'));
+    if (guard.signal?.aborted) return Promise.reject(new QueryAbortedError('the query was aborted before it started'));
     const idle = this.#idle.pop();
     if (idle !== undefined) return Promise.resolve(this.#hold(idle));
     if (this.#room() > 0) return this.#open(false);
-    return this.#wait(options).then((held) => held ?? this.#open(true));
+    const call = { signal: guard.signal, timeout: guard.timeout, remainingMs: guard.remaining() };
+    return waitInLine<LaneConnection | undefined, Waiter>(this.#waiters, (turn) => turn, connectionWaitLimits(call, this.settings.acquireTimeout, 'raise mainThreadConnections'))
+      .then((held) => held ?? this.#open(true));
   }
 
   #room(): number {
@@ -251,19 +254,6 @@ export class MainThreadLane {
     if (!held.connection.closed) await held.connection.close().catch(() => held.connection.terminate());
   }
 
-  #wait(options: CallOptions): Promise<LaneConnection | undefined> {
-    const { acquireTimeout } = this.settings;
-    const callLimitFirst = options.timeout !== undefined && (acquireTimeout === undefined || options.timeout <= acquireTimeout);
-    const limit = callLimitFirst ? options.timeout : acquireTimeout;
-    return waitInLine<LaneConnection | undefined, Waiter>(this.#waiters, (turn) => turn, {
-      signal: options.signal,
-      timeoutMs: limit,
-      onTimeout: () => (callLimitFirst
-        ? new QueryTimeoutError(`the query timed out after ${options.timeout} ms waiting for a free connection`)
-        : new PoolTimeoutError(`no connection became free within acquireTimeout (${acquireTimeout} ms): raise it, or raise mainThreadConnections`)),
-      onAbort: () => new QueryAbortedError('the query was aborted while waiting for a free connection'),
-    });
-  }
 }
 
 /** How many rows a worker's reply held (its command tag's count when it has one). */

@@ -6,7 +6,7 @@
 
 import type { PostgresErrorFields } from '../../codec/errors/postgres-error.js';
 import { createHistogram, performance } from 'node:perf_hooks';
-import { InterfaceError, PoolTimeoutError, QueryAbortedError, QueryTimeoutError } from '../../codec/errors/client-errors.js';
+import { InterfaceError } from '../../codec/errors/client-errors.js';
 import {
   cancelledError, deserializeError, giveUpError,
   type Call, type ColumnInfo, type DataEvent, type QuerySuccess, type SessionReply, type StreamCall, type TypeLookupReply,
@@ -19,6 +19,7 @@ import type { ResolvedPoolOptions } from '../pool-options.js';
 import { PoolTypes } from '../pool-types.js';
 import { CallGuard, type GuardOptions } from './call-guard.js';
 import { CallQueue, type Placement, type SlotUse } from './call-queue.js';
+import { connectionWaitLimits } from './wait-in-line.js';
 import { ResultSchemas } from './result-schemas.js';
 import { WorkerThreads } from './worker-threads.js';
 import { MainThreadLane } from './main-thread-lane.js';
@@ -92,7 +93,7 @@ export class PoolCore {
    * Undefined when none is free or a custom codec is set: the workers take it.
    */
   copyOnMainThread(copy: (connection: Connection) => Promise<string>): Promise<string> | undefined {
-    if (this.closed || this.typeState.hasCustomCodecs) return undefined;
+    if (this.typeState.hasCustomCodecs) return undefined;
     const running = this.lane.runNow(copy);
     return running === undefined ? undefined : this.track(running);
   }
@@ -344,17 +345,8 @@ export class PoolCore {
 
   /** Wait for a place; abort, the call's timeout and acquireTimeout end the wait. */
   place(use: SlotUse, guard: CallGuard | undefined): Promise<Placement> {
-    const acquireTimeout = this.options.acquireTimeout;
-    const remaining = guard?.remaining();
-    const callLimitFirst = remaining !== undefined && (acquireTimeout === undefined || remaining <= acquireTimeout);
-    return this.queue.take(use, {
-      signal: guard?.signal,
-      timeoutMs: callLimitFirst ? remaining : acquireTimeout,
-      onTimeout: () => (callLimitFirst
-        ? new QueryTimeoutError(`the query timed out after ${guard?.timeout} ms waiting for a free connection`)
-        : new PoolTimeoutError(`no connection became free within acquireTimeout (${acquireTimeout} ms): raise it, or add workers or connectionsPerWorker`)),
-      onAbort: () => new QueryAbortedError('the query was aborted while waiting for a free connection'),
-    });
+    const call = { signal: guard?.signal, timeout: guard?.timeout, remainingMs: guard?.remaining() };
+    return this.queue.take(use, connectionWaitLimits(call, this.options.acquireTimeout, 'add workers or connectionsPerWorker'));
   }
 
   /** Count `promise` as running until it settles (streams, sessions, COPY). */

@@ -1,12 +1,31 @@
 // Waiting in turn for a connection, with the limits a waiting call has: its signal and a time
 // limit. Shared by the pool's queue of worker connections and its main-thread lane.
 
+import { PoolTimeoutError, QueryAbortedError, QueryTimeoutError } from '../../codec/errors/client-errors.js';
+
 export interface WaitLimits {
   signal?: AbortSignal;
   /** ms to wait at most; then `onTimeout()` is the error. */
   timeoutMs?: number;
   onTimeout: () => Error;
   onAbort: () => Error;
+}
+
+/**
+ * The limits of a call waiting for a free connection: its own deadline (`remainingMs` of its
+ * `timeout`) or the pool's acquireTimeout, whichever ends first; `raise` names what to add.
+ */
+export function connectionWaitLimits(call: { signal?: AbortSignal; timeout?: number; remainingMs?: number }, acquireTimeout: number | undefined, raise: string): WaitLimits {
+  const { remainingMs } = call;
+  const callLimitFirst = remainingMs !== undefined && (acquireTimeout === undefined || remainingMs <= acquireTimeout);
+  return {
+    signal: call.signal,
+    timeoutMs: callLimitFirst ? remainingMs : acquireTimeout,
+    onTimeout: () => (callLimitFirst
+      ? new QueryTimeoutError(`the query timed out after ${call.timeout} ms waiting for a free connection`)
+      : new PoolTimeoutError(`no connection became free within acquireTimeout (${acquireTimeout} ms): raise it, or ${raise}`)),
+    onAbort: () => new QueryAbortedError('the query was aborted while waiting for a free connection'),
+  };
 }
 
 /** A place in a line: granted a value in turn, or failed. */
