@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { connect } from '../src/main/index.js';
 import { median } from './stats.js';
 
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../cli/pgloom.js', import.meta.url));
 const TABLE_DDL = '(id int8, name text, amount numeric(12, 2), taken timestamptz, ok bool, note text)';
 const EXPORT_SQL = (rows: number) => `select i::int4 as id, (i * 1.5)::float8 as x, 'name-' || i as name, timestamptz '2020-01-01' + i * interval '1 second' as ts, i::int8 * 1000 as big from generate_series(1, ${rows}) as i`;
 

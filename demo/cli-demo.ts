@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { connect } from '../src/main/index.js';
 
 const rows = 1_000_000;
-const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'pgloom.js');
 
 async function writeCsv(path: string): Promise<void> {
   const out = createWriteStream(path);

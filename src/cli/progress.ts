@@ -6,9 +6,11 @@ export interface Progress {
   /** `rows` and `bytes` done so far; `done` is counted in the unit of the total (rows or bytes). */
   update(rows: number, bytes: number, done?: number): void;
   stop(): void;
+  /** False when nothing is drawn: work done only for the bar (counting lines) can be skipped. */
+  readonly shown: boolean;
 }
 
-const silent: Progress = { update() {}, stop() {} };
+const silent: Progress = { update() {}, stop() {}, shown: false };
 
 function megabytes(bytes: number): string {
   return (bytes / 1_048_576).toFixed(1);
@@ -34,5 +36,6 @@ export async function startProgress(label: string, quiet: boolean, total?: { amo
     stop() {
       bar.stop();
     },
+    shown: true,
   };
 }

@@ -167,6 +167,16 @@ export class PgConnection {
     return this.socket.write(bytes);
   }
 
+  /** COPY: a message's header and body as one write (corked: one writev, not two sends). */
+  writeRawPair(header: Uint8Array, body: Uint8Array): boolean {
+    if (this.broken) return true;
+    this.socket.cork();
+    this.socket.write(header);
+    const roomLeft = this.socket.write(body);
+    this.socket.uncork();
+    return roomLeft;
+  }
+
   /** COPY: settles once the socket's buffer has drained (or the connection is lost). Reading goes on meanwhile. */
   whenWritable(): Promise<void> {
     if (!this.socket.writableNeedDrain || this.broken) return Promise.resolve();

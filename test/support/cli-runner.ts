@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const cliPath = join(root, 'dist', 'src', 'cli', 'main.js');
+export const cliPath = join(root, 'dist', 'cli', 'pgloom.js');
 
 export interface CliRun {
   code: number | null;
@@ -16,7 +16,7 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `node dist/src/cli/main.js …args`; the environment is this process's plus `env` (undefined removes a variable). */
+/** `node dist/cli/pgloom.js …args` (the bundled command, as package.json's bin runs it); the environment is this process's plus `env` (undefined removes a variable). */
 export function runCli(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build before the CLI tests`);
   const childEnv: NodeJS.ProcessEnv = { ...process.env };

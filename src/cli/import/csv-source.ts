@@ -8,6 +8,9 @@ import { parse } from 'csv-parse';
 import { copiedRows, type CopySession, type FileColumn, type FileSource, type LoadProgress } from './file-source.js';
 import type { TableRef, TargetColumn } from './target-table.js';
 
+/** Reads of 256 KB: a quarter of the CopyData messages and awaits of the default 64 KB. */
+const READ_CHUNK_BYTES = 256 * 1024;
+
 export class CsvSource implements FileSource {
   total: FileSource['total'];
   /** Read once, from open() on: the header is parsed while the connection is being made. */
@@ -41,7 +44,9 @@ export class CsvSource implements FileSource {
 
   async load(db: CopySession, table: TableRef, _targets: readonly TargetColumn[], progress: LoadProgress): Promise<number> {
     const names = (await this.columns()).map((column) => column.name);
-    const tag = await db.copyToTable(table.table, { source: counted(this.path, progress), format: 'csv', header: true, columns: names, schemaName: table.schema });
+    // Without a bar, the file goes to the COPY as read: counting its lines cost ~40-100 ms of CPU on 500K lines.
+    const source = progress.shown ? counted(this.path, progress) : createReadStream(this.path, { highWaterMark: READ_CHUNK_BYTES });
+    const tag = await db.copyToTable(table.table, { source, format: 'csv', header: true, columns: names, schemaName: table.schema });
     return copiedRows(tag);
   }
 }
@@ -54,7 +59,7 @@ export class CsvSource implements FileSource {
 async function* counted(path: string, progress: LoadProgress): AsyncGenerator<Uint8Array> {
   let bytes = 0;
   let lines = -1; // the header is not a row
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
     // Line breaks approximate rows for the bar (a quoted field may hold one); COPY's count is exact.
     for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
     progress(Math.max(0, lines), (bytes += chunk.length));

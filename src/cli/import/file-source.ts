@@ -17,6 +17,8 @@ export interface FileColumn {
 export interface LoadProgress {
   /** Rows loaded so far, bytes of the file read so far. */
   (rows: number, bytes: number): void;
+  /** False when no bar is drawn: counting done only for the bar can be skipped. */
+  readonly shown: boolean;
 }
 
 export interface FileSource {

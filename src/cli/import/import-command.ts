@@ -59,7 +59,8 @@ export async function importFile(path: string, options: ImportOptions): Promise<
   const progress = await startProgress(`import ${format}`, options.quiet === true, source.total);
   const work = async (db: CopySession) => {
     const targets = await prepareTable(db, ref, source, options.create === true, path);
-    return source.load(db, ref, targets, (rows, bytes) => progress.update(rows, bytes));
+    const onProgress = Object.assign((rows: number, bytes: number) => progress.update(rows, bytes), { shown: progress.shown });
+    return source.load(db, ref, targets, onProgress);
   };
   const dsn = chooseDsn(options.dsn);
   try {

@@ -119,8 +119,7 @@ export class CopyIn extends Operation {
         const header = new Uint8Array(5);
         header[0] = COPY_DATA;
         new DataView(header.buffer).setInt32(1, chunk.length + 4);
-        connection.writeRaw(header);
-        const roomLeft = connection.writeRaw(chunk);
+        const roomLeft = connection.writeRawPair(header, chunk);
         this.onChunkWritten?.();
         // A socket that takes every write at once would never let the event loop turn: yield a
         // turn per chunk, so timers run and the server's answer (an early error) is read.
