@@ -16,7 +16,7 @@ import { cancelRunningQuery } from '../worker/cancel.js';
 import { giveUpInline } from '../worker/give-up-inline.js';
 import { lookupType } from '../worker/type-lookup.js';
 import { BatchSink } from '../worker/pool/batch-sink.js';
-import { cancelledError, giveUpError } from '../worker/pool/contract.js';
+import { cancelledError, giveUpError, type SessionNotification } from '../worker/pool/contract.js';
 import { columnsOf, type Column } from './columns.js';
 import { CursorFactory, type CursorOptions, type PortalDriver, type PortalPage } from './cursor.js';
 import { PreparedStatement, type PreparedHost, type PreparedStatementOptions } from './prepared-statement.js';
@@ -71,11 +71,18 @@ function columnsFor(statement: StatementDescription): Column[] {
   return columns;
 }
 
+/** @internal Where a pool's pinned session on this connection hears what the server sends it. */
+export interface ForwardedEvents {
+  notification(notification: SessionNotification): void;
+  notice(notice: PostgresErrorFields): void;
+}
+
 export class Connection extends Session {
   readonly #engine: PgConnection;
   readonly #settings: ConnectionSettings;
   #statementCounter = 0;
   #closed = false;
+  #forward: ForwardedEvents | undefined;
 
   /** @internal Use connect(). */
   constructor(engine: PgConnection, settings: ConnectionSettings) {
@@ -86,10 +93,12 @@ export class Connection extends Session {
     engine.options.onNotice = (notice) => {
       onNotice?.(notice);
       this.deliverNotice(notice);
+      this.#forward?.notice(notice);
     };
     engine.options.onNotification = (notification) => {
       onNotification?.(notification);
       this.deliverNotification(notification);
+      this.#forward?.notification(notification);
     };
     engine.options.onLost = (error) => this.terminated(error);
   }
@@ -214,6 +223,21 @@ export class Connection extends Session {
 
   protected simple(sql: string): Promise<string> {
     return runSimpleQuery(this.#engine, sql);
+  }
+
+  /** @internal A pool's main-thread session: SQL by the simple protocol (several statements allowed). */
+  runSimple(sql: string): Promise<string> {
+    return this.simple(sql);
+  }
+
+  /** @internal A pool's main-thread session: its cursors' portals are this connection's. */
+  get sessionPortals(): PortalDriver {
+    return this.portals;
+  }
+
+  /** @internal A pool's main-thread session hears this connection's notifications and notices (undefined: no more). */
+  forwardEvents(to: ForwardedEvents | undefined): void {
+    this.#forward = to;
   }
 
   protected get usable(): boolean {

@@ -5,7 +5,7 @@
 // exported by the first connection (pg_export_snapshot); a standby cannot export one.
 
 import { InterfaceError } from '../codec/errors/client-errors.js';
-import type { PooledConnection } from './pooled-connection.js';
+import type { WorkerPooledConnection } from './threads/worker-pooled-connection.js';
 import type { CallOptions } from './queryable.js';
 import type { RecordBatch } from './record-batch.js';
 import { Result } from './result.js';
@@ -32,7 +32,7 @@ export interface PartitionOptions {
 
 /** What the pool lends a partitioned query. */
 export interface PartitionHost {
-  acquire(options: CallOptions): Promise<PooledConnection>;
+  acquire(options: CallOptions): Promise<WorkerPooledConnection>;
   /** The pool's connections in all: more partitions than this would wait on each other forever. */
   capacity: number;
   defaultPartitions: number;
@@ -70,12 +70,12 @@ function boundsSql(type: string, k: number): string {
 /** The partitions of one query, each with its pinned connection, inside one snapshot. */
 interface OpenPartitions {
   /** One statement per connection (fewer when the column holds no value: then one). */
-  parts: { connection: PooledConnection; sql: string; params: readonly unknown[] }[];
-  connections: PooledConnection[];
+  parts: { connection: WorkerPooledConnection; sql: string; params: readonly unknown[] }[];
+  connections: WorkerPooledConnection[];
 }
 
 /** Pin k connections, begin (sharing one snapshot), and write each partition's statement. */
-async function openPartitions(host: PartitionHost, sql: string, params: readonly unknown[], options: CallOptions & PartitionOptions, connections: PooledConnection[]): Promise<OpenPartitions> {
+async function openPartitions(host: PartitionHost, sql: string, params: readonly unknown[], options: CallOptions & PartitionOptions, connections: WorkerPooledConnection[]): Promise<OpenPartitions> {
   const k = checkPartitions(options, host);
   const column = quoteIdentifier(options.partitionOn);
   const { consistent = 'snapshot' } = options;
@@ -119,7 +119,7 @@ async function openPartitions(host: PartitionHost, sql: string, params: readonly
 }
 
 /** Partitions between given cut points: open-ended at both ends, so every row has one. */
-async function cutPartitions(first: PooledConnection, connections: PooledConnection[], sql: string, params: readonly unknown[], column: string, cuts: readonly (number | bigint | string | Date)[], callOptions: CallOptions): Promise<OpenPartitions['parts']> {
+async function cutPartitions(first: WorkerPooledConnection, connections: WorkerPooledConnection[], sql: string, params: readonly unknown[], column: string, cuts: readonly (number | bigint | string | Date)[], callOptions: CallOptions): Promise<OpenPartitions['parts']> {
   // The column's type, from the statement's description (no row is read).
   const described = await first.query(`select q.${column} from (${sql}) as q limit 0`, params, callOptions);
   const type = described.columns[0].typeName;
@@ -147,7 +147,7 @@ function callOptionsOf(options: CallOptions & PartitionOptions): CallOptions {
   return callOptions;
 }
 
-async function closePartitions(connections: PooledConnection[], commit: boolean): Promise<void> {
+async function closePartitions(connections: WorkerPooledConnection[], commit: boolean): Promise<void> {
   try {
     if (commit) await Promise.all(connections.map((connection) => connection.execute('COMMIT')));
   } finally {
@@ -156,7 +156,7 @@ async function closePartitions(connections: PooledConnection[], commit: boolean)
 }
 
 export async function partitionedQuery<R>(host: PartitionHost, sql: string, params: readonly unknown[], options: CallOptions & PartitionOptions): Promise<Result<R>> {
-  const connections: PooledConnection[] = [];
+  const connections: WorkerPooledConnection[] = [];
   let done = false;
   try {
     const { parts } = await openPartitions(host, sql, params, options, connections);
@@ -177,7 +177,7 @@ export async function partitionedQuery<R>(host: PartitionHost, sql: string, para
  * memory stays bounded by k chunks.
  */
 export async function* partitionedStream<R>(host: PartitionHost, sql: string, params: readonly unknown[], options: CallOptions & PartitionOptions & { batchRows: number }): AsyncGenerator<RecordBatch<R>> {
-  const connections: PooledConnection[] = [];
+  const connections: WorkerPooledConnection[] = [];
   let done = false;
   const { batchRows, ...partitionOptions } = options;
   try {

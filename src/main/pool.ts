@@ -10,7 +10,9 @@ import { BatchStream } from './batch-stream.js';
 import { checkParams } from './check-params.js';
 import type { BuiltinCodecOptions } from './connection.js';
 import { resolveConnectArgs, resolvePoolOptions, type PoolOptions } from './pool-options.js';
-import { PooledConnection } from './pooled-connection.js';
+import type { PooledConnection } from './pooled-connection.js';
+import { LanePooledConnection } from './threads/lane-pooled-connection.js';
+import { WorkerPooledConnection } from './threads/worker-pooled-connection.js';
 import { nameQuery, Queryable, type CallOptions, type Row, type RunOutcome, type RunRequest } from './queryable.js';
 import { partitionedQuery, partitionedStream, type PartitionHost, type PartitionOptions } from './partitioned-query.js';
 import type { CursorOptions } from './cursor.js';
@@ -184,7 +186,7 @@ export class Pool extends Queryable {
   #partitionHost(): PartitionHost {
     const { workers, worker } = this.#core.options;
     const capacity = workers * worker.connectionsPerWorker;
-    return { acquire: (callOptions) => this.acquire(callOptions), capacity, defaultPartitions: Math.min(capacity, workers * 2) };
+    return { acquire: (callOptions) => this.#acquireOnWorker(callOptions), capacity, defaultPartitions: Math.min(capacity, workers * 2) };
   }
 
   #partitionedStream<R>(sql: string, params: readonly unknown[], options: StreamOptions & PartitionOptions): AsyncIterable<RecordBatch<R>> {
@@ -203,11 +205,26 @@ export class Pool extends Queryable {
     return this.#acquire(options);
   }
 
+  /**
+   * A pinned connection: a free main-thread connection when there is one (no thread hop per call),
+   * else a worker's. Sessions that fetch large results (pool.cursor, partitioned queries) or hold
+   * their connection for long (pool.listen) take a worker's: #acquireOnWorker.
+   */
   async #acquire(options: Pick<CallOptions, 'signal' | 'timeout'>, begin?: string): Promise<PooledConnection> {
     checkGuardOptions(options);
     const core = this.#core;
+    const { worker } = core.options;
+    const onMainThread = core.pinOnMainThread(options, worker.setup, begin);
+    if (onMainThread === undefined) return this.#acquireOnWorker(options, begin);
+    const pinned = await onMainThread;
+    return this.#setUp(new LanePooledConnection({ pinned, rowMode: core.options.rowMode, resetHook: core.options.resetHook, resetSql: worker.reset }));
+  }
+
+  async #acquireOnWorker(options: Pick<CallOptions, 'signal' | 'timeout'>, begin?: string): Promise<WorkerPooledConnection> {
+    checkGuardOptions(options);
+    const core = this.#core;
     const lease = await core.openSession(options, begin);
-    const connection = new PooledConnection({
+    return this.#setUp(new WorkerPooledConnection({
       lease,
       toResult: (reply, rowMode) => core.schemas.resultOf(reply, rowMode),
       resetHook: core.options.resetHook,
@@ -217,14 +234,18 @@ export class Pool extends Queryable {
       encoder: core.encoder,
       nextCallId: () => core.nextId(),
       commandTimeout: core.options.commandTimeout,
-    });
-    if (core.options.setupHook !== undefined) {
-      try {
-        await core.options.setupHook(connection);
-      } catch (error) {
-        await connection.release().catch(() => undefined);
-        throw error;
-      }
+    }));
+  }
+
+  /** The pool's setup function, run on each connection handed out (released again if it throws). */
+  async #setUp<C extends PooledConnection>(connection: C): Promise<C> {
+    const setupHook = this.#core.options.setupHook;
+    if (setupHook === undefined) return connection;
+    try {
+      await setupHook(connection);
+    } catch (error) {
+      await connection.release().catch(() => undefined);
+      throw error;
     }
     return connection;
   }
@@ -267,7 +288,7 @@ export class Pool extends Queryable {
     const pool = this;
     return {
       async *[Symbol.asyncIterator]() {
-        const connection = await pool.acquire();
+        const connection = await pool.#acquireOnWorker({});
         try {
           await connection.execute('BEGIN');
           yield* connection.cursor<R>(sql, params, options);
@@ -284,7 +305,7 @@ export class Pool extends Queryable {
    * each NOTIFY. Resolves once the LISTEN is in effect.
    */
   async listen(channel: string, handler: NotificationListener<PooledConnection>): Promise<void> {
-    this.#listener ??= this.acquire();
+    this.#listener ??= this.#acquireOnWorker({});
     this.#listener.catch(() => (this.#listener = undefined));
     const listener = await this.#listener;
     await listener.listen(channel, handler);

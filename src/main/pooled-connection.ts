@@ -1,31 +1,16 @@
-// A connection pinned in a pool worker (pool.acquire()): the Connection API, each call a message
-// on the data port of the worker that holds the connection, naming the session and the call.
-// Used for transactions, cursors and LISTEN.
+// A connection pinned from a pool (pool.acquire(), withConnection(), transaction()): the
+// Connection API until release() gives it back, reset. Two kinds share this surface: a connection
+// of the pool's main thread, run inline as connect()'s (./threads/lane-pooled-connection.ts), and a
+// connection in a worker, driven call by call over its port (./threads/worker-pooled-connection.ts).
 
 import { inspect } from 'node:util';
-import { proxy } from 'comlink';
-import { ConnectionError, InterfaceError } from '../codec/errors/client-errors.js';
-import type { PostgresErrorFields } from '../codec/errors/postgres-error.js';
-import { cancelledError, deserializeError, packParams, type SessionNotification, type SessionOperation, type SessionQuery, type SessionReply, type SessionState, type WireTypeSettings, type WorkerControl } from '../worker/pool/contract.js';
-import type { BuiltinCodecOptions } from './connection.js';
-import { explainOn } from './connection.js';
+import { InterfaceError } from '../codec/errors/client-errors.js';
+import type { SessionNotification } from '../worker/pool/contract.js';
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
-import type { Result } from './result.js';
-import type { RecordBatch } from './record-batch.js';
-import type { CallOptions, RunOutcome, RunRequest } from './queryable.js';
-import { CursorFactory, type CursorOptions, type PortalDriver, type PortalPage } from './cursor.js';
-import { PreparedStatement, type PreparedHost, type PreparedStatementOptions } from './prepared-statement.js';
+import type { BuiltinCodecOptions } from './connection.js';
+import type { CursorOptions } from './cursor.js';
 import { Session, type NotificationListener } from './session.js';
 import { runInTransaction } from './transaction-runner.js';
-import type { ParamEncoder } from './param-encoder.js';
-import { CallGuard, checkGuardOptions } from './threads/call-guard.js';
-import { checkSendable } from './threads/sendable.js';
-import { checkParams } from './check-params.js';
-import type { SessionLease } from './threads/pool-core.js';
-import type { Remote } from 'comlink';
-import * as copy from './copy/copy-methods.js';
-import { sessionCopyTarget } from './copy/pool-target.js';
-import type { CopyTarget } from './copy/copy-target.js';
 import type { CopyColumnsOptions, CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from './copy/copy-options.js';
 
 export type Notification = SessionNotification;
@@ -41,78 +26,69 @@ export interface TypeSettings {
 /** @deprecated Use CursorOptions (the same options on every connection). */
 export type PinnedCursorOptions = CursorOptions;
 
-/** What the pool gives a pinned session. */
-export interface SessionHooks {
-  lease: SessionLease;
-  toResult<R>(reply: Extract<SessionReply, { ok: true }>, rowMode: 'object' | 'array'): Result<R>;
-  /** The pool's reset callback, run before the connection goes back. */
-  resetHook?: (connection: PooledConnection) => Promise<void>;
-  rowMode: 'object' | 'array';
-  onNotice?: (notice: PostgresErrorFields) => void;
-  /** The pool's type settings for the worker (custom codecs' formats, schema epoch). */
-  wireTypes(): WireTypeSettings | undefined;
-  /** Encodes parameters whose type has a custom encoder (it lives on this thread). */
-  encoder: ParamEncoder;
-  /** A pool-wide unique id for each call. */
-  nextCallId(): number;
-  /** Default timeout of every call, ms (the pool's commandTimeout). */
-  commandTimeout: number | undefined;
-}
+/** The pool's reset callback, run before the connection goes back. */
+export type ResetHook = (connection: PooledConnection) => Promise<void>;
 
-type Ok = Extract<SessionReply, { ok: true }>;
-
-export class PooledConnection extends Session {
-  #state!: SessionState;
-  #serverParameters = new Map<string, string>();
+export abstract class PooledConnection extends Session {
   #released = false;
-  #lost: Error | undefined;
-  /** Calls sent and not answered yet, for cancel(). */
-  readonly #inFlight = new Set<number>();
+  readonly #resetHook: ResetHook | undefined;
 
-  // Non-enumerable: neither JSON.stringify nor inspect may reach the remote proxy or the hooks.
-  readonly #hooks: SessionHooks;
-  readonly #control: Remote<WorkerControl>;
+  /** @internal For connect({ worker: true }): close() also stops the connection's own worker. */
+  onClose: (() => Promise<void>) | undefined;
+
+  /** @internal For connect({ worker: true }): the one-connection pool whose codecs are this connection's. */
+  ownTypes: TypeSettings | undefined;
 
   /** @internal Use pool.acquire(). */
-  constructor(hooks: SessionHooks) {
+  protected constructor(resetHook: ResetHook | undefined) {
     super();
-    this.#hooks = hooks;
-    this.#control = hooks.lease.placement.link.control;
-    this.#takeState(hooks.lease.opened.session);
-    hooks.lease.placement.link.gone.catch((error: Error) => {
-      this.#lost = error;
-      this.terminated(error);
-    });
+    this.#resetHook = resetHook;
   }
 
-  protected get defaultRowMode(): 'object' | 'array' {
-    return this.#hooks.rowMode;
-  }
-
-  get processId(): number {
-    return this.#state.processId;
-  }
-
-  get transactionStatus(): 'idle' | 'transaction' | 'failed' {
-    return this.#state.transactionStatus;
-  }
+  /** The backend's process id (pg_backend_pid()). */
+  abstract get processId(): number;
 
   /** Server settings as of the last call (server_version, TimeZone, …). */
-  get parameters(): ReadonlyMap<string, string> {
-    return this.#serverParameters;
-  }
+  abstract get parameters(): ReadonlyMap<string, string>;
+
+  /**
+   * Ask the server to cancel what this connection runs now: that call fails with the server's
+   * QueryCanceledError (57014); the connection stays usable. Nothing happens when it is idle.
+   */
+  abstract cancel(): Promise<void>;
+
+  /** Binary COPY of records (arrays or objects) into `table` on this connection; resolves with the command tag. */
+  abstract copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string>;
+  /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
+  abstract copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string>;
+  /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path, bytes or an iterable. */
+  abstract copyToTable(table: string, options: CopyToTableOptions): Promise<string>;
+  /** COPY `table` TO STDOUT into a Writable, a file path or a function. */
+  abstract copyFromTable(table: string, options: CopyFromTableOptions): Promise<string>;
+  /** COPY (`sql`) TO STDOUT into a Writable, a file path or a function. */
+  abstract copyFromQuery(sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string>;
+
+  /** The error the connection was lost with (its server or its worker gone), if it was. */
+  protected abstract get lostWith(): Error | undefined;
+
+  /** Reset the connection (or close it, `discard`) and free its place in the pool. */
+  protected abstract returnToPool(discard: boolean): Promise<void>;
 
   get serverVersion(): string | undefined {
-    return this.#serverParameters.get('server_version');
+    return this.parameters.get('server_version');
   }
 
   get released(): boolean {
     return this.#released;
   }
 
-  /** True once released, closed, or lost with its worker: nothing more can run on it. */
+  /** True once released, closed, or lost: nothing more can run on it. */
   get closed(): boolean {
     return !this.usable;
+  }
+
+  protected get usable(): boolean {
+    return this.lostWith === undefined && !this.#released;
   }
 
   /** @internal pool.transaction: the connection was opened with BEGIN already run. */
@@ -127,43 +103,9 @@ export class PooledConnection extends Session {
 
   /** Stop `handler` (or every handler) for `channel`; UNLISTEN when none is left (the same as removeListener). */
   async unlisten(channel: string, handler?: NotificationListener<this>): Promise<void> {
-    this.#checkUsable();
+    this.checkUsable();
     return this.removeListener(channel, handler);
   }
-
-  /** Prepare a statement on this connection; it lives until closed or until the connection is released. */
-  async prepare(sql: string, options: PreparedStatementOptions & CallOptions = {}): Promise<PreparedStatement> {
-    const name = options.name ?? `pgloom_s${this.#hooks.nextCallId()}`;
-    if (typeof name !== 'string' || name.length === 0) throw new InterfaceError('a prepared statement name must be a non-empty string');
-    const reply = await this.#call({ kind: 'prepare', sql, name, types: this.#hooks.wireTypes() }, options);
-    const columns = this.#hooks.toResult(reply, this.defaultRowMode).columns;
-    const host: PreparedHost = {
-      run: (request, callOptions) => this.#run(request, callOptions, name),
-      cursor: <R>(params: readonly unknown[], cursorOptions: CursorOptions) => new CursorFactory<R>(this.#portalsFor(name), `pgloom_cursor_${this.#hooks.nextCallId()}`, sql, params, cursorOptions.rowMode ?? this.defaultRowMode, cursorOptions),
-      explain: (params, analyze, callOptions) => explainOn(this, sql, params, analyze, callOptions),
-      close: async () => {
-        if (this.usable) await this.#call({ kind: 'close-statement', name }, {});
-      },
-      rowMode: this.defaultRowMode,
-    };
-    return new PreparedStatement(name, sql, columns, reply.parameterTypes ?? [], host);
-  }
-
-  /**
-   * Ask the server to cancel what this connection runs now: that call fails with the server's
-   * QueryCanceledError (57014); the connection stays usable. Nothing happens when it is idle.
-   */
-  async cancel(): Promise<void> {
-    this.#checkUsable();
-    const { link } = this.#hooks.lease.placement;
-    for (const id of this.#inFlight) link.send({ type: 'cancel', id, reason: 'cancel' });
-  }
-
-  /** @internal For connect({ worker: true }): close() also stops the connection's own worker. */
-  onClose: (() => Promise<void>) | undefined;
-
-  /** @internal For connect({ worker: true }): the one-connection pool whose codecs are this connection's. */
-  ownTypes: TypeSettings | undefined;
 
   /** Forget introspected types (after ALTER TYPE), as Connection.reloadSchemaState. */
   async reloadSchemaState(): Promise<void> {
@@ -207,9 +149,9 @@ export class PooledConnection extends Session {
     if (this.#released) return;
     let discard = false;
     let resetError: unknown;
-    if (this.#hooks.resetHook !== undefined && this.#lost === undefined) {
+    if (this.#resetHook !== undefined && this.lostWith === undefined) {
       try {
-        await this.#hooks.resetHook(this);
+        await this.#resetHook(this);
       } catch (error) {
         // A connection the user's reset could not clean is closed rather than handed on.
         discard = true;
@@ -224,15 +166,15 @@ export class PooledConnection extends Session {
     if (this.#released) return;
     this.#released = true;
     this.forgetListeners();
-    const { lease } = this.#hooks;
-    // The caller need not wait for the reset: the connection's place is freed when the worker has
-    // done it (or the worker died, taking the connection with it).
-    if (this.#lost === undefined) {
-      void lease.placement.link.ask({ type: 'session', id: this.#hooks.nextCallId(), session: lease.id, operation: { kind: 'release', discard } })
-        .catch(() => undefined)
-        .finally(() => lease.free());
-    } else lease.free();
+    await this.returnToPool(discard);
     this.terminated(undefined);
+  }
+
+  /** Throws when nothing more may run here: released, or lost. */
+  protected checkUsable(): void {
+    if (this.#released) throw new InterfaceError('this pooled connection was released: acquire another');
+    const lost = this.lostWith;
+    if (lost !== undefined) throw lost;
   }
 
   toJSON(): Record<string, unknown> {
@@ -241,190 +183,5 @@ export class PooledConnection extends Session {
 
   [inspect.custom](): string {
     return `PooledConnection { processId: ${this.processId}, transactionStatus: '${this.transactionStatus}', released: ${this.#released} }`;
-  }
-
-  protected run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
-    return this.#run<R>(request, options, undefined);
-  }
-
-  protected async simple(sql: string): Promise<string> {
-    return (await this.#call({ kind: 'query', request: { sql, paramSets: [], results: 'none', simple: true } }, {})).command;
-  }
-
-  protected get usable(): boolean {
-    return this.#lost === undefined && !this.#released;
-  }
-
-  protected async watchNotifications(on: boolean): Promise<void> {
-    await this.#onWorker((control, id) => control.setNotificationHandler(id, on ? proxy((n: SessionNotification) => this.deliverNotification(n)) : undefined));
-  }
-
-  protected get portals(): PortalDriver {
-    return this.#portalsFor(undefined);
-  }
-
-  /**
-   * @internal `sql` read through the named portal `maxRows` rows a round trip, each chunk as the
-   * batches it came in (partitioned streams); the portal is closed at the end. Needs a transaction.
-   */
-  async *portalBatches<R>(sql: string, params: readonly unknown[], portal: string, maxRows: number, options: CallOptions): AsyncGenerator<readonly RecordBatch<R>[]> {
-    const rowMode = options.rowMode ?? this.defaultRowMode;
-    let reply = await this.#request({ sql, results: 'batches', portal, maxRows }, [params], options);
-    try {
-      for (;;) {
-        yield this.#hooks.toResult<R>(reply, rowMode).batches;
-        if (!reply.suspended) return;
-        reply = await this.#call({ kind: 'fetch-portal', portal, maxRows }, options);
-      }
-    } finally {
-      if (this.usable && this.transactionStatus === 'transaction') await this.#call({ kind: 'close-portal', portal }, {});
-    }
-  }
-
-  #portalsFor(statement: string | undefined): PortalDriver {
-    const page = <R>(reply: Ok, rowMode: 'object' | 'array'): PortalPage<R> => ({ rows: this.#hooks.toResult<R>(reply, rowMode).rows, suspended: reply.suspended });
-    return {
-      open: async <R>(sql: string, params: readonly unknown[], portal: string, maxRows: number, rowMode: 'object' | 'array', options: CallOptions) =>
-        page<R>(await this.#request({ sql, results: 'batches', portal, maxRows, statement }, [params], options), rowMode),
-      fetch: async <R>(portal: string, maxRows: number, rowMode: 'object' | 'array', options: CallOptions) =>
-        page<R>(await this.#call({ kind: 'fetch-portal', portal, maxRows }, options), rowMode),
-      simple: async (sql, options) => (await this.#call({ kind: 'query', request: { sql, paramSets: [], results: 'none', simple: true } }, options)).command,
-      close: async (portal) => {
-        await this.#call({ kind: 'close-portal', portal }, {});
-      },
-      inTransaction: () => this.transactionStatus === 'transaction',
-      usable: () => this.usable,
-    };
-  }
-
-  async #run<R>(request: RunRequest, options: CallOptions, statement: string | undefined): Promise<RunOutcome<R>> {
-    if (request.simple && statement === undefined) {
-      const reply = await this.#call({ kind: 'query', request: { sql: request.sql, paramSets: [], results: 'none', simple: true } }, options);
-      return { command: reply.command, rowCount: reply.rowCount, columns: [], rows: [] };
-    }
-    const reply = await this.#request({ sql: request.sql, results: request.want === 'none' ? 'none' : 'batches', statement }, request.paramSets, options);
-    // A command's tag needs no decoding plan (as the pool's own execute).
-    if (request.want === 'none') return { command: reply.command, rowCount: reply.rowCount, columns: [] };
-    const result = this.#hooks.toResult<R>(reply, request.rowMode);
-    switch (request.want) {
-      case 'result':
-        return { command: reply.command, rowCount: reply.rowCount, columns: result.columns, result };
-      case 'first': {
-        const first = result.firstRow();
-        return { command: reply.command, rowCount: reply.rowCount, columns: result.columns, rows: first === null ? [] : [first] };
-      }
-      case 'rows':
-        return { command: reply.command, rowCount: reply.rowCount, columns: result.columns, rows: result.rows };
-    }
-  }
-
-  #takeState(state: SessionState): void {
-    this.#state = state;
-    // The worker sends the settings only when they changed.
-    if (state.parameters !== undefined) this.#serverParameters = new Map(state.parameters);
-  }
-
-  #checkUsable(): void {
-    if (this.#released) throw new InterfaceError('this pooled connection was released: acquire another');
-    if (this.#lost !== undefined) throw this.#lost;
-  }
-
-  /** A query with parameters; those of custom-encoded types are encoded on this thread. */
-  async #request(query: Omit<SessionQuery, 'paramSets' | 'types'>, paramSets: readonly (readonly unknown[])[], options: CallOptions): Promise<Ok> {
-    paramSets.forEach((params, row) => {
-      checkParams(params);
-      checkSendable(params, paramSets.length > 1 ? row : undefined);
-    });
-    for (;;) {
-      const packed = this.#hooks.encoder.apply(query.sql, paramSets).map(packParams);
-      try {
-        return await this.#call({ kind: 'query', request: { ...query, paramSets: packed, types: this.#hooks.wireTypes() } }, options);
-      } catch (error) {
-        // Nothing reached the server: send it again with that parameter encoded here.
-        if (this.#hooks.encoder.learn(query.sql, error)) continue;
-        throw error;
-      }
-    }
-  }
-
-  /** A control call that is not a query (no cancel, no timeout), raced with the worker's end. */
-  #onWorker<T>(send: (control: Remote<WorkerControl>, session: number) => Promise<T>): Promise<T> {
-    this.#checkUsable();
-    const { lease } = this.#hooks;
-    return Promise.race([send(this.#control, lease.id), lease.placement.link.gone]);
-  }
-
-  /**
-   * One call on the pinned connection. Abort and timeout (the call's own, or the pool's
-   * commandTimeout) reject at once and cancel this call only (the worker holds later calls until
-   * the cancel has landed).
-   */
-  async #call(operation: SessionOperation, options: CallOptions): Promise<Ok> {
-    checkGuardOptions(options);
-    this.#checkUsable();
-    const timeout = options.timeout ?? this.#hooks.commandTimeout;
-    const guard = options.signal === undefined && timeout === undefined ? undefined : new CallGuard({ signal: options.signal, timeout });
-    guard?.checkNotAborted();
-    const { lease } = this.#hooks;
-    const { link } = lease.placement;
-    const id = this.#hooks.nextCallId();
-    const answer = link.ask({ type: 'session', id, session: lease.id, operation });
-    // After a give-up nobody awaits the answer: its rejection (a dead worker) is expected.
-    answer.catch(() => undefined);
-    this.#inFlight.add(id);
-    try {
-      const reply = (guard === undefined
-        ? await answer
-        : await Promise.race([answer, new Promise<never>((_, reject) => guard.watch((reason) => {
-          link.send({ type: 'cancel', id, reason });
-          reject(cancelledError(reason, guard.timeout));
-        }))])) as SessionReply;
-      if (reply.session !== undefined) this.#takeState(reply.session);
-      if (!reply.ok) {
-        const error = deserializeError(reply.error);
-        // The worker destroyed the connection (lost, or a cancel past its grace period): nothing more runs here.
-        if (error instanceof ConnectionError && reply.session === undefined) this.terminated(error);
-        throw error;
-      }
-      for (const notice of reply.notices) {
-        this.#hooks.onNotice?.(notice);
-        this.deliverNotice(notice);
-      }
-      return reply;
-    } finally {
-      this.#inFlight.delete(id);
-      guard?.dispose();
-    }
-  }
-
-  // COPY (docs/copy.md; the logic is in ./copy)
-  /** Binary COPY of records (arrays or objects) into `table` on this connection; resolves with the command tag. */
-  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, this.#copyTarget(), table, options); } // COPY
-  /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
-  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, this.#copyTarget(), table, options); } // COPY
-  /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path (read by the worker), bytes or an iterable. */
-  copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(this.#copyTarget(), table, options); } // COPY
-  /** COPY `table` TO STDOUT into a Writable, a file path (written by the worker) or a function. */
-  copyFromTable(table: string, options: CopyFromTableOptions): Promise<string> { return copy.copyFromTable(this.#copyTarget(), table, options); } // COPY
-  /** COPY (`sql`) TO STDOUT into a Writable, a file path (written by the worker) or a function. */
-  copyFromQuery(sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string> { return copy.copyFromQuery(this.#copyTarget(), sql, params, options); } // COPY
-  #copyTarget(): CopyTarget { // COPY
-    return sessionCopyTarget({
-      lease: this.#hooks.lease,
-      catalog: this.#hooks.encoder.catalog,
-      connection: this,
-      nextCallId: () => this.#hooks.nextCallId(),
-      checkUsable: () => this.#checkUsable(),
-      onReply: (reply) => {
-        const answer = reply as SessionReply;
-        if (answer.session !== undefined) this.#takeState(answer.session);
-        if (answer.ok) {
-          for (const notice of answer.notices) {
-            this.#hooks.onNotice?.(notice);
-            this.deliverNotice(notice);
-          }
-        }
-      },
-    });
   }
 }

@@ -94,8 +94,11 @@ describe('listeners, and the pool managing its connections', () => {
     const after = await pids();
     for (const pid of after) expect(before.has(pid)).toBe(false);
 
+    // A connection open before setConnectArgs keeps how it connected.
+    const open = await pool.acquire();
     await pool.setConnectArgs(testDsn(), { applicationName: 'pgloom_new_args' });
-    expect(await pool.fetchval('show application_name')).not.toBe('pgloom_new_args');
+    expect(await open.fetchval('show application_name')).not.toBe('pgloom_new_args');
+    await open.release();
     await pool.expireConnections();
     expect(await pool.fetchval('show application_name')).toBe('pgloom_new_args');
     await pool.setConnectArgs(testDsn());

@@ -61,11 +61,11 @@ describe('the package', () => {
     if (base !== undefined) rmSync(base, { recursive: true, force: true });
   });
 
-  it('npm pack ships the build, LICENSE, README, docs, and the sources every source map names', async () => {
+  it('npm pack ships the build (the bundled command too), LICENSE, README, docs, and the sources every source map names', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, timeout: 120_000 });
     const [pack] = JSON.parse(stdout) as { files: { path: string }[] }[];
     const files = new Set(pack.files.map((f) => f.path));
-    for (const path of ['LICENSE', 'README.md', 'package.json', 'docs/types.md', 'docs/batches.md', 'dist/src/main/index.js', 'dist/src/main/index.d.ts', 'dist/src/main/require.cjs']) {
+    for (const path of ['LICENSE', 'README.md', 'package.json', 'docs/types.md', 'docs/batches.md', 'dist/src/main/index.js', 'dist/src/main/index.d.ts', 'dist/src/main/require.cjs', 'dist/cli/pgloom.js', 'dist/cli/pool-worker.js']) {
       expect(files.has(path), path).toBe(true);
     }
     expect([...files].filter((path) => /^(test|bench|demo|scripts|node_modules)\//.test(path))).toEqual([]);

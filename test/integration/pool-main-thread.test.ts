@@ -95,8 +95,9 @@ describe("the pool's main-thread connections", () => {
       const sleep = 'select pg_sleep($1::float8), $2::int as answer';
       await pool.fetch(sleep, [0, 0]);
       await pool.fetch(sleep, [0, 0]);
-      // The worker's one connection is pinned: every call below is the main thread's to place.
-      const pinned = await pool.acquire();
+      // The worker's one connection is held by a stream: every call below is the main thread's to place.
+      const held = pool.stream('select i from generate_series(1, 1000000) as i', [], { highWaterMark: 1 })[Symbol.asyncIterator]();
+      expect((await held.next()).done).toBe(false);
       try {
         const answers = await Promise.all([1, 2, 3].map((i) => pool.fetchval(sleep, [0.02, i], 1)));
         expect(answers).toEqual([1, 2, 3]);
@@ -110,7 +111,7 @@ describe("the pool's main-thread connections", () => {
         expect(await pool.fetchval(sleep, [0, 7], 1)).toBe(7);
         expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 0, waiting: 0, calls: 6 });
       } finally {
-        await pinned.release();
+        await held.return?.();
       }
     });
   });

@@ -138,6 +138,8 @@ describe('setup and reset callbacks', () => {
     const pool = createPool(testDsn(), {
       workers: 1,
       connectionsPerWorker: 1,
+      // One connection in all, a worker's (the main thread's sessions: pool-main-thread.test.ts).
+      mainThreadConnections: 0,
       setup: async (connection) => {
         calls.push(`setup ${connection.processId}`);
         await connection.execute("SET application_name = 'set-up'");

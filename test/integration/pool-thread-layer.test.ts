@@ -221,7 +221,9 @@ describe("failures to open a connection are the server's errors", () => {
     const url = new URL(testDsn());
     url.password = 'wrong-password-4711';
     const wrongDsn = url.toString();
-    const pool = createPool(wrongDsn, { workers: 1, connectionsPerWorker: 1 });
+    // Sessions on a main-thread connection (the default), then on a worker's.
+    for (const mainThreadConnections of [1, 0]) {
+    const pool = createPool(wrongDsn, { workers: 1, connectionsPerWorker: 1, mainThreadConnections });
     let ranTransaction = false;
     try {
       const calls: [string, () => Promise<unknown>][] = [
@@ -230,7 +232,7 @@ describe("failures to open a connection are the server's errors", () => {
         ['pool.fetchval()', () => pool.fetchval('select 1')],
       ];
       for (const [what, call] of calls) {
-        const error = await failureOf(call, 5000, what);
+        const error = await failureOf(call, 5000, `${what}, mainThreadConnections: ${mainThreadConnections}`);
         expectServerError(error, '28P01', what);
         expect(error, what).toBeInstanceOf(InvalidPasswordError);
         expect(String(error)).not.toContain('wrong-password-4711');
@@ -238,6 +240,7 @@ describe("failures to open a connection are the server's errors", () => {
       expect(ranTransaction).toBe(false);
     } finally {
       await shutDown(pool);
+    }
     }
     const error = await failureOf(() => connect(wrongDsn, { worker: true }), 5000, 'connect({ worker: true })');
     expectServerError(error, '28P01', 'connect({ worker: true })');
@@ -389,7 +392,8 @@ describe('misuse and lifecycle', () => {
   });
 
   it('stats() counts per worker and in total: a pinned session, then a stream being iterated', async () => {
-    const pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2 });
+    // The workers' connections only: a session would otherwise pin one of the main thread's.
+    const pool = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2, mainThreadConnections: 0 });
     const expectShape = (stats: { connections: ConnectionStates; perWorker: ConnectionStates[] }, what: string) => {
       expect(Array.isArray(stats.perWorker), `${what}: perWorker is an array`).toBe(true);
       expect(stats.perWorker, what).toHaveLength(2);

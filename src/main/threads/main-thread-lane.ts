@@ -1,7 +1,8 @@
 // The pool's connections on the main thread. A one-shot statement whose results the pool has seen
 // to be small runs here, inline as connect() runs it, with no thread hop: for a one-row query the
 // hop costs both threads more CPU than the query itself (docs/thread-layer.md, "The main-thread
-// lane"). Everything else — large or unknown results, sessions, streams, COPY — stays on workers.
+// lane"). Pinned sessions (transactions, withConnection) take a free one here too, for their
+// whole life. Large or unknown results, streams, and COPY to or from files stay on workers.
 
 import { performance } from 'node:perf_hooks';
 import { QueryAbortedError } from '../../codec/errors/client-errors.js';
@@ -27,6 +28,8 @@ export interface LaneStates {
   open: number;
   idle: number;
   busy: number;
+  /** Of the busy ones, those pinned by a session (pool.acquire(), transaction(), withConnection()). */
+  pinned: number;
   opening: number;
   waiting: number;
   /** Calls run on these connections so far. */
@@ -41,6 +44,12 @@ interface LaneConnection {
 }
 
 type Waiter = Turn<LaneConnection | undefined>;
+
+/** A connection held for a pinned session; unpin() gives it back (closed first when it must not serve again). */
+export interface PinnedLaneConnection {
+  connection: Connection;
+  unpin(): void;
+}
 
 /**
  * A call that finds every main-thread connection busy waits for one while the main thread is this
@@ -62,6 +71,7 @@ export class MainThreadLane {
   readonly #inUse = new Set<LaneConnection>();
   readonly #waiters: Waiter[] = [];
   #opening = 0;
+  #pinned = 0;
   #calls = 0;
   #loop = performance.eventLoopUtilization();
   #loopReadAt = 0;
@@ -125,10 +135,7 @@ export class MainThreadLane {
    * that is on this thread already); undefined, and nothing run, when none is.
    */
   runNow<T>(fn: (connection: Connection) => Promise<T>): Promise<T> | undefined {
-    if (this.settings.size === 0 || this.#closedWith !== undefined) return undefined;
-    const idle = this.#idle.pop();
-    const taken = idle !== undefined ? Promise.resolve(this.#hold(idle)) : this.#room() > 0 ? this.#open(false) : undefined;
-    return taken?.then(async (held) => {
+    return this.#takeNow()?.then(async (held) => {
       this.#calls++;
       try {
         return await fn(held.connection);
@@ -138,9 +145,36 @@ export class MainThreadLane {
     });
   }
 
+  /**
+   * Hold a connection for a pinned session if one is free or may be opened now; undefined, and
+   * nothing taken, when none is (the session then goes to a worker rather than wait here).
+   */
+  pin(): Promise<PinnedLaneConnection> | undefined {
+    return this.#takeNow()?.then((held) => {
+      this.#pinned++;
+      this.#calls++;
+      let pinned = true;
+      return {
+        connection: held.connection,
+        unpin: () => {
+          if (!pinned) return;
+          pinned = false;
+          this.#pinned--;
+          this.#giveBack(held);
+        },
+      };
+    });
+  }
+
+  #takeNow(): Promise<LaneConnection> | undefined {
+    if (this.settings.size === 0 || this.#closedWith !== undefined) return undefined;
+    const idle = this.#idle.pop();
+    return idle !== undefined ? Promise.resolve(this.#hold(idle)) : this.#room() > 0 ? this.#open(false) : undefined;
+  }
+
   states(): LaneStates {
     const open = this.#idle.length + this.#inUse.size;
-    return { open, idle: this.#idle.length, busy: this.#inUse.size, opening: this.#opening, waiting: this.#waiters.length, calls: this.#calls };
+    return { open, idle: this.#idle.length, busy: this.#inUse.size, pinned: this.#pinned, opening: this.#opening, waiting: this.#waiters.length, calls: this.#calls };
   }
 
   /** Close idle connections now, those in use when their call ends (pool.expireConnections). */

@@ -22,7 +22,7 @@ import { CallQueue, type Placement, type SlotUse } from './call-queue.js';
 import { connectionWaitLimits } from './wait-in-line.js';
 import { ResultSchemas } from './result-schemas.js';
 import { WorkerThreads } from './worker-threads.js';
-import { MainThreadLane } from './main-thread-lane.js';
+import { MainThreadLane, type PinnedLaneConnection } from './main-thread-lane.js';
 import { connectInline } from '../connect-inline.js';
 import type { Connection } from '../connection.js';
 import type { RunRequest } from '../queryable.js';
@@ -98,6 +98,59 @@ export class PoolCore {
     return running === undefined ? undefined : this.track(running);
   }
 
+  /**
+   * A pinned session on a main-thread connection, with `setup` and `begin` run: undefined, and
+   * nothing taken, when none is free or may be opened now, or a custom codec is set (the session
+   * then goes to a worker). `options` bound the wait for its opening, as for a worker's session.
+   */
+  pinOnMainThread(options: GuardOptions, setup: string | undefined, begin: string | undefined): Promise<PinnedLaneConnection> | undefined {
+    if (this.typeState.hasCustomCodecs) return undefined;
+    const guard = this.startGuard(options);
+    const taking = this.lane.pin();
+    if (taking === undefined) {
+      guard.dispose();
+      return undefined;
+    }
+    let sessionEnded!: () => void;
+    this.track(new Promise<void>((resolve) => (sessionEnded = resolve)));
+    const opened = (async (): Promise<PinnedLaneConnection> => {
+      const pinned = await taking;
+      const unpin = () => {
+        pinned.unpin();
+        sessionEnded();
+      };
+      try {
+        if (setup !== undefined) await pinned.connection.runSimple(setup);
+        if (begin !== undefined) await pinned.connection.runSimple(begin);
+      } catch (error) {
+        unpin();
+        throw error;
+      }
+      return { connection: pinned.connection, unpin };
+    })();
+    opened.catch(() => sessionEnded());
+    return new Promise<PinnedLaneConnection>((resolve, reject) => {
+      let settled = false;
+      guard.watch((reason) => {
+        settled = true;
+        reject(giveUpError(reason, reason === 'timeout' ? `timed out after ${guard.timeout} ms while its connection was opened` : 'was aborted while its connection was opened'));
+        // The caller gave up while the session opened: hand it straight back.
+        opened.then((pinned) => pinned.unpin(), () => undefined);
+      });
+      opened.then((pinned) => {
+        guard.dispose();
+        if (settled) return;
+        settled = true;
+        resolve(pinned);
+      }, (error: unknown) => {
+        guard.dispose();
+        if (settled) return;
+        settled = true;
+        reject(error);
+      });
+    });
+  }
+
   /** A main-thread connection with what a worker's would have: options, connect callback, init. */
   private async openOnMainThread(): Promise<Connection> {
     const { worker, connectArgs } = this.options;
@@ -110,6 +163,9 @@ export class PoolCore {
       maxCacheableStatementSize: worker.maxCacheableStatementSize,
       cancelGracePeriod: worker.cancelGracePeriod,
       types: worker.types,
+      // Its pinned sessions' calls and prepared statements default as the pool's calls do.
+      rowMode: this.options.rowMode,
+      commandTimeout: this.options.commandTimeout,
       onNotice: (notice) => this.onNotice(notice),
     });
     if (worker.init !== undefined) {

@@ -19,7 +19,7 @@ import {
 import { RunningCall } from './running-call.js';
 
 /** asyncpg's reset: whatever the session left behind must not leak into the next one. */
-const DEFAULT_RESET = 'SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL';
+export const DEFAULT_RESET = 'SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL';
 
 type Outcome = Pick<QueryOutcome, 'command' | 'rowCount' | 'suspended'>;
 

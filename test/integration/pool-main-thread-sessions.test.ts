@@ -1,0 +1,140 @@
+// Pinned sessions (acquire, withConnection, transaction) on the pool's main-thread connections:
+// every call inline, reset on release as a worker's session is, counted in stats().mainThread, and
+// a worker's connection whenever none of the main thread's is free.
+
+import { describe, expect, it } from 'vitest';
+import { ConnectionError, createPool, PostgresError, type Pool, type PoolOptions, type PostgresErrorFields } from '../../src/main/index.js';
+import { rejectionOf, shutDown, waitFor, within } from '../support/deadlines.js';
+import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
+
+async function withPool<T>(options: PoolOptions, fn: (pool: Pool) => Promise<T>): Promise<T> {
+  const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, mainThreadConnections: 1, ...options });
+  try {
+    return await fn(pool);
+  } finally {
+    await shutDown(pool);
+  }
+}
+
+/** Once the released session's reset has run and its connection is free again. */
+const mainThreadIdle = (pool: Pool) => waitFor(async () => {
+  const { mainThread } = await pool.stats();
+  return mainThread.busy === 0 && mainThread.idle === mainThread.open ? mainThread : undefined;
+}, 3000, 'the main-thread connection free again');
+
+describe("pinned sessions on the pool's main-thread connections", () => {
+  it('withConnection pins one; release resets it (settings, prepared statements, an open transaction) for the next session', async () => {
+    await withPool({}, async (pool) => {
+      const pid = await pool.withConnection(async (connection) => {
+        const stats = await pool.stats();
+        expect(stats.mainThread).toMatchObject({ open: 1, busy: 1, pinned: 1 });
+        expect(stats.connections.pinned).toBe(0);
+        await connection.execute("SET application_name = 'pinned_on_main'");
+        const statement = await connection.prepare('select $1::int4 + 1 as next', { name: 'main_thread_session_stmt' });
+        expect(await statement.fetchval([41])).toBe(42);
+        await connection.execute('BEGIN');
+        expect(connection.transactionStatus).toBe('transaction');
+        return connection.processId;
+      });
+      await mainThreadIdle(pool);
+      await pool.withConnection(async (connection) => {
+        // One main-thread connection: the same backend, as the last session left it after the reset.
+        expect(connection.processId).toBe(pid);
+        expect(connection.transactionStatus).toBe('idle');
+        expect(await connection.fetchval("select current_setting('application_name')")).toBe('');
+        expect(await connection.fetchval("select count(*)::int from pg_prepared_statements where name = 'main_thread_session_stmt'")).toBe(0);
+      });
+      expect((await pool.stats()).mainThread.calls).toBe(2);
+    });
+  });
+
+  it('transaction() commits when the callback returns and rolls back when it throws', async () => {
+    const table = uniqueTable('main_thread_tx');
+    await withPool({}, async (pool) => {
+      await pool.execute(`create table ${table} (id int4 primary key)`);
+      try {
+        await pool.transaction(async (connection) => {
+          expect((await pool.stats()).mainThread.pinned).toBe(1);
+          await connection.execute(`insert into ${table} values (1)`);
+        });
+        const failed = await rejectionOf(pool.transaction(async (connection) => {
+          await connection.execute(`insert into ${table} values (2)`);
+          await connection.execute(`insert into ${table} values (1)`);
+        }));
+        expect(failed).toBeInstanceOf(PostgresError);
+        expect((failed as PostgresError).code).toBe('23505');
+        expect(await pool.fetch(`select id from ${table} order by id`)).toEqual([{ id: 1 }]);
+        // The connection is fit for the next call: nothing of the failed transaction is left.
+        await mainThreadIdle(pool);
+        expect(await pool.transaction((connection) => connection.fetchval(`select count(*)::int from ${table}`))).toBe(1);
+      } finally {
+        await pool.execute(`drop table ${table}`);
+      }
+    });
+  });
+
+  it("a session takes a worker's connection when every main-thread one is pinned, or while a custom codec is set", async () => {
+    await withPool({}, async (pool) => {
+      const first = await pool.acquire();
+      try {
+        const second = await pool.acquire();
+        try {
+          expect(second.processId).not.toBe(first.processId);
+          const stats = await pool.stats();
+          expect(stats.mainThread.pinned).toBe(1);
+          expect(stats.connections.pinned).toBe(1);
+        } finally {
+          await second.release();
+        }
+      } finally {
+        await first.release();
+      }
+      await mainThreadIdle(pool);
+      await pool.setTypeCodec('int4', { format: 'text', decoder: (text: string) => Number(text) * 10, encoder: (value: number) => String(value / 10) });
+      try {
+        await pool.withConnection(async (connection) => {
+          expect(await connection.fetchval('select 4::int4')).toBe(40);
+          const stats = await pool.stats();
+          expect(stats.mainThread.pinned).toBe(0);
+          expect(stats.connections.pinned).toBe(1);
+        });
+      } finally {
+        await pool.resetTypeCodec('int4');
+      }
+    });
+  });
+
+  it('hears its NOTIFYs and notices, and reports its connection lost; the pool opens another', async () => {
+    await withPool({}, async (pool) => {
+      const session = await pool.acquire();
+      const payloads: string[] = [];
+      const notices: PostgresErrorFields[] = [];
+      let lost: Error | undefined | 'not yet' = 'not yet';
+      try {
+        await session.listen('main_thread_channel', (notification) => payloads.push(notification.payload));
+        session.addLogListener((notice) => notices.push(notice));
+        session.addTerminationListener((_connection, error) => (lost = error));
+        const notifier = await connectToTestServer();
+        try {
+          await notifier.execute("select pg_notify('main_thread_channel', 'one')");
+          await waitFor(async () => (payloads.length > 0 ? payloads : undefined), 3000, 'the NOTIFY on the pinned session');
+          expect(payloads).toEqual(['one']);
+          await session.execute("do $$ begin raise notice 'from the main thread'; end $$");
+          expect(notices.map((notice) => notice.message)).toContain('from the main thread');
+          await notifier.execute('select pg_terminate_backend($1)', [session.processId]);
+          await waitFor(async () => (lost === 'not yet' ? undefined : lost), 3000, 'the termination listener');
+        } finally {
+          await notifier.close();
+        }
+        expect(lost).toBeInstanceOf(ConnectionError);
+        expect(session.closed).toBe(true);
+        expect(await rejectionOf(session.fetchval('select 1'))).toBeInstanceOf(ConnectionError);
+      } finally {
+        await session.release();
+      }
+      await mainThreadIdle(pool);
+      const killed = session.processId;
+      expect(await within(pool.withConnection((connection) => Promise.resolve(connection.processId)), 5000, 'a session after the loss')).not.toBe(killed);
+    });
+  });
+});
