@@ -1,5 +1,5 @@
 // What a connection to one server session adds to the query surface, written once for Connection
-// (inline) and PooledConnection (pinned in a worker): cursors, transactions, and listeners for
+// (inline) and PooledConnection (pinned from a pool): cursors, transactions, and listeners for
 // NOTIFY, notices and the connection's end (asyncpg's add_listener, add_log_listener,
 // add_termination_listener).
 

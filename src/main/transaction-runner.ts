@@ -1,7 +1,7 @@
 // Transactions: BEGIN … COMMIT, ROLLBACK on failure, savepoints when nested. One Transaction
 // class serves both forms — `transaction(fn)` runs it around a callback; `transaction()` hands it
 // to the caller, who calls start(), then commit() or rollback() (asyncpg's Transaction).
-// Shared by Connection (inline) and PooledConnection (pinned in a worker).
+// Shared by Connection (inline) and PooledConnection (pinned from a pool).
 
 import { InterfaceError } from '../codec/errors/client-errors.js';
 import type { TransactionStatus } from '../worker/connection.js';

@@ -22,7 +22,29 @@ const mainThreadIdle = (pool: Pool) => waitFor(async () => {
   return mainThread.busy === 0 && mainThread.idle === mainThread.open ? mainThread : undefined;
 }, 3000, 'the main-thread connection free again');
 
+/** Keep this thread on the CPU for `ms`: long enough, and the lane's reading of its utilization (since the pool started) says busy. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
 describe("pinned sessions on the pool's main-thread connections", () => {
+  it('a call made inside a main-thread session never waits for the connections sessions pin, even while the main thread is busy (3 fresh pools)', async () => {
+    for (let round = 0; round < 3; round++) {
+      await withPool({}, async (pool) => {
+        const small = 'select $1::int4 as n';
+        expect(await pool.fetchval(small, [1])).toBe(1);
+        const answer = pool.withConnection(async (connection) => {
+          expect(await connection.fetchval('select 1')).toBe(1);
+          // A busy main thread makes a call wait for a main-thread connection rather than take a worker's.
+          busyFor(800);
+          return pool.fetchval(small, [2]);
+        });
+        expect(await within(answer, 5000, `round ${round}: a learned statement called inside the session`)).toBe(2);
+      });
+    }
+  });
+
   it('withConnection pins one; release resets it (settings, prepared statements, an open transaction) for the next session', async () => {
     await withPool({}, async (pool) => {
       const pid = await pool.withConnection(async (connection) => {

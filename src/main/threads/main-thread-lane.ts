@@ -87,10 +87,20 @@ export class MainThreadLane {
 
   /**
    * Whether a call for the lane waits here (else it goes to a worker): yes when a connection is
-   * free or may be opened, and when all are busy while the main thread is busy (see BUSY_UTILIZATION).
+   * free or may be opened, and when all are busy while the main thread is busy (see BUSY_UTILIZATION)
+   * — unless sessions pin every one (see mayWait).
    */
   waitsWhenBusy(): boolean {
-    return this.#idle.length > 0 || this.#room() > 0 || this.#mainThreadBusy();
+    if (this.#idle.length > 0 || this.#room() > 0) return true;
+    return this.mayWait() && this.#mainThreadBusy();
+  }
+
+  /**
+   * Whether waiting here ends by itself: some connection runs a one-shot call. When sessions pin
+   * them all, the call may come from inside one of those sessions, which would wait on it forever.
+   */
+  mayWait(): boolean {
+    return this.#inUse.size > this.#pinned;
   }
 
   #mainThreadBusy(): boolean {

@@ -84,7 +84,7 @@ export class PoolCore {
     if (request.paramSets.length !== 1 || this.typeState.hasCustomCodecs || !this.lane.prefers(request.sql)) return false;
     // All main-thread connections busy while this thread idles (they wait on the network or the
     // server): a worker with a free connection serves the call sooner.
-    return this.lane.waitsWhenBusy() || !this.queue.hasRoom();
+    return this.lane.waitsWhenBusy() || (!this.queue.hasRoom() && this.lane.mayWait());
   }
 
   /**
