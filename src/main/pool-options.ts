@@ -64,8 +64,9 @@ export interface PoolOptions extends Omit<ConnectOptions, 'onNotification' | 'pa
   /**
    * Connections the pool opens on the main thread (default: connectionsPerWorker; 0: none). A
    * one-shot call whose statement's last result had at most `mainThreadMaxRows` rows runs on
-   * them inline, without a thread hop; large or unknown results, sessions, streams and COPY run
-   * in the workers. They are opened on demand, in addition to the workers' connections.
+   * them inline, without a thread hop, and so does a pinned session (acquire, withConnection,
+   * transaction) that finds one free; large or unknown results, cursors, streams and COPY to or
+   * from files run in the workers. They are opened on demand, in addition to the workers' connections.
    */
   mainThreadConnections?: number;
   /** The most rows a statement's result may have to run on the main thread (default 1000). */
