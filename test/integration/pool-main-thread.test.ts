@@ -7,7 +7,7 @@ import {
   createPool, PoolTimeoutError, PostgresError, QueryAbortedError, QueryTimeoutError, type Connection, type Pool, type PoolOptions,
 } from '../../src/main/index.js';
 import { rejectionOf, shutDown, waitFor, within } from '../support/deadlines.js';
-import { connectToTestServer, testDsn } from '../support/server.js';
+import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
 
 async function withPool<T>(options: PoolOptions, fn: (pool: Pool) => Promise<T>): Promise<T> {
   const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 2, ...options });
@@ -101,7 +101,8 @@ describe("the pool's main-thread connections", () => {
       try {
         const answers = await Promise.all([1, 2, 3].map((i) => pool.fetchval(sleep, [0.02, i], 1)));
         expect(answers).toEqual([1, 2, 3]);
-        const long = pool.fetchval(sleep, [0.6, 4], 1);
+        // With a timeout it runs alone on its connection: no call is pipelined behind it.
+        const long = pool.fetchval(sleep, [0.6, 4], 1, { timeout: 10_000 });
         expect(await rejectionOf(pool.fetchval(sleep, [0, 5], 1))).toBeInstanceOf(PoolTimeoutError);
         const controller = new AbortController();
         const waiting = pool.fetchval(sleep, [0, 6], 1, { signal: controller.signal });
@@ -112,6 +113,55 @@ describe("the pool's main-thread connections", () => {
         expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 0, waiting: 0, calls: 6 });
       } finally {
         await held.return?.();
+      }
+    });
+  });
+
+  it('pipeline a call behind a running one when all are busy, but never behind one with a timeout or one that leaves a transaction open', async () => {
+    const table = uniqueTable('lane_pipeline');
+    await withPool({ workers: 1, connectionsPerWorker: 1, mainThreadConnections: 1 }, async (pool) => {
+      // Not 'select pg_sleep(…': other files count those in pg_stat_activity.
+      const sleep = 'select pg_backend_pid() as pid, pg_sleep($1::float8) as slept';
+      const insert = `insert into ${table} values ($1)`;
+      await pool.execute(`create table ${table} (id int4)`);
+      try {
+        for (let i = 0; i < 3; i++) {
+          // BEGIN as a one-shot call: it leaves its connection in a transaction (which is then closed).
+          await pool.query('begin');
+          await pool.fetchrow(sleep, [0]);
+          await pool.execute(insert, [0]);
+        }
+        // The worker's one connection is held by a stream: the calls below wait for or share the main thread's.
+        const held = pool.stream('select i from generate_series(1, 1000000) as i', [], { highWaterMark: 1 })[Symbol.asyncIterator]();
+        expect((await held.next()).done).toBe(false);
+        const turn = () => new Promise((resolve) => setImmediate(resolve));
+        try {
+          const first = pool.fetchrow<{ pid: number }>(sleep, [0.3]);
+          await turn();
+          const behind = pool.fetchrow<{ pid: number }>(sleep, [0]);
+          await turn();
+          expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 1, waiting: 0 });
+          const [a, b] = await Promise.all([first, behind]);
+          expect(b!.pid).toBe(a!.pid);
+
+          const timed = pool.fetchrow(sleep, [0.3], { timeout: 10_000 });
+          await turn();
+          const waits = pool.fetchrow(sleep, [0]);
+          await turn();
+          expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 1, waiting: 1 });
+          await Promise.all([timed, waits]);
+
+          // Behind the BEGIN the INSERT would run inside its transaction, lost when that connection is closed.
+          const begin = pool.query('begin');
+          await turn();
+          const inserted = pool.execute(insert, [99]);
+          await Promise.all([begin, inserted]);
+        } finally {
+          await held.return?.();
+        }
+        expect(await pool.fetchval(`select count(*)::int from ${table} where id = 99`)).toBe(1);
+      } finally {
+        await pool.execute(`drop table ${table}`);
       }
     });
   });

@@ -41,6 +41,11 @@ interface LaneConnection {
   queries: number;
   idleTimer: NodeJS.Timeout | undefined;
   expired: boolean;
+  /** One-shot calls on it now: 2 while a second one is pipelined behind the first (see #share). */
+  running: number;
+  /** A second call may go behind the one it runs (see #share). */
+  shareable: boolean;
+  pinned: boolean;
 }
 
 type Waiter = Turn<LaneConnection | undefined>;
@@ -67,6 +72,8 @@ const MAX_KNOWN_STATEMENTS = 4096;
 
 export class MainThreadLane {
   readonly #known = new Map<string, boolean>();
+  /** Statements seen to end with the connection out of any transaction: a call may go behind them. */
+  readonly #neutral = new Set<string>();
   readonly #idle: LaneConnection[] = [];
   readonly #inUse = new Set<LaneConnection>();
   readonly #waiters: Waiter[] = [];
@@ -119,7 +126,10 @@ export class MainThreadLane {
     if (this.settings.size === 0) return;
     const small = rows <= this.settings.maxRows;
     if (this.#known.get(sql) === small) return;
-    if (this.#known.size >= MAX_KNOWN_STATEMENTS) this.#known.clear();
+    if (this.#known.size >= MAX_KNOWN_STATEMENTS) {
+      this.#known.clear();
+      this.#neutral.clear();
+    }
     this.#known.set(sql, small);
   }
 
@@ -127,7 +137,12 @@ export class MainThreadLane {
   async run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
     // The call's timeout counts from the call, the wait included.
     const guard = new CallGuard(options);
-    const held = await this.#take(guard);
+    const guarded = guard.signal !== undefined || guard.timeout !== undefined;
+    const held = await this.#take(guard, !guarded);
+    // Alone on its connection: a later call may go behind it if nothing can cut it short (a
+    // cancel would otherwise have to wait for that call, or hit it) and its statement leaves no
+    // transaction open (the call behind would run inside it).
+    if (held.running === 1) held.shareable = !guarded && this.#neutral.has(request.sql);
     this.#calls++;
     const remaining = guard.remaining();
     let outcome: RunOutcome<R>;
@@ -137,6 +152,8 @@ export class MainThreadLane {
       this.#giveBack(held);
     }
     this.learn(request.sql, outcome.rowCount ?? outcome.result?.numRows ?? outcome.rows?.length ?? 0);
+    if (held.connection.transactionStatus === 'idle') this.#neutral.add(request.sql);
+    else this.#neutral.delete(request.sql);
     return outcome;
   }
 
@@ -164,11 +181,13 @@ export class MainThreadLane {
       this.#pinned++;
       this.#calls++;
       let pinned = true;
+      held.pinned = true;
       return {
         connection: held.connection,
         unpin: () => {
           if (!pinned) return;
           pinned = false;
+          held.pinned = false;
           this.#pinned--;
           this.#giveBack(held);
         },
@@ -218,15 +237,34 @@ export class MainThreadLane {
     }
   }
 
-  #take(guard: CallGuard): Promise<LaneConnection> {
+  /** A connection for a call; `mayShare`: the call has no signal or timeout, so it may go behind another (see #share). */
+  #take(guard: CallGuard, mayShare: boolean): Promise<LaneConnection> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
     if (guard.signal?.aborted) return Promise.reject(new QueryAbortedError('the query was aborted before it started'));
     const idle = this.#idle.pop();
     if (idle !== undefined) return Promise.resolve(this.#hold(idle));
     if (this.#room() > 0) return this.#open(false);
+    const shared = mayShare ? this.#share() : undefined;
+    if (shared !== undefined) return Promise.resolve(shared);
     const call = { signal: guard.signal, timeout: guard.timeout, remainingMs: guard.remaining() };
     return waitInLine<LaneConnection | undefined, Waiter>(this.#waiters, (turn) => turn, connectionWaitLimits(call, this.settings.acquireTimeout, 'raise mainThreadConnections'))
       .then((held) => held ?? this.#open(true));
+  }
+
+  /**
+   * Every connection busy: the call goes behind a shareable one (pipelined, as two calls on one
+   * connect() connection are) rather than wait for one to be free. On cores shared with the
+   * server the main thread's CPU is then the limit, and one write and one read carry both calls.
+   */
+  #share(): LaneConnection | undefined {
+    for (const held of this.#inUse) {
+      if (held.running === 1 && held.shareable && !held.pinned && !held.expired && !held.connection.closed) {
+        held.running = 2;
+        held.shareable = false;
+        return held;
+      }
+    }
+    return undefined;
   }
 
   #room(): number {
@@ -236,6 +274,8 @@ export class MainThreadLane {
   #hold(held: LaneConnection): LaneConnection {
     clearTimeout(held.idleTimer);
     held.idleTimer = undefined;
+    held.running = 1;
+    held.shareable = false;
     this.#inUse.add(held);
     return held;
   }
@@ -252,12 +292,17 @@ export class MainThreadLane {
       throw error;
     }
     this.#opening--;
-    return this.#hold({ connection, queries: 0, idleTimer: undefined, expired: false });
+    return this.#hold({ connection, queries: 0, idleTimer: undefined, expired: false, running: 0, shareable: false, pinned: false });
   }
 
   #giveBack(held: LaneConnection): void {
-    this.#inUse.delete(held);
     held.queries++;
+    // The call pipelined with this one still runs: the connection is free when both have ended.
+    if (--held.running > 0) {
+      held.shareable = false;
+      return;
+    }
+    this.#inUse.delete(held);
     const { maxQueriesPerConnection, maxInactiveConnectionLifetime } = this.settings;
     const retire = held.connection.closed || held.expired || this.#closedWith !== undefined
       || (maxQueriesPerConnection > 0 && held.queries >= maxQueriesPerConnection)
