@@ -67,13 +67,24 @@ const BUSY_UTILIZATION = 0.5;
 /** How long one reading of the event loop's utilization is used, ms. */
 const UTILIZATION_WINDOW_MS = 20;
 
+/**
+ * The most rows of a statement whose calls may be pipelined. Up to here a call's cost is mostly
+ * its writes and reads, which pipelining shares; past it, decoding on this thread, which it does
+ * not: pipelined calls of 620–1000 rows kept the main thread saturated, and so every call on it,
+ * with the workers idle (asyncpg's pgbench pg_type query: 0.55× the throughput).
+ */
+const PIPELINE_MAX_ROWS = 64;
+
 /** Statements remembered at most; past it the memory starts again (statements are relearned at once). */
 const MAX_KNOWN_STATEMENTS = 4096;
 
 export class MainThreadLane {
   readonly #known = new Map<string, boolean>();
-  /** Statements seen to end with the connection out of any transaction: a call may go behind them. */
-  readonly #neutral = new Set<string>();
+  /**
+   * Statements whose last run here returned at most PIPELINE_MAX_ROWS rows and left the
+   * connection out of any transaction: a call may go behind them (see #share).
+   */
+  readonly #pipelinable = new Set<string>();
   readonly #idle: LaneConnection[] = [];
   readonly #inUse = new Set<LaneConnection>();
   readonly #waiters: Waiter[] = [];
@@ -128,7 +139,7 @@ export class MainThreadLane {
     if (this.#known.get(sql) === small) return;
     if (this.#known.size >= MAX_KNOWN_STATEMENTS) {
       this.#known.clear();
-      this.#neutral.clear();
+      this.#pipelinable.clear();
     }
     this.#known.set(sql, small);
   }
@@ -142,7 +153,7 @@ export class MainThreadLane {
     // Alone on its connection: a later call may go behind it if nothing can cut it short (a
     // cancel would otherwise have to wait for that call, or hit it) and its statement leaves no
     // transaction open (the call behind would run inside it).
-    if (held.running === 1) held.shareable = !guarded && this.#neutral.has(request.sql);
+    if (held.running === 1) held.shareable = !guarded && this.#pipelinable.has(request.sql);
     this.#calls++;
     const remaining = guard.remaining();
     let outcome: RunOutcome<R>;
@@ -151,9 +162,10 @@ export class MainThreadLane {
     } finally {
       this.#giveBack(held);
     }
-    this.learn(request.sql, outcome.rowCount ?? outcome.result?.numRows ?? outcome.rows?.length ?? 0);
-    if (held.connection.transactionStatus === 'idle') this.#neutral.add(request.sql);
-    else this.#neutral.delete(request.sql);
+    const rows = outcome.rowCount ?? outcome.result?.numRows ?? outcome.rows?.length ?? 0;
+    this.learn(request.sql, rows);
+    if (rows <= PIPELINE_MAX_ROWS && held.connection.transactionStatus === 'idle') this.#pipelinable.add(request.sql);
+    else this.#pipelinable.delete(request.sql);
     return outcome;
   }
 
