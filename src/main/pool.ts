@@ -7,7 +7,6 @@ import { InterfaceError, QueryAbortedError } from '../codec/errors/client-errors
 import type { TypeCodecSpec } from '../codec/types/introspected/custom.js';
 import { packParams, type QueryCall, type QuerySuccess, type StreamCall } from '../worker/pool/contract.js';
 import { BatchStream } from './batch-stream.js';
-import { checkParams } from './check-params.js';
 import type { BuiltinCodecOptions } from './connection.js';
 import { resolveConnectArgs, resolvePoolOptions, type PoolOptions } from './pool-options.js';
 import type { PooledConnection } from './pooled-connection.js';
@@ -27,7 +26,7 @@ import { RowCollector } from './row-collector.js';
 import { checkGuardOptions } from './threads/call-guard.js';
 import { PoolCore } from './threads/pool-core.js';
 import { rowsOfReply } from './threads/main-thread-lane.js';
-import { checkSendable } from './threads/sendable.js';
+import { checkParamSets } from './threads/sendable.js';
 import { beginStatement, type TransactionOptions } from './transaction-options.js';
 import * as copy from './copy/copy-methods.js';
 import { poolCopyTarget } from './copy/pool-target.js';
@@ -45,14 +44,7 @@ export interface StreamOptions extends CallOptions {
 /** pool.fetch() asks for batches this small, so that rows are built in short slices. */
 const ROWS_BATCH = { rows: 4096, bytes: 512 * 1024 };
 
-/** Check every parameter array before anything is queued: a bad one fails its call alone. */
-function checkParamSets(paramSets: readonly (readonly unknown[])[]): void {
-  paramSets.forEach((params, row) => {
-    checkParams(params);
-    checkSendable(params, paramSets.length > 1 ? row : undefined);
-  });
-}
-
+/** A call's options and parameters, checked before anything is queued: a bad one fails its call alone. */
 function checkCall(params: readonly unknown[], options: CallOptions): void {
   checkGuardOptions(options);
   checkParamSets([params]);

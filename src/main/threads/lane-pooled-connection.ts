@@ -14,7 +14,7 @@ import type { CallOptions, RunOutcome, RunRequest } from '../queryable.js';
 import type { TerminationListener } from '../session.js';
 import type { CopyColumnsOptions, CopyFromQueryOptions, CopyFromTableOptions, CopyRecordsOptions, CopyToTableOptions } from '../copy/copy-options.js';
 import type { PinnedLaneConnection } from './main-thread-lane.js';
-import { checkSendable } from './sendable.js';
+import { checkParamSets } from './sendable.js';
 
 export interface LaneSessionSettings {
   pinned: PinnedLaneConnection;
@@ -113,7 +113,7 @@ export class LanePooledConnection extends PooledConnection {
   protected run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
     this.checkUsable();
     // A pool's calls take the same parameters wherever they run: a worker's session's would refuse these.
-    request.paramSets.forEach((params, row) => checkSendable(params, request.paramSets.length > 1 ? row : undefined));
+    checkParamSets(request.paramSets);
     return this.#connection.runRequest<R>(request, options);
   }
 

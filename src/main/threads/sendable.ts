@@ -3,6 +3,7 @@
 // is checked here first, and a value that cannot travel is a ParameterError naming it.
 
 import { inParameterRow, ParameterError } from '../../codec/errors/client-errors.js';
+import { checkParams } from '../check-params.js';
 
 /** Why `value` cannot be cloned to a worker, or undefined when it can. */
 function unsendable(value: unknown, depth: number, seen: Set<object>): string | undefined {
@@ -38,4 +39,12 @@ export function checkSendable(params: readonly unknown[], row?: number): void {
       throw row === undefined ? error : inParameterRow(error, row);
     }
   }
+}
+
+/** Each parameter set of a call checked (checkParams, then checkSendable); with several, the error names the row. */
+export function checkParamSets(paramSets: readonly (readonly unknown[])[]): void {
+  paramSets.forEach((params, row) => {
+    checkParams(params);
+    checkSendable(params, paramSets.length > 1 ? row : undefined);
+  });
 }

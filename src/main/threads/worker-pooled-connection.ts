@@ -15,8 +15,7 @@ import { PreparedStatement, type PreparedHost, type PreparedStatementOptions } f
 import { PooledConnection, type ResetHook } from '../pooled-connection.js';
 import type { ParamEncoder } from '../param-encoder.js';
 import { CallGuard, checkGuardOptions } from './call-guard.js';
-import { checkSendable } from './sendable.js';
-import { checkParams } from '../check-params.js';
+import { checkParamSets } from './sendable.js';
 import type { SessionLease } from './pool-core.js';
 import type { Remote } from 'comlink';
 import * as copy from '../copy/copy-methods.js';
@@ -206,10 +205,7 @@ export class WorkerPooledConnection extends PooledConnection {
 
   /** A query with parameters; those of custom-encoded types are encoded on this thread. */
   async #request(query: Omit<SessionQuery, 'paramSets' | 'types'>, paramSets: readonly (readonly unknown[])[], options: CallOptions): Promise<Ok> {
-    paramSets.forEach((params, row) => {
-      checkParams(params);
-      checkSendable(params, paramSets.length > 1 ? row : undefined);
-    });
+    checkParamSets(paramSets);
     for (;;) {
       const packed = this.#hooks.encoder.apply(query.sql, paramSets).map(packParams);
       try {
