@@ -31,6 +31,8 @@ export class StatementDescription {
   readonly mayBeCopy: boolean;
   /** The size of the last result's first batch, so the next one starts with room for it (pool workers). */
   batchHint: BatchHint | undefined;
+  /** Bytes of bytea values the last inline result copied, so the next one copies them into one slab (ResultMemory). */
+  valueBytesHint = 0;
 
   constructor(
     /** '' for the unnamed statement. */

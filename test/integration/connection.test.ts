@@ -54,6 +54,20 @@ describe('Connection against a real server', () => {
     }
   });
 
+  it("bytea values: a statement's next result copies them into one slab the size of the last one's, at most 256 KB", async () => {
+    const sql = `select decode(repeat(lpad(to_hex(i % 256), 2, '0'), 1000), 'hex') as b from generate_series(1, $1::int) as i`;
+    const buffersOf = (rows: { b: Uint8Array }[]) => new Set(rows.map((row) => row.b.buffer));
+    await db.fetch(sql, [100]);
+    const rows = await db.fetch<{ b: Uint8Array }>(sql, [100]);
+    expect(rows.every((row, i) => row.b.length === 1000 && row.b.every((byte) => byte === (i + 1) % 256))).toBe(true);
+    expect([...buffersOf(rows)].map((buffer) => buffer.byteLength)).toEqual([100_000]);
+    // After a 2 MB result the next one's first slab is capped: results that vary must not pin large slabs.
+    await db.fetch(sql, [2000]);
+    const small = await db.fetch<{ b: Uint8Array }>(sql, [3]);
+    expect([...buffersOf(small)].map((buffer) => buffer.byteLength)).toEqual([256 * 1024]);
+    expect(small.map((row) => row.b[0])).toEqual([1, 2, 3]);
+  });
+
   it('fetch with rowMode array returns values in column order', async () => {
     const rows = await db.fetch('select 1::int4 as a, $1::text as b', ['x'], { rowMode: 'array' });
     expect(rows).toEqual([[1, 'x']]);

@@ -15,6 +15,13 @@ export type MessageHandler = (type: number, bytes: Uint8Array, start: number, en
 const headerLength = 5;
 /** The first buffer of a split message: most are small. */
 const minimumBuffer = 64 * 1024;
+/**
+ * A carry-over buffer up to this size is kept for the next split message: a large result splits a
+ * message at nearly every socket read, and each fresh buffer was an allocation V8 counts as external
+ * memory, whose churn sets off its full collections. Larger ones are dropped, not held by an idle
+ * connection.
+ */
+const reusedBuffer = 256 * 1024;
 
 export class MessageFramer {
   /** Bytes of an incomplete message carried over from earlier chunks. */
@@ -76,8 +83,9 @@ export class MessageFramer {
     pos += take;
     if (this.pendingLength < needed) return -1;
     const message = this.pending!;
-    this.pending = undefined;
+    if (message.length > reusedBuffer) this.pending = undefined;
     this.pendingLength = 0;
+    // The handler must copy what it keeps (see MessageHandler), so the buffer may take the next message.
     this.onMessage(message[0], message, headerLength, needed);
     return pos;
   }

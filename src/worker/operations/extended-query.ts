@@ -199,6 +199,7 @@ export class ExtendedQuery extends Operation {
     switch (type) {
       case BackendMessage.DataRow:
         if (this.error) return;
+        if (this.rows.length === 0) this.memory.expect(this.statement!.valueBytesHint);
         if (this.request.rowMode === 'object') this.rows.push(decodeRowObject(this.statement!, this.memory, bytes, view, start, end));
         else if (this.request.rowMode === 'array') this.rows.push(decodeRowArray(this.statement!, this.memory, bytes, view, start, end));
         else this.request.sink?.row(this.statement!, bytes, view, start, end);
@@ -248,6 +249,7 @@ export class ExtendedQuery extends Operation {
       this.reject(this.error);
       return Progress.Done;
     }
+    if (this.rows.length > 0) this.statement!.valueBytesHint = this.memory.copied;
     this.resolve({ command: this.command, rowCount: this.rowCount, rows: this.rows, statement: this.statement!, suspended: this.suspended });
     return Progress.Done;
   }

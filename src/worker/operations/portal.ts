@@ -42,6 +42,7 @@ export class PortalFetch extends Operation {
       case BackendMessage.DataRow:
         if (this.error) return;
         if (this.rowMode === 'none') return this.sink?.row(this.statement, bytes, view, start, end);
+        if (this.rows.length === 0) this.memory.expect(this.statement.valueBytesHint);
         this.rows.push(this.rowMode === 'array'
           ? decodeRowArray(this.statement, this.memory, bytes, view, start, end)
           : decodeRowObject(this.statement, this.memory, bytes, view, start, end));
@@ -64,8 +65,12 @@ export class PortalFetch extends Operation {
   }
 
   onReady(): Progress {
-    if (this.error) this.reject(this.error);
-    else this.resolve({ command: this.command, rowCount: this.rowCount, rows: this.rows, statement: this.statement, suspended: this.suspended });
+    if (this.error) {
+      this.reject(this.error);
+      return Progress.Done;
+    }
+    if (this.rows.length > 0) this.statement.valueBytesHint = this.memory.copied;
+    this.resolve({ command: this.command, rowCount: this.rowCount, rows: this.rows, statement: this.statement, suspended: this.suspended });
     return Progress.Done;
   }
 

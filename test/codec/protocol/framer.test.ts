@@ -130,4 +130,37 @@ describe('MessageFramer', () => {
     expect(distinct.length).toBeLessThan(10);
     expect(Math.max(...distinct)).toBeLessThanOrEqual(bytes.length);
   });
+
+  it('reuses its carry-over buffer for the next split message, and every message still arrives intact', () => {
+    // DataRows split across 64 KB reads, as a large result arrives.
+    const rows = Array.from({ length: 40 }, (_, r) => Array.from({ length: 9_000 }, (_, i) => (i * 31 + r) & 255));
+    const bytes = Uint8Array.from(rows.flatMap((payload) => message('D', payload)));
+    const chunks = new Set<Uint8Array>();
+    const carriers = new Set<Uint8Array>();
+    const payloads: number[][] = [];
+    const framer = new MessageFramer((_type, data, start, end) => {
+      payloads.push(Array.from(data.subarray(start, end)));
+      if (!chunks.has(data)) carriers.add(data);
+    });
+    let splits = 0;
+    for (let pos = 0; pos < bytes.length; pos += 65_536) {
+      const chunk = bytes.subarray(pos, pos + 65_536);
+      chunks.add(chunk);
+      framer.push(chunk);
+      if (framer.buffered > 0) splits++;
+    }
+    expect(payloads).toEqual(rows);
+    expect(splits).toBeGreaterThan(3);
+    // Every split message was assembled in the same buffer.
+    expect(carriers.size).toBe(1);
+  });
+
+  it('lets go of a carry-over buffer over 256 KB once its message is delivered', () => {
+    const payload = Array.from({ length: 300_000 }, (_, i) => i & 255);
+    const bytes = Uint8Array.from(message('D', payload));
+    const { framer, seen } = collect();
+    for (let pos = 0; pos < bytes.length; pos += 65_536) framer.push(bytes.subarray(pos, pos + 65_536));
+    expect(seen[0].payload).toEqual(payload);
+    expect(framer.reserved).toBe(0);
+  });
 });
