@@ -10,7 +10,7 @@ import type { PgConnection, TransactionStatus } from '../worker/connection.js';
 import { ExtendedQuery, type QueryOutcome } from '../worker/operations/extended-query.js';
 import { SimpleQuery } from '../worker/operations/simple-query.js';
 import { PortalFetch } from '../worker/operations/portal.js';
-import { closeOnServer, runSimpleQuery, submit, type Submitted } from '../worker/requests.js';
+import { closeOnServer, runSimpleQueries, runSimpleQuery, submit, type Submitted } from '../worker/requests.js';
 import type { StatementDescription } from '../worker/statement.js';
 import { cancelRunningQuery } from '../worker/cancel.js';
 import { giveUpInline } from '../worker/give-up-inline.js';
@@ -228,6 +228,11 @@ export class Connection extends Session {
   /** @internal A pool's main-thread session: SQL by the simple protocol (several statements allowed). */
   runSimple(sql: string): Promise<string> {
     return this.simple(sql);
+  }
+
+  /** @internal A pool's main-thread session: SQL statements sent in one write, each its own simple query. */
+  runSimpleTogether(sqls: readonly string[]): Promise<string>[] {
+    return runSimpleQueries(this.#engine, sqls);
   }
 
   /** @internal A pool's main-thread session: its cursors' portals are this connection's. */

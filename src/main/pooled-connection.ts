@@ -91,9 +91,9 @@ export abstract class PooledConnection extends Session {
     return this.lostWith === undefined && !this.#released;
   }
 
-  /** @internal pool.transaction: the connection was opened with BEGIN already run. */
+  /** @internal pool.transaction: the connection was opened with BEGIN already run, and is released when the transaction ends. */
   continueTransaction<T>(fn: (connection: this) => Promise<T>): Promise<T> {
-    return runInTransaction(this.transactionHost, () => fn(this), undefined, true);
+    return runInTransaction(this.transactionHost, () => fn(this), undefined, true, true);
   }
 
   /** LISTEN on `channel`; `handler` gets each NOTIFY (the same as addListener). */

@@ -50,6 +50,11 @@ export abstract class Session extends Queryable {
   /** Simple-protocol SQL for BEGIN/COMMIT/ROLLBACK/SAVEPOINT, LISTEN and UNLISTEN. */
   protected abstract simple(sql: string): Promise<string>;
 
+  /** The outermost COMMIT or ROLLBACK of a transaction the session ends with (see TransactionHost.end). */
+  protected endTransactionAndSession(sql: 'COMMIT' | 'ROLLBACK'): Promise<string> {
+    return this.simple(sql);
+  }
+
   /** False once the session cannot run anything (closed, released, lost). */
   protected abstract get usable(): boolean;
 
@@ -62,6 +67,7 @@ export abstract class Session extends Queryable {
   protected get transactionHost(): TransactionHost {
     return (this.#transactionHost ??= {
       simple: (sql) => this.simple(sql),
+      end: (sql) => this.endTransactionAndSession(sql),
       usable: () => this.usable,
       transactionStatus: () => this.transactionStatus,
       transactionDepth: 0,

@@ -16,6 +16,11 @@ export interface TransactionHost {
   transactionStatus(): TransactionStatus;
   /** Nesting depth, kept by the host between calls. */
   transactionDepth: number;
+  /**
+   * The outermost COMMIT or ROLLBACK of a transaction after which the session is released
+   * (pool.transaction with a callback): a pool's host may send its reset in the same write.
+   */
+  end(sql: 'COMMIT' | 'ROLLBACK'): Promise<string>;
 }
 
 type State = 'new' | 'started' | 'committed' | 'rolled back';
@@ -27,11 +32,13 @@ export class Transaction {
   /**
    * @internal Use connection.transaction().
    * `begun`: the outermost BEGIN was already sent with the connection's opening (pool.transaction).
+   * `endsSession`: the session is released once the transaction ends (pool.transaction too).
    */
   constructor(
     private readonly host: TransactionHost,
     private readonly options: TransactionOptions | undefined,
     private readonly begun = false,
+    private readonly endsSession = false,
   ) {
     // Checked now, so that a bad option fails where it was written.
     if (options !== undefined) beginStatement(options);
@@ -79,7 +86,7 @@ export class Transaction {
       await this.host.simple(`RELEASE SAVEPOINT ${savepointName(this.#depth)}`);
       return;
     }
-    const tag = await this.host.simple('COMMIT');
+    const tag = await (this.endsSession ? this.host.end('COMMIT') : this.host.simple('COMMIT'));
     // COMMIT of a transaction in which a statement failed (and the error was swallowed) rolls back.
     if (tag === 'ROLLBACK') {
       this.#state = 'rolled back';
@@ -93,8 +100,12 @@ export class Transaction {
     this.host.transactionDepth = this.#depth;
     this.#state = 'rolled back';
     if (!this.host.usable()) return;
+    if (this.#depth === 0) {
+      await (this.endsSession ? this.host.end('ROLLBACK') : this.host.simple('ROLLBACK'));
+      return;
+    }
     const savepoint = savepointName(this.#depth);
-    await this.host.simple(this.#depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+    await this.host.simple(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
   }
 
   private checkEnding(verb: string): void {
@@ -108,8 +119,8 @@ function savepointName(depth: number): string {
 }
 
 /** `fn` inside a transaction: COMMIT when it returns, ROLLBACK when it throws (and rethrow). */
-export async function runInTransaction<T>(host: TransactionHost, fn: () => Promise<T>, options?: TransactionOptions, begun = false): Promise<T> {
-  const transaction = new Transaction(host, options, begun);
+export async function runInTransaction<T>(host: TransactionHost, fn: () => Promise<T>, options?: TransactionOptions, begun = false, endsSession = false): Promise<T> {
+  const transaction = new Transaction(host, options, begun, endsSession);
   await transaction.start();
   let result: T;
   try {

@@ -167,6 +167,16 @@ export class PgConnection {
     return this.socket.write(bytes);
   }
 
+  /** Run `submitting`, which submits operations, so that all they write goes out as one write (corked: one writev). */
+  corked<T>(submitting: () => T): T {
+    this.socket.cork();
+    try {
+      return submitting();
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
   /** COPY: a message's header and body as one write (corked: one writev, not two sends). */
   writeRawPair(header: Uint8Array, body: Uint8Array): boolean {
     if (this.broken) return true;

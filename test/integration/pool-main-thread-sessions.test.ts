@@ -3,7 +3,7 @@
 // a worker's connection whenever none of the main thread's is free.
 
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, createPool, PostgresError, type Pool, type PoolOptions, type PostgresErrorFields } from '../../src/main/index.js';
+import { ConnectionError, createPool, PostgresError, type Pool, type PooledConnection, type PoolOptions, type PostgresErrorFields } from '../../src/main/index.js';
 import { rejectionOf, shutDown, waitFor, within } from '../support/deadlines.js';
 import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
 
@@ -93,6 +93,51 @@ describe("pinned sessions on the pool's main-thread connections", () => {
         await pool.execute(`drop table ${table}`);
       }
     });
+  });
+
+  it('transaction() resets its connection with the COMMIT or ROLLBACK: whatever ended it, the next session finds none of its session state', async () => {
+    const table = uniqueTable('main_thread_tx_reset');
+    await withPool({}, async (pool) => {
+      await pool.execute(`create table ${table} (id int4 primary key deferrable initially deferred)`);
+      try {
+        const leaveState = async (connection: PooledConnection) => {
+          await connection.execute("SET application_name = 'left_by_transaction'");
+          await connection.execute('LISTEN main_thread_tx_reset');
+          await connection.execute('select pg_advisory_lock(4242)');
+          return connection.processId;
+        };
+        const committed = await pool.transaction(leaveState);
+        const thrown = await rejectionOf(pool.transaction(async (connection) => {
+          await leaveState(connection);
+          throw new Error('the callback failed');
+        }));
+        expect(thrown.message).toBe('the callback failed');
+        // The deferred key check fails the COMMIT itself.
+        const failedCommit = await rejectionOf(pool.transaction(async (connection) => {
+          await leaveState(connection);
+          await connection.execute(`insert into ${table} values (1), (1)`);
+        }));
+        expect((failedCommit as PostgresError).code).toBe('23505');
+        await mainThreadIdle(pool);
+        await pool.withConnection(async (connection) => {
+          expect(connection.processId).toBe(committed);
+          expect(await connection.fetchval("select current_setting('application_name')")).toBe('');
+          expect(await connection.fetchval('select count(*)::int from pg_listening_channels()')).toBe(0);
+          expect(await connection.fetchval("select count(*)::int from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()")).toBe(0);
+          expect(connection.transactionStatus).toBe('idle');
+        });
+      } finally {
+        await pool.execute(`drop table ${table}`);
+      }
+    });
+    // The pool's own reset SQL goes with the COMMIT too; with none ('' ), nothing but the COMMIT runs.
+    for (const [reset, expected] of [["SET application_name = 'set_by_reset'", 'set_by_reset'], ['', 'left_by_transaction']] as const) {
+      await withPool({ reset }, async (pool) => {
+        await pool.transaction((connection) => connection.execute("SET application_name = 'left_by_transaction'"));
+        await mainThreadIdle(pool);
+        expect(await pool.withConnection((connection) => connection.fetchval("select current_setting('application_name')"))).toBe(expected);
+      });
+    }
   });
 
   it("a session takes a worker's connection when every main-thread one is pinned, or while a custom codec is set", async () => {
