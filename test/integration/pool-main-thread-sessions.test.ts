@@ -140,6 +140,25 @@ describe("pinned sessions on the pool's main-thread connections", () => {
     }
   });
 
+  it("a session waits for the main-thread connection a one-shot call holds while the main thread is busy, rather than take a worker's", async () => {
+    await withPool({}, async (pool) => {
+      const started = performance.now();
+      const lanePid = await pool.withConnection(async (connection) => connection.processId);
+      await mainThreadIdle(pool);
+      // Not 'select pg_sleep(…': other files count those in pg_stat_activity.
+      const sleep = 'select pg_catalog.pg_sleep($1::float8)::text as slept';
+      // Its first run (in a worker) shows its result small: it runs on the main thread from then on.
+      await pool.fetchval(sleep, [0]);
+      const running = pool.fetchval(sleep, [0.3]);
+      await waitFor(async () => ((await pool.stats()).mainThread.busy === 1 ? true : undefined), 3000, 'the one-shot call on the main-thread connection');
+      // Busy for longer than the pool has lived: the lane's reading of the event loop (since the pool started) says busy.
+      busyFor(performance.now() - started + 100);
+      const session = pool.transaction(async (connection) => ({ pid: connection.processId, workerSessions: (await pool.stats()).connections.pinned }));
+      expect(await running).toBe('');
+      expect(await within(session, 5000, 'the session')).toEqual({ pid: lanePid, workerSessions: 0 });
+    });
+  });
+
   it("a session takes a worker's connection when every main-thread one is pinned, or while a custom codec is set", async () => {
     await withPool({}, async (pool) => {
       const first = await pool.acquire();

@@ -100,13 +100,13 @@ export class PoolCore {
 
   /**
    * A pinned session on a main-thread connection, with `setup` and `begin` run: undefined, and
-   * nothing taken, when none is free or may be opened now, or a custom codec is set (the session
-   * then goes to a worker). `options` bound the wait for its opening, as for a worker's session.
+   * nothing taken, when the lane would not take it (see MainThreadLane.pin) or a custom codec is set
+   * (the session then goes to a worker). `options` bound the wait for its opening, as for a worker's session.
    */
   pinOnMainThread(options: GuardOptions, setup: string | undefined, begin: string | undefined): Promise<PinnedLaneConnection> | undefined {
     if (this.typeState.hasCustomCodecs) return undefined;
     const guard = this.startGuard(options);
-    const taking = this.lane.pin();
+    const taking = this.lane.pin(guard);
     if (taking === undefined) {
       guard.dispose();
       return undefined;
