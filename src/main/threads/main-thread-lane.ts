@@ -189,7 +189,7 @@ export class MainThreadLane {
    * one-shot call does (see waitsWhenBusy) — the next one free, when some connection runs a
    * one-shot call (which ends by itself: see mayWait) while the main thread is busy. A session
    * through a worker pays the hop on each of its statements: in the service workload a third of the
-   * transactions went there, and the process spent ~30 % more CPU per request.
+   * transactions went there, and the process spent ~10 % more CPU per request (bench/PROFILES.md §10).
    * Undefined, and nothing taken, otherwise: the session then takes a worker's connection.
    */
   pin(guard: CallGuard): Promise<PinnedLaneConnection> | undefined {
