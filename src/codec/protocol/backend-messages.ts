@@ -207,7 +207,31 @@ export interface CommandComplete {
 
 const tagsWithRowCount = new Set(['INSERT', 'SELECT', 'UPDATE', 'DELETE', 'MERGE', 'FETCH', 'MOVE', 'COPY']);
 
+/**
+ * The last CommandComplete parsed, by its bytes: executemany gets one per row ('INSERT 0 1' a
+ * thousand times), and parsing each anew (a reader, a decoded string, a regular expression) was the
+ * largest part of reading its replies. The result is frozen: it is shared.
+ */
+const lastTag = { bytes: new Uint8Array(64), length: -1, parsed: undefined as CommandComplete | undefined };
+
 export function parseCommandComplete(bytes: Uint8Array, start: number, end: number): CommandComplete {
+  const length = end - start;
+  if (length === lastTag.length && sameBytes(bytes, start, lastTag.bytes, length)) return lastTag.parsed!;
+  const parsed = Object.freeze(parseCommandCompleteAnew(bytes, start, end));
+  if (length <= lastTag.bytes.length) {
+    lastTag.bytes.set(bytes.subarray(start, end));
+    lastTag.length = length;
+    lastTag.parsed = parsed;
+  }
+  return parsed;
+}
+
+function sameBytes(bytes: Uint8Array, start: number, other: Uint8Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (bytes[start + i] !== other[i]) return false;
+  return true;
+}
+
+function parseCommandCompleteAnew(bytes: Uint8Array, start: number, end: number): CommandComplete {
   const reader = new BinaryReader(bytes, start, end);
   const tag = reader.cstring();
   finish(reader, 'CommandComplete');

@@ -61,6 +61,19 @@ describe('backend message parsers', () => {
     expect(at(parseCommandComplete, cstr('COPY 1000000'))).toMatchObject({ command: 'COPY', rowCount: 1000000 });
   });
 
+  it('CommandComplete repeated (executemany: one per row) is parsed once, yet a tag differing in one byte is read anew', () => {
+    const first = at(parseCommandComplete, cstr('INSERT 0 1'));
+    const again = at(parseCommandComplete, cstr('INSERT 0 1'));
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again)).toBe(true);
+    expect(at(parseCommandComplete, cstr('INSERT 0 2'))).toEqual({ tag: 'INSERT 0 2', command: 'INSERT', rowCount: 2 });
+    expect(at(parseCommandComplete, cstr('UPDATE 2'))).toEqual({ tag: 'UPDATE 2', command: 'UPDATE', rowCount: 2 });
+    // Longer than the remembered bytes: parsed each time, and still right.
+    const long = `CREATE TABLE ${'x'.repeat(80)}`;
+    for (let i = 0; i < 2; i++) expect(at(parseCommandComplete, cstr(long))).toEqual({ tag: long, command: long, rowCount: null });
+    expect(at(parseCommandComplete, cstr('INSERT 0 2'))).toEqual({ tag: 'INSERT 0 2', command: 'INSERT', rowCount: 2 });
+  });
+
   it('CopyInResponse', () => {
     expect(at(parseCopyResponse, [1, ...int16(2), ...int16(1), ...int16(1)])).toEqual({ format: 1, columnFormats: [1, 1] });
   });
