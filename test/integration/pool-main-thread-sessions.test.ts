@@ -111,7 +111,7 @@ describe("pinned sessions on the pool's main-thread connections", () => {
           await leaveState(connection);
           throw new Error('the callback failed');
         }));
-        expect(thrown.message).toBe('the callback failed');
+        expect((thrown as Error).message).toBe('the callback failed');
         // The deferred key check fails the COMMIT itself.
         const failedCommit = await rejectionOf(pool.transaction(async (connection) => {
           await leaveState(connection);
