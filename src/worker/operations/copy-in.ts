@@ -121,10 +121,12 @@ export class CopyIn extends Operation {
         new DataView(header.buffer).setInt32(1, chunk.length + 4);
         const roomLeft = connection.writeRawPair(header, chunk);
         this.onChunkWritten?.();
-        // A socket that takes every write at once would never let the event loop turn: yield a
-        // turn per chunk, so timers run and the server's answer (an early error) is read.
-        if (roomLeft) await nextTurn();
-        else await connection.whenWritable();
+        // Wait while the socket's buffer is full, then yield a turn of the event loop per chunk, so
+        // that timers run and the server's answer (an early error) is read. Waiting for 'drain' alone
+        // is not a turn: a write the kernel takes at once emits it on the next tick, and as every
+        // chunk is over the socket's high-water mark, a 1M-row COPY held the loop for all its ~850 ms.
+        if (!roomLeft) await connection.whenWritable();
+        await nextTurn();
         if (this.state !== State.Copying) return;
       }
       this.state = State.Finishing;
