@@ -199,10 +199,11 @@ export class ExtendedQuery extends Operation {
     switch (type) {
       case BackendMessage.DataRow:
         if (this.error) return;
+        if (this.request.rowMode !== 'object' && this.request.rowMode !== 'array') return this.request.sink?.row(this.statement!, bytes, view, start, end);
         if (this.rows.length === 0) this.memory.expect(this.statement!.valueBytesHint);
-        if (this.request.rowMode === 'object') this.rows.push(decodeRowObject(this.statement!, this.memory, bytes, view, start, end));
-        else if (this.request.rowMode === 'array') this.rows.push(decodeRowArray(this.statement!, this.memory, bytes, view, start, end));
-        else this.request.sink?.row(this.statement!, bytes, view, start, end);
+        this.rows.push(this.request.rowMode === 'object'
+          ? decodeRowObject(this.statement!, this.memory, bytes, view, start, end)
+          : decodeRowArray(this.statement!, this.memory, bytes, view, start, end));
         return;
       case BackendMessage.CommandComplete: {
         const complete = parseCommandComplete(bytes, start, end);
