@@ -180,11 +180,10 @@ export class PgConnection {
   /** COPY: a message's header and body as one write (corked: one writev, not two sends). */
   writeRawPair(header: Uint8Array, body: Uint8Array): boolean {
     if (this.broken) return true;
-    this.socket.cork();
-    this.socket.write(header);
-    const roomLeft = this.socket.write(body);
-    this.socket.uncork();
-    return roomLeft;
+    return this.corked(() => {
+      this.socket.write(header);
+      return this.socket.write(body);
+    });
   }
 
   /** COPY: settles once the socket's buffer has drained (or the connection is lost). Reading goes on meanwhile. */
