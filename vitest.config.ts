@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/codec/**/*.test.ts', 'test/worker/**/*.test.ts', 'test/main/**/*.test.ts'],
+          include: ['test/codec/**/*.test.ts', 'test/worker/**/*.test.ts', 'test/main/**/*.test.ts', 'test/cli/**/*.test.ts'],
         },
       },
       {

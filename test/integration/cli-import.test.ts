@@ -77,13 +77,13 @@ async function importInto(file: string, name: string, ...extra: string[]): Promi
 }
 
 describe('pgloom import', () => {
-  it('loads a CSV file DuckDB wrote (the server parses it): NULL and "" stay apart, quotes and line breaks survive', async () => {
+  it('loads a CSV file DuckDB wrote (its nan and inf floats send it to the server\'s parser): NULL and "" stay apart, quotes and line breaks survive', async () => {
     expectSameAsDuckDB(await tableRows(await importInto('in.csv', 'csv')));
   });
 
   // Many chunks of the file are read while the COPY is still being set up: none may be lost (the
   // progress counter once set the file flowing before the COPY read it, and rows went missing).
-  it('loads every line of a CSV file of many chunks (300K lines, ~20 MB)', async () => {
+  it('loads every line of a CSV file of many chunks (300K lines, ~20 MB, parsed here and sent as binary COPY)', async () => {
     const lines = 300_000;
     const path = join(dir, 'large.csv');
     let text = 'id,t\n';

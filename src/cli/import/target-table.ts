@@ -13,6 +13,8 @@ export interface TargetColumn {
   name: string;
   /** The type's name in pg_type (int4, jsonb, _text…). */
   typeName: string;
+  /** The type's OID (a domain's own, not its base type's). */
+  typeOid: number;
 }
 
 /** A SQL identifier, double-quoted (so any name a file holds is safe and kept exactly). */
@@ -28,10 +30,10 @@ export function qualifiedName(ref: TableRef): string {
 export async function tableColumns(db: CopySession, ref: TableRef): Promise<TargetColumn[] | undefined> {
   const oid = await db.fetchval<number>('select to_regclass($1)::oid', [qualifiedName(ref)]);
   if (oid === null) return undefined;
-  const rows = await db.fetch<{ name: string; type_name: string }>(
-    `select a.attname as name, t.typname as type_name from pg_attribute a join pg_type t on t.oid = a.atttypid
+  const rows = await db.fetch<{ name: string; type_name: string; type_oid: number }>(
+    `select a.attname as name, t.typname as type_name, t.oid as type_oid from pg_attribute a join pg_type t on t.oid = a.atttypid
      where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped and a.attgenerated = '' order by a.attnum`, [oid]);
-  return rows.map((row) => ({ name: row.name, typeName: row.type_name }));
+  return rows.map((row) => ({ name: row.name, typeName: row.type_name, typeOid: row.type_oid }));
 }
 
 /** CREATE TABLE for `columns` (name and a SQL type each). */

@@ -1,0 +1,387 @@
+// CSV field bytes to binary COPY fields, for the types whose text forms are simple to read exactly.
+// Each encoder takes only a plain, unambiguous form that PostgreSQL's input function reads the same
+// way (digits, ISO dates with an explicit offset, the usual booleans…) and returns false for any
+// other — spaces, signs, exponents of numeric, NaN, 'now', a session-time-zone timestamp — so the
+// import falls back to the server's CSV parser, which then decides. A type not listed here sends the
+// whole file to the server's parser.
+
+import type { BufferWriter } from '../../codec/buffer/writer.js';
+import { ESCAPED } from './csv-records.js';
+
+/** Writes one non-NULL field (its length, then its bytes); false when the text is not a form read here. */
+export type FieldEncoder = (src: Uint8Array, start: number, end: number, flags: number, out: BufferWriter) => boolean;
+
+const QUOTE = 0x22;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const COLON = 0x3a;
+const TWO_TO_32 = 4294967296;
+
+function digit(src: Uint8Array, at: number): number {
+  const value = src[at] - ZERO;
+  return value >= 0 && value <= 9 ? value : -1;
+}
+
+/** The bytes as written, or with each doubled quote made one: text, varchar, char, json. */
+function textField(src: Uint8Array, start: number, end: number, flags: number, out: BufferWriter, prefix = -1): boolean {
+  out.ensure(5 + end - start);
+  const slot = out.length;
+  let at = slot + 4;
+  const bytes = out.bytes;
+  if (prefix >= 0) bytes[at++] = prefix;
+  if ((flags & ESCAPED) !== 0) {
+    for (let i = start; i < end; i++) {
+      bytes[at++] = src[i];
+      if (src[i] === QUOTE) i++;
+    }
+  } else if (end - start < 32) {
+    for (let i = start; i < end; i++) bytes[at++] = src[i];
+  } else {
+    bytes.set(src.subarray(start, end), at);
+    at += end - start;
+  }
+  out.view.setInt32(slot, at - slot - 4);
+  out.length = at;
+  return true;
+}
+
+const jsonbField: FieldEncoder = (src, start, end, flags, out) => textField(src, start, end, flags, out, 1);
+
+/** An integer of at most 15 significant digits as a number, or NaN: `-?[0-9]+` and nothing else. */
+function smallInteger(src: Uint8Array, start: number, end: number): number {
+  let at = start;
+  const negative = src[at] === MINUS;
+  if (negative) at++;
+  // Leading zeros count for nothing (the last digit stays, for "0").
+  while (end - at > 1 && src[at] === ZERO) at++;
+  if (at === end || end - at > 15) return NaN;
+  let value = 0;
+  for (; at < end; at++) {
+    const d = digit(src, at);
+    if (d < 0) return NaN;
+    value = value * 10 + d;
+  }
+  return negative ? -value : value;
+}
+
+function intField(bytes: 2 | 4, min: number, max: number): FieldEncoder {
+  return (src, start, end, flags, out) => {
+    if ((flags & ESCAPED) !== 0) return false;
+    const value = smallInteger(src, start, end);
+    if (!(value >= min && value <= max)) return false;
+    out.ensure(4 + bytes);
+    out.view.setInt32(out.length, bytes);
+    if (bytes === 2) out.view.setInt16(out.length + 4, value);
+    else out.view.setInt32(out.length + 4, value);
+    out.length += 4 + bytes;
+    return true;
+  };
+}
+
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
+
+const int8Field: FieldEncoder = (src, start, end, flags, out) => {
+  if ((flags & ESCAPED) !== 0) return false;
+  out.ensure(12);
+  out.view.setInt32(out.length, 8);
+  const value = smallInteger(src, start, end);
+  if (value === value) {
+    const high = Math.floor(value / TWO_TO_32);
+    out.view.setInt32(out.length + 4, high);
+    out.view.setUint32(out.length + 8, value - high * TWO_TO_32);
+  } else {
+    // 16 to 19 digits (or leading zeros): exact through BigInt, a rare path.
+    const text = latin1(src, start, end);
+    if (!/^-?[0-9]{1,40}$/.test(text)) return false;
+    const big = BigInt(text);
+    if (big < INT8_MIN || big > INT8_MAX) return false;
+    out.view.setBigInt64(out.length + 4, big);
+  }
+  out.length += 12;
+  return true;
+};
+
+const FLOAT = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,4})?$/;
+
+const float8Field: FieldEncoder = (src, start, end, flags, out) => {
+  if ((flags & ESCAPED) !== 0 || end - start > 64) return false;
+  const text = latin1(src, start, end);
+  if (!FLOAT.test(text)) return false;
+  // Both parsers round correctly; what PostgreSQL refuses (overflow, underflow to zero) goes to it.
+  const value = Number(text);
+  if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, '')))) return false;
+  out.ensure(12);
+  out.view.setInt32(out.length, 8);
+  out.view.setFloat64(out.length + 4, value);
+  out.length += 12;
+  return true;
+};
+
+/** The longest numeric read here, in digits on each side of the point (the type allows more: the server reads those). */
+const NUMERIC_MAX_DIGITS = 1000;
+const NUMERIC_NEGATIVE = 0x4000;
+const groups = new Int16Array(2 * (NUMERIC_MAX_DIGITS / 4 + 2));
+
+/** `-?digits[.digits]` to the base-10000 digits of numeric's binary form; the server applies the column's typmod. */
+const numericField: FieldEncoder = (src, start, end, flags, out) => {
+  if ((flags & ESCAPED) !== 0) return false;
+  let at = start;
+  const negative = src[at] === MINUS;
+  if (negative) at++;
+  let intStart = at;
+  while (at < end && digit(src, at) >= 0) at++;
+  const intEnd = at;
+  let fracStart = at;
+  let fracEnd = at;
+  if (at < end && src[at] === DOT) {
+    fracStart = ++at;
+    while (at < end && digit(src, at) >= 0) at++;
+    fracEnd = at;
+  }
+  if (at !== end || intEnd - intStart + fracEnd - fracStart === 0) return false;
+  if (intEnd - intStart > NUMERIC_MAX_DIGITS || fracEnd - fracStart > NUMERIC_MAX_DIGITS) return false;
+  while (intStart < intEnd && src[intStart] === ZERO) intStart++;
+  // Groups of four digits from the point outwards: the integer part's first group may be short,
+  // the fraction's last one is padded with zeros.
+  const intDigits = intEnd - intStart;
+  let count = 0;
+  let group = 0;
+  let inGroup = (4 - (intDigits % 4)) % 4;
+  for (let i = intStart; i < intEnd; i++) {
+    group = group * 10 + src[i] - ZERO;
+    if (++inGroup === 4) {
+      groups[count++] = group;
+      group = 0;
+      inGroup = 0;
+    }
+  }
+  let weight = count - 1;
+  for (let i = fracStart; i < fracEnd; i++) {
+    group = group * 10 + src[i] - ZERO;
+    if (++inGroup === 4) {
+      groups[count++] = group;
+      group = 0;
+      inGroup = 0;
+    }
+  }
+  if (inGroup > 0) {
+    for (; inGroup < 4; inGroup++) group *= 10;
+    groups[count++] = group;
+  }
+  let first = 0;
+  while (first < count && groups[first] === 0) {
+    first++;
+    weight--;
+  }
+  while (count > first && groups[count - 1] === 0) count--;
+  const digits = count - first;
+  out.ensure(12 + 2 * digits);
+  const view = out.view;
+  let o = out.length;
+  view.setInt32(o, 8 + 2 * digits);
+  view.setInt16(o + 4, digits);
+  view.setInt16(o + 6, digits === 0 ? 0 : weight);
+  view.setUint16(o + 8, negative && digits > 0 ? NUMERIC_NEGATIVE : 0);
+  view.setInt16(o + 10, fracEnd - fracStart);
+  o += 12;
+  for (let i = first; i < count; i++, o += 2) view.setInt16(o, groups[i]);
+  out.length = o;
+  return true;
+};
+
+function boolField(src: Uint8Array, start: number, end: number, flags: number, out: BufferWriter): boolean {
+  if ((flags & ESCAPED) !== 0) return false;
+  const value = booleanText(latin1(src, start, end).toLowerCase());
+  if (value === undefined) return false;
+  out.ensure(5);
+  out.view.setInt32(out.length, 1);
+  out.bytes[out.length + 4] = value ? 1 : 0;
+  out.length += 5;
+  return true;
+}
+
+/** Spellings PostgreSQL's boolin reads the same way (it takes more: prefixes, spaces). */
+function booleanText(text: string): boolean | undefined {
+  switch (text) {
+    case 't': case 'true': case 'y': case 'yes': case 'on': case '1': return true;
+    case 'f': case 'false': case 'n': case 'no': case 'off': case '0': return false;
+    default: return undefined;
+  }
+}
+
+/** Two digits at `at`, or -1. */
+function twoDigits(src: Uint8Array, at: number): number {
+  const high = digit(src, at);
+  const low = digit(src, at + 1);
+  return high < 0 || low < 0 ? -1 : high * 10 + low;
+}
+
+/** Days from 2000-01-01 to a `YYYY-MM-DD` at `at` (years 1 to 9999, a real day), or NaN. */
+function isoDate(src: Uint8Array, at: number): number {
+  const century = twoDigits(src, at);
+  const yearOfCentury = twoDigits(src, at + 2);
+  const month = twoDigits(src, at + 5);
+  const day = twoDigits(src, at + 8);
+  if (century < 0 || yearOfCentury < 0 || month < 1 || month > 12 || day < 1 || src[at + 4] !== MINUS || src[at + 7] !== MINUS) return NaN;
+  const year = century * 100 + yearOfCentury;
+  if (year < 1 || day > daysInMonth(year, month)) return NaN;
+  return daysFromEpoch(year, month, day) - DAYS_1970_TO_2000;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+const DAYS_1970_TO_2000 = 10957;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (the era arithmetic of civil calendars). */
+function daysFromEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719468;
+}
+
+const dateField: FieldEncoder = (src, start, end, flags, out) => {
+  if ((flags & ESCAPED) !== 0 || end - start !== 10) return false;
+  const days = isoDate(src, start);
+  if (days !== days) return false;
+  out.ensure(8);
+  out.view.setInt32(out.length, 4);
+  out.view.setInt32(out.length + 4, days);
+  out.length += 8;
+  return true;
+};
+
+/** 86,400,000,000 µs a day = 20 × 2³² + 500,654,080: splits days × µs-a-day into exact halves. */
+const DAY_HIGH = 20;
+const DAY_LOW = 500654080;
+
+/**
+ * `YYYY-MM-DD[T ]HH:MM:SS[.ffffff]`, then for timestamptz `Z` or `±HH[[:]MM]` (with no offset the
+ * session's time zone would decide: that is left to the server); µs from 2000-01-01 as int8.
+ */
+function timestampField(withZone: boolean): FieldEncoder {
+  return (src, start, end, flags, out) => {
+    if ((flags & ESCAPED) !== 0 || end - start < 19) return false;
+    const days = isoDate(src, start);
+    const separator = src[start + 10];
+    const hour = twoDigits(src, start + 11);
+    const minute = twoDigits(src, start + 14);
+    const second = twoDigits(src, start + 17);
+    if (days !== days || (separator !== 0x54 && separator !== 0x20) || src[start + 13] !== COLON || src[start + 16] !== COLON) return false;
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+    let at = start + 19;
+    let micros = 0;
+    if (at < end && src[at] === DOT) {
+      const first = ++at;
+      while (at < end && digit(src, at) >= 0) micros = micros * 10 + digit(src, at++);
+      const places = at - first;
+      // More than six places would be rounded by the server: left to it.
+      if (places === 0 || places > 6) return false;
+      micros *= 10 ** (6 - places);
+    }
+    let offsetSeconds = 0;
+    if (withZone) {
+      const sign = src[at];
+      if (sign === 0x5a && at + 1 === end) at++;
+      else if (sign === 0x2b || sign === MINUS) {
+        const offsetHours = twoDigits(src, at + 1);
+        let offsetMinutes = 0;
+        at += 3;
+        if (at < end) {
+          if (src[at] === COLON) at++;
+          offsetMinutes = twoDigits(src, at);
+          at += 2;
+        }
+        if (offsetHours < 0 || offsetHours > 15 || offsetMinutes < 0 || offsetMinutes > 59) return false;
+        offsetSeconds = (sign === MINUS ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
+      } else return false;
+    }
+    if (at !== end) return false;
+    // µs = days × µs-a-day + the rest, in two exact halves of an int8 (no BigInt per value).
+    const rest = ((hour * 3600 + minute * 60 + second - offsetSeconds) * 1_000_000 + micros) + days * DAY_LOW;
+    const carry = Math.floor(rest / TWO_TO_32);
+    out.ensure(12);
+    out.view.setInt32(out.length, 8);
+    out.view.setInt32(out.length + 4, days * DAY_HIGH + carry);
+    out.view.setUint32(out.length + 8, rest - carry * TWO_TO_32);
+    out.length += 12;
+    return true;
+  };
+}
+
+function hexDigit(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  const lower = byte | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
+}
+
+/** The canonical 8-4-4-4-12 form, either case. */
+const uuidField: FieldEncoder = (src, start, end, flags, out) => {
+  if ((flags & ESCAPED) !== 0 || end - start !== 36) return false;
+  out.ensure(20);
+  let o = out.length + 4;
+  for (let i = start; i < end;) {
+    const offset = i - start;
+    if (offset === 8 || offset === 13 || offset === 18 || offset === 23) {
+      if (src[i++] !== MINUS) return false;
+      continue;
+    }
+    const high = hexDigit(src[i]);
+    const low = hexDigit(src[i + 1]);
+    if (high < 0 || low < 0) return false;
+    out.bytes[o++] = high * 16 + low;
+    i += 2;
+  }
+  out.view.setInt32(out.length, 16);
+  out.length += 20;
+  return true;
+};
+
+/** bytea's hex form, `\\x` and pairs of hex digits (the escape form and spaces are left to the server). */
+const byteaField: FieldEncoder = (src, start, end, flags, out) => {
+  if ((flags & ESCAPED) !== 0 || src[start] !== 0x5c || src[start + 1] !== 0x78 || (end - start) % 2 !== 0) return false;
+  const length = (end - start - 2) / 2;
+  out.ensure(4 + length);
+  let o = out.length + 4;
+  for (let i = start + 2; i < end; i += 2) {
+    const high = hexDigit(src[i]);
+    const low = hexDigit(src[i + 1]);
+    if (high < 0 || low < 0) return false;
+    out.bytes[o++] = high * 16 + low;
+  }
+  out.view.setInt32(out.length, length);
+  out.length = o;
+  return true;
+};
+
+function latin1(src: Uint8Array, start: number, end: number): string {
+  let text = '';
+  for (let i = start; i < end; i++) text += String.fromCharCode(src[i]);
+  return text;
+}
+
+/** The encoder for a column of type `oid`, or undefined when only the server's CSV parser reads that type. */
+export function csvFieldEncoder(oid: number): FieldEncoder | undefined {
+  switch (oid) {
+    case 16: return boolField;
+    case 17: return byteaField;
+    case 20: return int8Field;
+    case 21: return intField(2, -32768, 32767);
+    case 23: return intField(4, -2147483648, 2147483647);
+    case 25: case 114: case 1042: case 1043: return textField;
+    case 701: return float8Field;
+    case 1082: return dateField;
+    case 1114: return timestampField(false);
+    case 1184: return timestampField(true);
+    case 1700: return numericField;
+    case 2950: return uuidField;
+    case 3802: return jsonbField;
+    default: return undefined;
+  }
+}
