@@ -54,22 +54,31 @@ function timeProcess(source: string, dsn: string): number {
   return performance.now() - started;
 }
 
-export async function runCliSuite(dsn: string, quick: boolean): Promise<void> {
+/** What the suite measured: each task's median time, and the two ratios the targets name. */
+export interface CliSummary {
+  lines: number;
+  exportRows: number;
+  rounds: number;
+  tasks: { task: string; medianMs: number }[];
+  importVsCopyStreams: number;
+  exportVsStream: number;
+}
+
+export async function runCliSuite(dsn: string, quick: boolean): Promise<CliSummary> {
   const lines = quick ? 20_000 : 500_000;
   const exportRows = quick ? 50_000 : 1_000_000;
   const rounds = quick ? 1 : 3;
   const dir = mkdtempSync(join(tmpdir(), 'pgloom-bench-cli-'));
   const csv = join(dir, 'staging.csv');
   const db = await connect(dsn);
-  try {
-    await writeCsv(csv, lines);
-    await db.execute(`drop table if exists bench_cli_staging; create unlogged table bench_cli_staging ${TABLE_DDL}`);
-    const times: Record<string, number[]> = { 'pgloom import (CLI process)': [], 'pg + pg-copy-streams': [], 'csv-parse + copyRecordsToTable': [], 'pgloom export parquet (CLI process)': [], 'pool.stream, columns only': [] };
-    for (let round = 0; round < rounds; round++) {
-      await db.execute('truncate bench_cli_staging');
-      times['pgloom import (CLI process)'].push(timeCli(['import', csv, '--table', 'bench_cli_staging', '--dsn', dsn]));
-      await db.execute('truncate bench_cli_staging');
-      times['pg + pg-copy-streams'].push(timeProcess(`
+  /** An import into the emptied staging table. */
+  const importing = (run: () => number) => async () => {
+    await db.execute('truncate bench_cli_staging');
+    return run();
+  };
+  const tasks: [string, () => Promise<number>][] = [
+    ['pgloom import (CLI process)', importing(() => timeCli(['import', csv, '--table', 'bench_cli_staging', '--dsn', dsn]))],
+    ['pg + pg-copy-streams', importing(() => timeProcess(`
         import { createReadStream } from 'node:fs';
         import { pipeline } from 'node:stream/promises';
         import pg from 'pg';
@@ -77,9 +86,8 @@ export async function runCliSuite(dsn: string, quick: boolean): Promise<void> {
         const client = new pg.Client({ connectionString: process.argv[1] });
         await client.connect();
         await pipeline(createReadStream(${JSON.stringify(csv)}), client.query(copyStreams.from('copy bench_cli_staging from stdin (format csv, header)')));
-        await client.end();`, dsn));
-      await db.execute('truncate bench_cli_staging');
-      times['csv-parse + copyRecordsToTable'].push(timeProcess(`
+        await client.end();`, dsn))],
+    ['csv-parse + copyRecordsToTable', importing(() => timeProcess(`
         import { createReadStream } from 'node:fs';
         import { parse } from 'csv-parse';
         import { createPool } from ${JSON.stringify(mainModule)};
@@ -87,21 +95,38 @@ export async function runCliSuite(dsn: string, quick: boolean): Promise<void> {
         const records = createReadStream(${JSON.stringify(csv)}).pipe(parse({ from_line: 2 }));
         async function* typed() { for await (const r of records) yield [r[0], r[1], r[2], r[3], r[4] === 'true', r[5]]; }
         await pool.copyRecordsToTable('bench_cli_staging', { records: typed() });
-        await pool.close();`, dsn));
-      times['pgloom export parquet (CLI process)'].push(timeCli(['export', EXPORT_SQL(exportRows), '--out', join(dir, 'out.parquet'), '--dsn', dsn]));
-      times['pool.stream, columns only'].push(timeProcess(`
+        await pool.close();`, dsn))],
+    ['pgloom export parquet (CLI process)', async () => timeCli(['export', EXPORT_SQL(exportRows), '--out', join(dir, 'out.parquet'), '--dsn', dsn])],
+    ['pool.stream, columns only', async () => timeProcess(`
         import { createPool } from ${JSON.stringify(mainModule)};
         const pool = createPool(process.argv[1], { workers: 1 });
         let n = 0;
         for await (const batch of pool.stream(${JSON.stringify(EXPORT_SQL(exportRows))})) n += batch.numRows;
         if (n !== ${exportRows}) throw new Error('streamed ' + n + ' rows');
-        await pool.close();`, dsn));
+        await pool.close();`, dsn)],
+  ];
+  try {
+    await writeCsv(csv, lines);
+    await db.execute(`drop table if exists bench_cli_staging; create unlogged table bench_cli_staging ${TABLE_DDL}`);
+    const times = new Map<string, number[]>(tasks.map(([name]) => [name, []]));
+    for (let round = 0; round < rounds; round++) {
+      // Rotate the order each round, so that no task always runs first, or right after another.
+      for (let i = 0; i < tasks.length; i++) {
+        const [name, run] = tasks[(i + round) % tasks.length];
+        times.get(name)!.push(await run());
+      }
     }
+    const medianOf = (name: string) => median(times.get(name)!);
+    const summary: CliSummary = {
+      lines, exportRows, rounds,
+      tasks: tasks.map(([task]) => ({ task, medianMs: medianOf(task) })),
+      importVsCopyStreams: medianOf('pgloom import (CLI process)') / medianOf('pg + pg-copy-streams'),
+      exportVsStream: medianOf('pgloom export parquet (CLI process)') / medianOf('pool.stream, columns only'),
+    };
     console.log(`\ncli: CSV import of ${lines.toLocaleString()} lines, export of ${exportRows.toLocaleString()} rows (median of ${rounds})`);
-    for (const [name, values] of Object.entries(times)) console.log(`  ${name.padEnd(40)} ${median(values).toFixed(0).padStart(8)} ms`);
-    const importRatio = median(times['pgloom import (CLI process)']) / median(times['pg + pg-copy-streams']);
-    const exportRatio = median(times['pgloom export parquet (CLI process)']) / median(times['pool.stream, columns only']);
-    console.log(`  import vs pg-copy-streams: ${importRatio.toFixed(2)}× (target ≤ 1); export parquet vs plain fetch: ${exportRatio.toFixed(2)}× (target ≤ 1.5)`);
+    for (const { task, medianMs } of summary.tasks) console.log(`  ${task.padEnd(40)} ${medianMs.toFixed(0).padStart(8)} ms`);
+    console.log(`  import vs pg-copy-streams: ${summary.importVsCopyStreams.toFixed(2)}× (target ≤ 1); export parquet vs plain fetch: ${summary.exportVsStream.toFixed(2)}× (target ≤ 1.5)`);
+    return summary;
   } finally {
     await db.execute('drop table if exists bench_cli_staging');
     await db.close();

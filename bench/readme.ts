@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { callTargets, targetCell } from './call-targets.js';
+import type { CliSummary } from './cli-suite.js';
 import type { CallSummary } from './calls-suite.js';
 import { barChartSvg, type ChartGroup } from './chart.js';
 import { warmup, type PgbenchSummary } from './pgbench-suite.js';
@@ -21,6 +22,7 @@ export interface RunResults {
   results: Record<string, { floorMs?: number; clients: ClientSummary[] }>;
   calls: Record<string, CallSummary[]>;
   pgbench?: PgbenchSummary;
+  cli?: CliSummary;
 }
 
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
@@ -113,6 +115,7 @@ export function writeBenchReadme(run: RunResults, tiny: TinyRun | undefined = la
       bars: pgbench.clients.map((c) => ({ label: c.client, value: c.geomeanCommon })),
     });
   }
+  if (run.cli !== undefined) lines.push(...cliLines(run.cli));
   // What has no figure yet, and why: the pgbench cells say so themselves.
   const reasons = [...new Set(run.pgbench?.clients.flatMap((c) => Object.values(c.pending)) ?? [])];
   const pending = [
@@ -122,6 +125,24 @@ export function writeBenchReadme(run: RunResults, tiny: TinyRun | undefined = la
   if (tiny !== undefined) lines.push(...tinyReadmeLines(tiny));
   writeFileSync(fileURLToPath(new URL('../../bench/README.md', import.meta.url)), lines.join('\n'));
   writeFileSync(fileURLToPath(new URL('../../bench/results/latest.svg', import.meta.url)), barChartSvg(groups));
+}
+
+function cliLines(cli: CliSummary): string[] {
+  const met = (ratio: number, target: number) => `${ratio.toFixed(2)}× (${ratio <= target ? 'met' : 'not met'}; target ≤ ${target}×)`;
+  return [
+    '## cli',
+    '',
+    `The \`pgloom\` command as a shell script sees it: each task a whole process, start-up included (the peers' processes only`,
+    `import their library, connect and work); a CSV of ${cli.lines.toLocaleString('en')} lines imported into an emptied unlogged table (int8, text,`,
+    `numeric(12, 2), timestamptz, bool, text), ${cli.exportRows.toLocaleString('en')} rows exported to Parquet; medians of ${cli.rounds} rounds, the order rotated each round.`,
+    '',
+    '| task | median ms |',
+    '|---|---|',
+    ...cli.tasks.map(({ task, medianMs }) => `| ${task} | ${medianMs.toFixed(0)} |`),
+    '',
+    `CSV import ÷ pg-copy-streams: ${met(cli.importVsCopyStreams, 1)}. Parquet export ÷ the plain columnar fetch: ${met(cli.exportVsStream, 1.5)}.`,
+    '',
+  ];
 }
 
 /** Write bench/README.md from the latest full runs in bench/results/; false when there is no full `npm run bench` run. */

@@ -19,7 +19,7 @@ import { runCallsSuite, type CallSummary } from './calls-suite.js';
 import { runPgbenchSuite, type PgbenchSummary } from './pgbench-suite.js';
 import { asyncpgAvailable, runAsyncpg } from './asyncpg.js';
 import { runCopySuite } from './copy-suite.js';
-import { runCliSuite } from './cli-suite.js';
+import { runCliSuite, type CliSummary } from './cli-suite.js';
 import { writeBenchReadme, type RunResults } from './readme.js';
 import { workloadSql, type WorkloadName } from './workloads.js';
 
@@ -104,6 +104,7 @@ async function main(): Promise<void> {
   const results: Record<string, { floorMs?: number; clients: ClientSummary[] }> = {};
   let calls: Record<string, CallSummary[]> = {};
   let pgbench: PgbenchSummary | undefined;
+  let cli: CliSummary | undefined;
   // The asyncpg column joins full runs (the quick smoke run installs nothing).
   const withAsyncpg = !settings.quick && !process.argv.includes('--no-asyncpg') && asyncpgAvailable(true);
   if (withAsyncpg && !settings.clients.includes('asyncpg')) settings.clients.push('asyncpg');
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
     }
     if (settings.suites.includes('cli')) {
       // The pgloom CLI as a shell script runs it: CSV import and Parquet export (bench/cli-suite.ts).
-      await runCliSuite(dsn, settings.quick);
+      cli = await runCliSuite(dsn, settings.quick);
     }
     if (settings.suites.includes('copy')) {
       // copy-in: 1M rows from JS arrays into an empty table (bench/copy-in.ts).
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
   const suffix = `${allSuites ? '' : `-${settings.suites.join('+')}`}${settings.quick ? '-quick' : ''}`;
   const file = fileURLToPath(new URL(`../../bench/results/${new Date().toISOString().slice(0, 10)}-${hostname()}${suffix}.json`, import.meta.url));
   mkdirSync(fileURLToPath(new URL('../../bench/results/', import.meta.url)), { recursive: true });
-  const run: RunResults = { date: new Date().toISOString(), host: hostname(), node: process.version, settings, results, calls, ...(pgbench === undefined ? {} : { pgbench }) };
+  const run: RunResults = { date: new Date().toISOString(), host: hostname(), node: process.version, settings, results, calls, ...(pgbench === undefined ? {} : { pgbench }), ...(cli === undefined ? {} : { cli }) };
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   console.log(`\nwritten to ${file}`);
   // Only a full run of every suite speaks for pgloom in bench/README.md.
