@@ -16,10 +16,18 @@ export function pgbenchTable(summary: PgbenchSummary): { header: string[]; rows:
       const base = find(peer);
       return [`${label} vs ${peer}`, ...clients.map((c) => ratio(pick(c), base && pick(base)))];
     });
+  const perQuery = queries.map(({ name, title }) => [title, ...clients.map((c) => (c.pending[name] !== undefined ? 'pending' : rate(c.rowsPerSecond[name])))]);
+  // When every client ran every query the two means are one: it is shown once.
+  if (commonQueries.length === queries.length) {
+    return {
+      header: ['query', ...clients.map((c) => c.client)],
+      rows: [...perQuery, [`geomean, all ${queries.length}`, ...clients.map((c) => rate(c.geomeanAll))], ...ratioRows(`geomean (${queries.length})`, (c) => c.geomeanAll)],
+    };
+  }
   return {
     header: ['query', ...clients.map((c) => c.client)],
     rows: [
-      ...queries.map(({ name, title }) => [title, ...clients.map((c) => (c.pending[name] !== undefined ? 'pending' : rate(c.rowsPerSecond[name])))]),
+      ...perQuery,
       [common, ...clients.map((c) => rate(c.geomeanCommon))],
       [all, ...clients.map((c) => rate(c.geomeanAll))],
       ...ratioRows(`geomean (${commonQueries.length})`, (c) => c.geomeanCommon),

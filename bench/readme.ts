@@ -103,7 +103,8 @@ export function writeBenchReadme(run: RunResults, tiny: TinyRun | undefined = la
       '(executemany is atomic in pgloom and asyncpg); both write COPY text by hand (pg through pg-copy-streams); pgloom and',
       'asyncpg use copy_records_to_table / copyRecordsToTable (binary COPY). A client',
       'with no API for a query has a `pending` cell, never a figure: the first geometric mean is over the queries every client',
-      'ran, the second over all of them for the clients that ran them all. The rows written are counted in the table after each run.',
+      'ran, the second over all of them for the clients that ran them all (one mean when every client ran them all). The rows',
+      'written are counted in the table after each run.',
       '',
     );
     lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
@@ -121,7 +122,7 @@ export function writeBenchReadme(run: RunResults, tiny: TinyRun | undefined = la
   const pending = [
     ...(run.pgbench === undefined ? ['the pgbench suite (not in this run)'] : reasons.map((reason) => `the pgbench cells marked pending (${reason})`)),
   ];
-  lines.push(`Pending: ${pending.join('; ')}.`, '');
+  if (pending.length > 0) lines.push(`Pending: ${pending.join('; ')}.`, '');
   if (tiny !== undefined) lines.push(...tinyReadmeLines(tiny));
   writeFileSync(fileURLToPath(new URL('../../bench/README.md', import.meta.url)), lines.join('\n'));
   writeFileSync(fileURLToPath(new URL('../../bench/results/latest.svg', import.meta.url)), barChartSvg(groups));

@@ -18,6 +18,15 @@ const ZERO = 0x30;
 const COLON = 0x3a;
 const TWO_TO_32 = 4294967296;
 
+/** Room for a field of `width` bytes, its length written: returns where its value goes. */
+function fixedField(out: BufferWriter, width: number): number {
+  out.ensure(4 + width);
+  out.view.setInt32(out.length, width);
+  const at = out.length + 4;
+  out.length = at + width;
+  return at;
+}
+
 function digit(src: Uint8Array, at: number): number {
   const value = src[at] - ZERO;
   return value >= 0 && value <= 9 ? value : -1;
@@ -70,11 +79,9 @@ function intField(bytes: 2 | 4, min: number, max: number): FieldEncoder {
     if ((flags & ESCAPED) !== 0) return false;
     const value = smallInteger(src, start, end);
     if (!(value >= min && value <= max)) return false;
-    out.ensure(4 + bytes);
-    out.view.setInt32(out.length, bytes);
-    if (bytes === 2) out.view.setInt16(out.length + 4, value);
-    else out.view.setInt32(out.length + 4, value);
-    out.length += 4 + bytes;
+    const at = fixedField(out, bytes);
+    if (bytes === 2) out.view.setInt16(at, value);
+    else out.view.setInt32(at, value);
     return true;
   };
 }
@@ -84,22 +91,20 @@ const INT8_MAX = 2n ** 63n - 1n;
 
 const int8Field: FieldEncoder = (src, start, end, flags, out) => {
   if ((flags & ESCAPED) !== 0) return false;
-  out.ensure(12);
-  out.view.setInt32(out.length, 8);
   const value = smallInteger(src, start, end);
   if (value === value) {
     const high = Math.floor(value / TWO_TO_32);
-    out.view.setInt32(out.length + 4, high);
-    out.view.setUint32(out.length + 8, value - high * TWO_TO_32);
-  } else {
-    // 16 to 19 digits (or leading zeros): exact through BigInt, a rare path.
-    const text = latin1(src, start, end);
-    if (!/^-?[0-9]{1,40}$/.test(text)) return false;
-    const big = BigInt(text);
-    if (big < INT8_MIN || big > INT8_MAX) return false;
-    out.view.setBigInt64(out.length + 4, big);
+    const at = fixedField(out, 8);
+    out.view.setInt32(at, high);
+    out.view.setUint32(at + 4, value - high * TWO_TO_32);
+    return true;
   }
-  out.length += 12;
+  // 16 to 19 significant digits: exact through BigInt, a rare path.
+  const text = latin1(src, start, end);
+  if (!/^-?[0-9]{1,40}$/.test(text)) return false;
+  const big = BigInt(text);
+  if (big < INT8_MIN || big > INT8_MAX) return false;
+  out.view.setBigInt64(fixedField(out, 8), big);
   return true;
 };
 
@@ -112,10 +117,7 @@ const float8Field: FieldEncoder = (src, start, end, flags, out) => {
   // Both parsers round correctly; what PostgreSQL refuses (overflow, underflow to zero) goes to it.
   const value = Number(text);
   if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, '')))) return false;
-  out.ensure(12);
-  out.view.setInt32(out.length, 8);
-  out.view.setFloat64(out.length + 4, value);
-  out.length += 12;
+  out.view.setFloat64(fixedField(out, 8), value);
   return true;
 };
 
@@ -195,10 +197,7 @@ function boolField(src: Uint8Array, start: number, end: number, flags: number, o
   if ((flags & ESCAPED) !== 0) return false;
   const value = booleanText(latin1(src, start, end).toLowerCase());
   if (value === undefined) return false;
-  out.ensure(5);
-  out.view.setInt32(out.length, 1);
-  out.bytes[out.length + 4] = value ? 1 : 0;
-  out.length += 5;
+  out.bytes[fixedField(out, 1)] = value ? 1 : 0;
   return true;
 }
 
@@ -250,10 +249,7 @@ const dateField: FieldEncoder = (src, start, end, flags, out) => {
   if ((flags & ESCAPED) !== 0 || end - start !== 10) return false;
   const days = isoDate(src, start);
   if (days !== days) return false;
-  out.ensure(8);
-  out.view.setInt32(out.length, 4);
-  out.view.setInt32(out.length + 4, days);
-  out.length += 8;
+  out.view.setInt32(fixedField(out, 4), days);
   return true;
 };
 
@@ -306,11 +302,9 @@ function timestampField(withZone: boolean): FieldEncoder {
     // µs = days × µs-a-day + the rest, in two exact halves of an int8 (no BigInt per value).
     const rest = ((hour * 3600 + minute * 60 + second - offsetSeconds) * 1_000_000 + micros) + days * DAY_LOW;
     const carry = Math.floor(rest / TWO_TO_32);
-    out.ensure(12);
-    out.view.setInt32(out.length, 8);
-    out.view.setInt32(out.length + 4, days * DAY_HIGH + carry);
-    out.view.setUint32(out.length + 8, rest - carry * TWO_TO_32);
-    out.length += 12;
+    const field = fixedField(out, 8);
+    out.view.setInt32(field, days * DAY_HIGH + carry);
+    out.view.setUint32(field + 4, rest - carry * TWO_TO_32);
     return true;
   };
 }
@@ -324,8 +318,8 @@ function hexDigit(byte: number): number {
 /** The canonical 8-4-4-4-12 form, either case. */
 const uuidField: FieldEncoder = (src, start, end, flags, out) => {
   if ((flags & ESCAPED) !== 0 || end - start !== 36) return false;
-  out.ensure(20);
-  let o = out.length + 4;
+  // A false leaves half a field behind: the whole binary attempt is then dropped.
+  let o = fixedField(out, 16);
   for (let i = start; i < end;) {
     const offset = i - start;
     if (offset === 8 || offset === 13 || offset === 18 || offset === 23) {
@@ -338,8 +332,6 @@ const uuidField: FieldEncoder = (src, start, end, flags, out) => {
     out.bytes[o++] = high * 16 + low;
     i += 2;
   }
-  out.view.setInt32(out.length, 16);
-  out.length += 20;
   return true;
 };
 
