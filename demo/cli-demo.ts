@@ -49,7 +49,7 @@ export async function cliDemo(dsn: string): Promise<boolean> {
     await db.execute('drop table if exists demo_cli; drop table if exists demo_cli_back');
     const columns = 'id int4, name text, amount numeric(12, 2), taken timestamptz, ok bool';
     await db.execute(`create table demo_cli (${columns}); create table demo_cli_back (${columns})`);
-    pgloom('pgloom import measurements.csv (COPY csv)', ['import', csv, '--table', 'demo_cli', '--dsn', dsn]);
+    pgloom('pgloom import measurements.csv (binary COPY)', ['import', csv, '--table', 'demo_cli', '--dsn', dsn]);
     const parquet = join(dir, 'measurements.parquet');
     pgloom('pgloom export … --out measurements.parquet', ['export', 'select * from demo_cli', '--out', parquet, '--dsn', dsn]);
     console.log(`  Parquet file: ${(statSync(parquet).size / 1048576).toFixed(1)} MB`);

@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import { csvAsBinaryCopy, csvBinaryEncoders } from './csv-binary-copy.js';
+import type { FieldEncoder } from './csv-binary-fields.js';
 import { CsvNeedsServer } from './csv-records.js';
 import { copiedRows, type CopySession, type FileColumn, type FileSource, type LoadProgress } from './file-source.js';
 import type { TableRef, TargetColumn } from './target-table.js';
@@ -69,8 +70,7 @@ export class CsvSource implements FileSource {
 
   /** The rows loaded by binary COPY, or undefined when the file is to go to the server as CSV (nothing of this attempt is kept). */
   private async loadAsBinary(
-    db: CopySession, table: TableRef, names: string[], targets: readonly TargetColumn[],
-    encoders: NonNullable<ReturnType<typeof csvBinaryEncoders>>, progress: LoadProgress,
+    db: CopySession, table: TableRef, names: string[], targets: readonly TargetColumn[], encoders: readonly FieldEncoder[], progress: LoadProgress,
   ): Promise<number | undefined> {
     let rows = 0;
     let bytes = 0;
@@ -96,7 +96,8 @@ export class CsvSource implements FileSource {
     } catch (error) {
       // Whatever stopped it (a form left to the server, or the server refusing a row), the server's
       // CSV parser decides: it loads the file, or gives its own error with the line.
-      await chunks.return(undefined);
+      // Closes the file (a failure to close it changes nothing: the file is read again below).
+      await chunks.return(undefined).catch(() => undefined);
       try {
         await db.execute('rollback to savepoint pgloom_csv_as_binary');
       } catch {
