@@ -110,14 +110,48 @@ const int8Field: FieldEncoder = (src, start, end, flags, out) => {
 
 const FLOAT = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,4})?$/;
 
-const float8Field: FieldEncoder = (src, start, end, flags, out) => {
-  if ((flags & ESCAPED) !== 0 || end - start > 64) return false;
+/** A plain decimal or exponent form as the double both parsers round it to, or NaN for any other form, or one PostgreSQL refuses. */
+function plainFloat(src: Uint8Array, start: number, end: number, flags: number): number {
+  if ((flags & ESCAPED) !== 0 || end - start > 64) return NaN;
   const text = latin1(src, start, end);
-  if (!FLOAT.test(text)) return false;
+  if (!FLOAT.test(text)) return NaN;
   // Both parsers round correctly; what PostgreSQL refuses (overflow, underflow to zero) goes to it.
   const value = Number(text);
-  if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, '')))) return false;
+  if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, '')))) return NaN;
+  return value;
+}
+
+const float8Field: FieldEncoder = (src, start, end, flags, out) => {
+  const value = plainFloat(src, start, end, flags);
+  if (value !== value) return false;
   out.view.setFloat64(fixedField(out, 8), value);
+  return true;
+};
+
+const single = new Float32Array(1);
+const singleBits = new Int32Array(single.buffer);
+const SMALLEST_SINGLE = 2 ** -149;
+
+/** The float4 next to `value` (a float4), upwards or downwards. */
+function adjacentSingle(value: number, up: boolean): number {
+  if (value === 0) return up ? SMALLEST_SINGLE : -SMALLEST_SINGLE;
+  single[0] = value;
+  singleBits[0] += value > 0 === up ? 1 : -1;
+  return single[0];
+}
+
+/**
+ * float4 by way of the double: the same as PostgreSQL's strtof unless the double fell exactly
+ * halfway between two float4s (the decimal may have been on either side): that is left to it.
+ */
+const float4Field: FieldEncoder = (src, start, end, flags, out) => {
+  const value = plainFloat(src, start, end, flags);
+  if (value !== value) return false;
+  const rounded = Math.fround(value);
+  // Out of float4's range, or underflowing to zero: PostgreSQL refuses those.
+  if (!Number.isFinite(rounded) || (rounded === 0 && value !== 0)) return false;
+  if (rounded !== value && value === (rounded + adjacentSingle(rounded, value > rounded)) / 2) return false;
+  out.view.setFloat32(fixedField(out, 4), rounded);
   return true;
 };
 
@@ -253,6 +287,31 @@ const dateField: FieldEncoder = (src, start, end, flags, out) => {
   return true;
 };
 
+/** Where the clock read by the last clockMicros() ended. */
+let clockEnd = 0;
+
+/**
+ * `HH:MM:SS[.ffffff]` at `at` (its eight bytes there, as the caller checked) as µs since midnight,
+ * or NaN; more than six places would be rounded by the server, so they are left to it.
+ */
+function clockMicros(src: Uint8Array, at: number, end: number): number {
+  const hour = twoDigits(src, at);
+  const minute = twoDigits(src, at + 3);
+  const second = twoDigits(src, at + 6);
+  if (src[at + 2] !== COLON || src[at + 5] !== COLON || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
+  let next = at + 8;
+  let fraction = 0;
+  if (next < end && src[next] === DOT) {
+    const first = ++next;
+    while (next < end && digit(src, next) >= 0) fraction = fraction * 10 + digit(src, next++);
+    const places = next - first;
+    if (places === 0 || places > 6) return NaN;
+    fraction *= 10 ** (6 - places);
+  }
+  clockEnd = next;
+  return ((hour * 60 + minute) * 60 + second) * 1_000_000 + fraction;
+}
+
 /** 86,400,000,000 µs a day = 20 × 2³² + 500,654,080: splits days × µs-a-day into exact halves. */
 const DAY_HIGH = 20;
 const DAY_LOW = 500654080;
@@ -266,21 +325,10 @@ function timestampField(withZone: boolean): FieldEncoder {
     if ((flags & ESCAPED) !== 0 || end - start < 19) return false;
     const days = isoDate(src, start);
     const separator = src[start + 10];
-    const hour = twoDigits(src, start + 11);
-    const minute = twoDigits(src, start + 14);
-    const second = twoDigits(src, start + 17);
-    if (days !== days || (separator !== 0x54 && separator !== 0x20) || src[start + 13] !== COLON || src[start + 16] !== COLON) return false;
-    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
-    let at = start + 19;
-    let micros = 0;
-    if (at < end && src[at] === DOT) {
-      const first = ++at;
-      while (at < end && digit(src, at) >= 0) micros = micros * 10 + digit(src, at++);
-      const places = at - first;
-      // More than six places would be rounded by the server: left to it.
-      if (places === 0 || places > 6) return false;
-      micros *= 10 ** (6 - places);
-    }
+    if (days !== days || (separator !== 0x54 && separator !== 0x20)) return false;
+    const micros = clockMicros(src, start + 11, end);
+    if (micros !== micros) return false;
+    let at = clockEnd;
     let offsetSeconds = 0;
     if (withZone) {
       const sign = src[at];
@@ -300,7 +348,7 @@ function timestampField(withZone: boolean): FieldEncoder {
     }
     if (at !== end) return false;
     // µs = days × µs-a-day + the rest, in two exact halves of an int8 (no BigInt per value).
-    const rest = ((hour * 3600 + minute * 60 + second - offsetSeconds) * 1_000_000 + micros) + days * DAY_LOW;
+    const rest = micros - offsetSeconds * 1_000_000 + days * DAY_LOW;
     const carry = Math.floor(rest / TWO_TO_32);
     const field = fixedField(out, 8);
     out.view.setInt32(field, days * DAY_HIGH + carry);
@@ -308,6 +356,18 @@ function timestampField(withZone: boolean): FieldEncoder {
     return true;
   };
 }
+
+/** `HH:MM:SS[.ffffff]`, µs since midnight as int8 (24:00:00 and shorter forms are left to the server). */
+const timeField: FieldEncoder = (src, start, end, flags, out) => {
+  if ((flags & ESCAPED) !== 0 || end - start < 8) return false;
+  const micros = clockMicros(src, start, end);
+  if (micros !== micros || clockEnd !== end) return false;
+  const at = fixedField(out, 8);
+  const high = Math.floor(micros / TWO_TO_32);
+  out.view.setInt32(at, high);
+  out.view.setUint32(at + 4, micros - high * TWO_TO_32);
+  return true;
+};
 
 function hexDigit(byte: number): number {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
@@ -367,7 +427,9 @@ export function csvFieldEncoder(oid: number): FieldEncoder | undefined {
     case 21: return intField(2, -32768, 32767);
     case 23: return intField(4, -2147483648, 2147483647);
     case 25: case 114: case 1042: case 1043: return textField;
+    case 700: return float4Field;
     case 701: return float8Field;
+    case 1083: return timeField;
     case 1082: return dateField;
     case 1114: return timestampField(false);
     case 1184: return timestampField(true);
