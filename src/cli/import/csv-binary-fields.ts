@@ -182,19 +182,13 @@ const numericField: FieldEncoder = (src, start, end, flags, out) => {
   // Groups of four digits from the point outwards: the integer part's first group may be short,
   // the fraction's last one is padded with zeros.
   const intDigits = intEnd - intStart;
+  let weight = Math.ceil(intDigits / 4) - 1;
   let count = 0;
   let group = 0;
   let inGroup = (4 - (intDigits % 4)) % 4;
-  for (let i = intStart; i < intEnd; i++) {
-    group = group * 10 + src[i] - ZERO;
-    if (++inGroup === 4) {
-      groups[count++] = group;
-      group = 0;
-      inGroup = 0;
-    }
-  }
-  let weight = count - 1;
-  for (let i = fracStart; i < fracEnd; i++) {
+  // The integer digits, then the fraction's: the point between them is the one byte skipped.
+  for (let i = intStart; i < fracEnd; i++) {
+    if (i === intEnd && i < fracStart) continue;
     group = group * 10 + src[i] - ZERO;
     if (++inGroup === 4) {
       groups[count++] = group;
