@@ -2,7 +2,7 @@
 // (a table copied through the pool without becoming JS rows), plain typed arrays, Arrow tables.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DateDay, Int32, makeData, makeVector, Table as ArrowTable, TimeMicrosecond, TimestampMicrosecond, TimestampNanosecond, TimestampSecond, tableFromArrays, type DataType } from 'apache-arrow';
+import { Binary, DateDay, Int32, makeData, makeVector, Table as ArrowTable, TimeMicrosecond, TimestampMicrosecond, TimestampNanosecond, TimestampSecond, tableFromArrays, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
 import { createPool, CopyDataError, InterfaceError, type Connection, type Pool } from '../../src/main/index.js';
 import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
 import { createFamilyTables, mixedRowsSql, MIXED_COLUMNS, type FamilyTables } from '../support/copy-tables.js';
@@ -133,6 +133,50 @@ describe('copyColumnsToTable', () => {
     await db.execute(`truncate ${table}`);
     expect(await db.copyColumnsToTable(table, { columns: arrow.slice(1) })).toBe('COPY 3');
     expect(await db.fetch(rendered, [], { rowMode: 'array' })).toEqual(expected.slice(1));
+    await db.execute(`drop table ${table}`);
+  });
+
+  it('Arrow strings and binaries go in as their bytes: text, varchar, char, bytea, NULLs, empty values, across chunks and slices', async () => {
+    const table = uniqueTable('copy_cols_arrow_bytes');
+    await db.execute(`create table ${table} (id int4, t text, v varchar(12), c char(4), b bytea, n numeric)`);
+    const rows = [
+      { id: 1, t: 'plain', v: 'é日🎉', c: 'ab', b: Uint8Array.of(0, 255, 10), n: '1.50' },
+      { id: 2, t: '', v: null, c: '', b: new Uint8Array(0), n: '-0.001' },
+      { id: 3, t: null, v: 'x'.repeat(12), c: null, b: null, n: null },
+      { id: 4, t: 'line\nbreak, "quoted"', v: '', c: 'abcd', b: Uint8Array.of(92, 120), n: '123456789012345678901234567890' },
+    ];
+    const batch = (picked: typeof rows) => new ArrowTable({
+      id: makeVector(Int32Array.from(picked, (row) => row.id)),
+      t: vectorFromArray(picked.map((row) => row.t), new Utf8()),
+      v: vectorFromArray(picked.map((row) => row.v), new Utf8()),
+      c: vectorFromArray(picked.map((row) => row.c), new Utf8()),
+      b: vectorFromArray(picked.map((row) => row.b), new Binary()),
+      n: vectorFromArray(picked.map((row) => row.n), new Utf8()),
+    });
+    // Two chunks per column, the first without a NULL in t (one chunk alone is read in place).
+    const arrow = batch(rows.slice(0, 2)).concat(batch(rows.slice(2)));
+    expect(arrow.getChild('t')!.data.length).toBe(2);
+    const rendered = `select id, t, v, c, encode(b, 'hex') as b, n::text as n from ${table} order by id`;
+    const expected = rows.map((row) => ({ ...row, c: row.c === null ? null : row.c.padEnd(4), b: row.b === null ? null : Buffer.from(row.b).toString('hex') }));
+    expect(await pool.copyColumnsToTable(table, { columns: arrow })).toBe('COPY 4');
+    expect(await db.fetch(rendered)).toEqual(expected);
+    await db.execute(`truncate ${table}`);
+    expect(await db.copyColumnsToTable(table, { columns: arrow.slice(1) })).toBe('COPY 3');
+    expect(await db.fetch(rendered)).toEqual(expected.slice(1));
+    await db.execute(`truncate ${table}`);
+    expect(await db.copyColumnsToTable(table, { columns: batch(rows.slice(0, 2)).slice(1) })).toBe('COPY 1');
+    expect(await db.fetch(rendered)).toEqual(expected.slice(1, 2));
+    await db.execute(`drop table ${table}`);
+  });
+
+  it('an Arrow string that is not UTF-8 is refused by the server, nothing is kept, and the connection goes on', async () => {
+    const table = uniqueTable('copy_cols_arrow_bad_utf8');
+    await db.execute(`create table ${table} (t text)`);
+    const bytes = Uint8Array.of(0x6f, 0x6b, 0xff, 0xfe);
+    const strings = makeVector(makeData({ type: new Utf8(), length: 2, nullCount: 0, valueOffsets: Int32Array.of(0, 2, 4), data: bytes }));
+    const error = await rejectionOf(db.copyColumnsToTable(table, { columns: new ArrowTable({ t: strings }) }));
+    expect((error as { code?: string }).code).toBe('22021');
+    expect(await db.fetchval(`select count(*) from ${table}`)).toBe(0n);
     await db.execute(`drop table ${table}`);
   });
 

@@ -53,6 +53,35 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/** Arrow temporal types and the only target type each is handed to copyColumnsToTable as is for. */
+const TEMPORAL_TARGETS = new Map<A.Type, ReadonlySet<string>>([
+  [A.Type.Timestamp, new Set(['timestamp', 'timestamptz'])],
+  [A.Type.Date, new Set(['date'])],
+  [A.Type.Time, new Set(['time'])],
+]);
+
+/**
+ * Whether copyColumnsToTable reads this column of the batch as it is, exactly: numbers and
+ * booleans; strings and binaries (into text-like and bytea columns, as their bytes); timestamps,
+ * dates and times into their own types (from the vector's arrays, to the µs). json targets and
+ * nested or other types are converted here first.
+ */
+function readAsIs(type: A.DataType, target: TargetColumn | undefined): boolean {
+  if (target === undefined || JSON_TYPES.has(target.typeName)) return false;
+  switch (type.typeId) {
+    case A.Type.Int: case A.Type.Float: case A.Type.Bool: case A.Type.Utf8: case A.Type.Binary: return true;
+    default: return TEMPORAL_TARGETS.get(type.typeId)?.has(target.typeName) === true;
+  }
+}
+
+/**
+ * One Arrow batch as copyColumnsToTable takes it: the batch itself when every column is read as
+ * it is (strings never become JS strings, timestamps never BigInts), else arrowBatchColumns'.
+ */
+export function arrowBatchInput(batch: A.RecordBatch, targets: ReadonlyMap<string, TargetColumn>): A.RecordBatch | Record<string, ArrayLike<unknown>> {
+  return batch.schema.fields.every((field) => readAsIs(field.type as A.DataType, targets.get(field.name))) ? batch : arrowBatchColumns(batch, targets);
+}
+
 /**
  * One Arrow batch as { column: values } for copyColumnsToTable: typed arrays where the column has
  * no NULL (encoded without a JS value per row), else values; strings sent to json/jsonb columns

@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import * as A from 'apache-arrow';
-import { arrowBatchColumns, sqlTypeOf } from './arrow-columns.js';
+import { arrowBatchInput, sqlTypeOf } from './arrow-columns.js';
 import { copiedRows, type CopySession, type FileColumn, type FileSource, type LoadProgress } from './file-source.js';
 import type { TableRef, TargetColumn } from './target-table.js';
 
@@ -21,7 +21,7 @@ export async function loadArrowBatches(
   let rows = 0;
   for await (const batch of batches) {
     if (batch.numRows === 0) continue;
-    const tag = await db.copyColumnsToTable(table.table, { columns: arrowBatchColumns(batch, byName) as never, schemaName: table.schema });
+    const tag = await db.copyColumnsToTable(table.table, { columns: arrowBatchInput(batch, byName) as never, schemaName: table.schema });
     rows += copiedRows(tag);
     progress(rows, bytesRead());
   }

@@ -15,6 +15,7 @@ import type { TypeCatalog } from '../../codec/types/introspected/catalog.js';
 import { FIRST_INTROSPECTED_OID } from '../../codec/types/introspected/description.js';
 import { RecordBatch } from '../record-batch.js';
 import { Result } from '../result.js';
+import { arrowBytesWriter } from './arrow-bytes.js';
 import { ARROW_DATE, ARROW_TIMESTAMP, arrowTemporalWriter, type ArrowTemporalVector } from './arrow-temporal.js';
 import { CHUNK_BYTES } from './record-chunks.js';
 
@@ -122,6 +123,10 @@ function fromArrow(value: unknown, typeId: number): unknown {
   return value;
 }
 
+/** Arrow's type ids (its Type enum) of integers and floats. */
+const ARROW_INT = 2;
+const ARROW_FLOAT = 3;
+
 function arrowPart(input: ArrowLike, names: string[]): Part {
   const columns = names.map((name, i): ColumnSource => {
     const vector = input.getChildAt(i);
@@ -131,9 +136,10 @@ function arrowPart(input: ArrowLike, names: string[]): Part {
     return {
       valueAt,
       writer: (target) => {
-        const temporal = arrowTemporalWriter(vector, target, name);
-        if (temporal !== undefined) return temporal;
-        if (vector.nullCount === 0 && typeId !== ARROW_DATE && typeId !== ARROW_TIMESTAMP) {
+        const exact = arrowTemporalWriter(vector, target, name) ?? arrowBytesWriter(vector, target);
+        if (exact !== undefined) return exact;
+        // Numbers only: toArray() gives them as one typed array; of any other type, an array of values.
+        if (vector.nullCount === 0 && (typeId === ARROW_INT || typeId === ARROW_FLOAT)) {
           const values = vector.toArray();
           const layout = LAYOUT_OF_ARRAY.get((values as object | null)?.constructor);
           const direct = layout === undefined ? undefined : typedFieldWriter(values as Int32Array, layout, target.codec.oid);
