@@ -80,8 +80,8 @@ function buildProgram({ Command, InvalidArgumentError, Option }: Commander, repo
     .action(async (file: string, options: { table: string; schema?: string; format?: string; create?: boolean; dsn?: string; quiet?: boolean }) => {
       const started = performance.now();
       const { importFile } = await import('./import/import-command.js');
-      const rows = await importFile(file, options);
-      report(`imported ${rows} rows into ${options.table} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      const { rows, loadedAs } = await importFile(file, options);
+      report(`imported ${rows} rows into ${options.table} in ${((performance.now() - started) / 1000).toFixed(2)} s${loadedAs === undefined ? '' : ` (${loadedAs})`}`);
     });
 
   program

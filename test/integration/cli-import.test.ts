@@ -67,18 +67,20 @@ function expectSameAsDuckDB(rows: Record<string, unknown>[]): void {
   });
 }
 
-async function importInto(file: string, name: string, ...extra: string[]): Promise<string> {
+async function importInto(file: string, name: string, reported = '', ...extra: string[]): Promise<string> {
   const table = `${prefix}_${name}`;
   if (!extra.includes('--create')) await withConnection((db) => db.execute(`create table "${table}" (${columnsSql})`));
   const run = await runCli(['import', join(dir, file), '--table', table, '--dsn', testDsn(), ...extra]);
   expect(run.stderr).toContain(`imported ${expected.length} rows`);
+  expect(run.stderr).toContain(reported);
   expect(run.code).toBe(0);
   return table;
 }
 
 describe('pgloom import', () => {
   it('loads a CSV file DuckDB wrote (its nan and inf floats send it to the server\'s parser): NULL and "" stay apart, quotes and line breaks survive', async () => {
-    expectSameAsDuckDB(await tableRows(await importInto('in.csv', 'csv')));
+    const table = await importInto('in.csv', 'csv', 'sent as CSV, parsed by the server');
+    expectSameAsDuckDB(await tableRows(table));
   });
 
   // Many chunks of the file are read while the COPY is still being set up: none may be lost (the
@@ -94,6 +96,7 @@ describe('pgloom import', () => {
     const run = await runCli(['import', path, '--table', table, '--dsn', testDsn()]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`imported ${lines} rows`);
+    expect(run.stderr).toContain('(parsed here, sent as binary COPY)');
     const [counts] = await withConnection((db) => db.fetch<{ n: string; first: number; last: number; sum: string }>(`select count(*)::text as n, min(id) as first, max(id) as last, sum(id)::text as sum from "${table}"`));
     expect(counts).toEqual({ n: String(lines), first: 1, last: lines, sum: String((lines * (lines + 1)) / 2) });
   });
@@ -120,7 +123,7 @@ describe('pgloom import', () => {
   });
 
   it('--create makes the table from the Parquet schema, with the matching PostgreSQL types', async () => {
-    const table = await importInto('in.parquet', 'created', '--create');
+    const table = await importInto('in.parquet', 'created', '', '--create');
     const types = await withConnection((db) => db.fetch<{ name: string; type: string }>(
       `select attname as name, format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = $1::text::regclass and attnum > 0 order by attnum`, [`"${table}"`]));
     expect(types.map((c) => `${c.name} ${c.type}`)).toEqual([

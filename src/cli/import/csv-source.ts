@@ -21,6 +21,11 @@ export class CsvSource implements FileSource {
   total: FileSource['total'];
   /** How the last load sent the file: parsed here as binary COPY, or as CSV for the server to parse. */
   sentAs: 'binary' | 'csv' | undefined;
+  loadedAs(): string | undefined {
+    if (this.sentAs === undefined) return undefined;
+    return this.sentAs === 'binary' ? 'parsed here, sent as binary COPY' : 'sent as CSV, parsed by the server';
+  }
+
   /** Read once, from open() on: the header is parsed while the connection is being made. */
   private readonly header: Promise<FileColumn[]>;
 

@@ -27,6 +27,8 @@ export interface FileSource {
   columns(): Promise<FileColumn[]>;
   /** Load every row into the table; returns the rows loaded. */
   load(db: CopySession, table: TableRef, targets: readonly TargetColumn[], progress: LoadProgress): Promise<number>;
+  /** How the last load went to the server, when there was more than one way (for the closing report). */
+  loadedAs?(): string | undefined;
 }
 
 /** The row count of a COPY's command tag ('COPY 42'). */

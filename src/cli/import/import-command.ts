@@ -46,8 +46,14 @@ async function prepareTable(db: CopySession, ref: TableRef, source: FileSource, 
   return fileColumns.map((column) => byName.get(column.name)!);
 }
 
-/** Runs the import; returns the rows loaded. */
-export async function importFile(path: string, options: ImportOptions): Promise<number> {
+/** What an import loaded, and how it went to the server when a format has more than one way. */
+export interface ImportResult {
+  rows: number;
+  loadedAs: string | undefined;
+}
+
+/** Runs the import. */
+export async function importFile(path: string, options: ImportOptions): Promise<ImportResult> {
   const format = chooseFormat(options.format, path);
   try {
     await access(path);
@@ -57,16 +63,17 @@ export async function importFile(path: string, options: ImportOptions): Promise<
   const source = await openSource(format, path);
   const ref: TableRef = { table: options.table, schema: options.schema };
   const progress = await startProgress(`import ${format}`, options.quiet === true, source.total);
-  const work = async (db: CopySession) => {
+  const work = async (db: CopySession): Promise<ImportResult> => {
     const targets = await prepareTable(db, ref, source, options.create === true, path);
     const onProgress = Object.assign((rows: number, bytes: number) => progress.update(rows, bytes), { shown: progress.shown });
-    return source.load(db, ref, targets, onProgress);
+    const rows = await source.load(db, ref, targets, onProgress);
+    return { rows, loadedAs: source.loadedAs?.() };
   };
   const dsn = chooseDsn(options.dsn);
   try {
     if (format === 'csv') {
-      // The server parses CSV: there is nothing to decode or encode, so no worker thread is started
-      // (it would only add start-up time): one connection on this thread.
+      // A CSV file is parsed on this thread (or by the server): a worker thread would only add
+      // start-up time, so one connection on this thread.
       const db = await (dsn === undefined ? connect() : connect(dsn));
       try {
         return await db.transaction(work);
