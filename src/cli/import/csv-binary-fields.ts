@@ -6,6 +6,9 @@
 // whole file to the server's parser.
 
 import type { BufferWriter } from '../../codec/buffer/writer.js';
+import { daysFromCivil, daysInMonth, PG_EPOCH_DAYS, US_PER_DAY } from '../../codec/types/datetime/calendar.js';
+import { decodeText } from '../../codec/types/text.js';
+import { hexValue } from '../../codec/types/uuid.js';
 import { ESCAPED } from './csv-records.js';
 
 /** Writes one non-NULL field (its length, then its bytes); false when the text is not a form read here. */
@@ -100,7 +103,7 @@ const int8Field: FieldEncoder = (src, start, end, flags, out) => {
     return true;
   }
   // 16 to 19 significant digits: exact through BigInt, a rare path.
-  const text = latin1(src, start, end);
+  const text = decodeText(src, start, end - start);
   if (!/^-?[0-9]{1,40}$/.test(text)) return false;
   const big = BigInt(text);
   if (big < INT8_MIN || big > INT8_MAX) return false;
@@ -113,7 +116,7 @@ const FLOAT = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,4})?$/;
 /** A plain decimal or exponent form as the double both parsers round it to, or NaN for any other form, or one PostgreSQL refuses. */
 function plainFloat(src: Uint8Array, start: number, end: number, flags: number): number {
   if ((flags & ESCAPED) !== 0 || end - start > 64) return NaN;
-  const text = latin1(src, start, end);
+  const text = decodeText(src, start, end - start);
   if (!FLOAT.test(text)) return NaN;
   // Both parsers round correctly; what PostgreSQL refuses (overflow, underflow to zero) goes to it.
   const value = Number(text);
@@ -223,7 +226,7 @@ const numericField: FieldEncoder = (src, start, end, flags, out) => {
 
 function boolField(src: Uint8Array, start: number, end: number, flags: number, out: BufferWriter): boolean {
   if ((flags & ESCAPED) !== 0) return false;
-  const value = booleanText(latin1(src, start, end).toLowerCase());
+  const value = booleanText(decodeText(src, start, end - start).toLowerCase());
   if (value === undefined) return false;
   out.bytes[fixedField(out, 1)] = value ? 1 : 0;
   return true;
@@ -254,23 +257,7 @@ function isoDate(src: Uint8Array, at: number): number {
   if (century < 0 || yearOfCentury < 0 || month < 1 || month > 12 || day < 1 || src[at + 4] !== MINUS || src[at + 7] !== MINUS) return NaN;
   const year = century * 100 + yearOfCentury;
   if (year < 1 || day > daysInMonth(year, month)) return NaN;
-  return daysFromEpoch(year, month, day) - DAYS_1970_TO_2000;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-const DAYS_1970_TO_2000 = 10957;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (the era arithmetic of civil calendars). */
-function daysFromEpoch(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  return era * 146097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719468;
+  return daysFromCivil(year, month, day) - PG_EPOCH_DAYS;
 }
 
 const dateField: FieldEncoder = (src, start, end, flags, out) => {
@@ -306,9 +293,9 @@ function clockMicros(src: Uint8Array, at: number, end: number): number {
   return ((hour * 60 + minute) * 60 + second) * 1_000_000 + fraction;
 }
 
-/** 86,400,000,000 µs a day = 20 × 2³² + 500,654,080: splits days × µs-a-day into exact halves. */
-const DAY_HIGH = 20;
-const DAY_LOW = 500654080;
+/** µs a day = 20 × 2³² + 500,654,080: splits days × µs-a-day into exact halves. */
+const DAY_HIGH = Math.floor(US_PER_DAY / TWO_TO_32);
+const DAY_LOW = US_PER_DAY - DAY_HIGH * TWO_TO_32;
 
 /**
  * `YYYY-MM-DD[T ]HH:MM:SS[.ffffff]`, then for timestamptz `Z` or `±HH[[:]MM]` (with no offset the
@@ -363,12 +350,6 @@ const timeField: FieldEncoder = (src, start, end, flags, out) => {
   return true;
 };
 
-function hexDigit(byte: number): number {
-  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
-  const lower = byte | 0x20;
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
-}
-
 /** The canonical 8-4-4-4-12 form, either case. */
 const uuidField: FieldEncoder = (src, start, end, flags, out) => {
   if ((flags & ESCAPED) !== 0 || end - start !== 36) return false;
@@ -380,8 +361,8 @@ const uuidField: FieldEncoder = (src, start, end, flags, out) => {
       if (src[i++] !== MINUS) return false;
       continue;
     }
-    const high = hexDigit(src[i]);
-    const low = hexDigit(src[i + 1]);
+    const high = hexValue(src[i]);
+    const low = hexValue(src[i + 1]);
     if (high < 0 || low < 0) return false;
     out.bytes[o++] = high * 16 + low;
     i += 2;
@@ -396,8 +377,8 @@ const byteaField: FieldEncoder = (src, start, end, flags, out) => {
   out.ensure(4 + length);
   let o = out.length + 4;
   for (let i = start + 2; i < end; i += 2) {
-    const high = hexDigit(src[i]);
-    const low = hexDigit(src[i + 1]);
+    const high = hexValue(src[i]);
+    const low = hexValue(src[i + 1]);
     if (high < 0 || low < 0) return false;
     out.bytes[o++] = high * 16 + low;
   }
@@ -405,12 +386,6 @@ const byteaField: FieldEncoder = (src, start, end, flags, out) => {
   out.length = o;
   return true;
 };
-
-function latin1(src: Uint8Array, start: number, end: number): string {
-  let text = '';
-  for (let i = start; i < end; i++) text += String.fromCharCode(src[i]);
-  return text;
-}
 
 /** The encoder for a column of type `oid`, or undefined when only the server's CSV parser reads that type. */
 export function csvFieldEncoder(oid: number): FieldEncoder | undefined {

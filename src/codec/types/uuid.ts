@@ -10,7 +10,8 @@ const HIGH = Uint8Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(
 const LOW = Uint8Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0').charCodeAt(1));
 const DASH = 0x2d;
 
-function hexValue(code: number): number {
+/** The value of a hex digit's character code (either case), or -1. */
+export function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
   const lower = code | 0x20;
   if (lower >= 97 && lower <= 102) return lower - 87;

@@ -59,6 +59,11 @@ function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
+/** The days of `month` (1–12) in `year` (astronomical). */
+export function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
+}
+
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function pad2(n: number): string {
@@ -128,8 +133,7 @@ export function civilToPgDays(yearText: string, monthText: string, dayText: stri
   const day = Number(dayText);
   const astronomical = bc ? 1 - year : year;
   if (year < 1 || month < 1 || month > 12 || day < 1) throw invalidDate(original);
-  const monthDays = month === 2 && isLeapYear(astronomical) ? 29 : MONTH_DAYS[month - 1];
-  if (day > monthDays) throw invalidDate(original);
+  if (day > daysInMonth(astronomical, month)) throw invalidDate(original);
   const days = daysFromCivil(astronomical, month, day) - PG_EPOCH_DAYS;
   if (days < DATE_MIN_DAYS || days > DATE_MAX_DAYS) {
     throw new ParameterError(`date ${JSON.stringify(original)} is out of PostgreSQL's range (4714-11-24 BC to 5874897-12-31)`);
