@@ -5,6 +5,7 @@
 import { wireBytesFieldWriter, type FieldWriter } from '../../codec/copy/field-writers.js';
 import type { CopyColumn } from '../../codec/copy/record-encoder.js';
 import { BPCHAR, BYTEA, NAME, TEXT, VARCHAR } from '../../codec/types/oids.js';
+import { joinedValidity } from './arrow-temporal.js';
 
 /** Arrow's type ids (its Type enum) of the variable-width types read here. */
 const ARROW_BINARY = 4;
@@ -29,10 +30,6 @@ export interface ArrowBytesVector {
   readonly data?: readonly ArrowBytesData[];
 }
 
-function bitSet(bits: Uint8Array, index: number): boolean {
-  return (bits[index >> 3] & (1 << (index & 7))) !== 0;
-}
-
 /**
  * The writer of an Arrow Utf8 column into a text, varchar, char or name column, or of a Binary
  * column into a bytea column; undefined for any other pair, or a layout not read here (64-bit
@@ -54,20 +51,15 @@ export function arrowBytesWriter(vector: ArrowBytesVector, target: CopyColumn): 
   }
   const offsets = new Int32Array(vector.length + 1);
   const data = new Uint8Array(bytes);
-  const validity = chunks.some((chunk) => chunk.nullCount > 0) ? new Uint8Array(Math.ceil(vector.length / 8)) : undefined;
   let row = 0;
   let at = 0;
   for (const chunk of chunks) {
     const source = chunk.valueOffsets as Int32Array;
     const first = source[0];
     data.set((chunk.values as Uint8Array).subarray(first, source[chunk.length]), at);
-    const bits = chunk.nullCount > 0 ? chunk.nullBitmap : undefined;
-    for (let i = 0; i < chunk.length; i++, row++) {
-      offsets[row] = at + source[i] - first;
-      if (validity !== undefined && (bits === undefined || bits === null || bits.length === 0 || bitSet(bits, chunk.offset + i))) validity[row >> 3] |= 1 << (row & 7);
-    }
+    for (let i = 0; i < chunk.length; i++, row++) offsets[row] = at + source[i] - first;
     at += source[chunk.length] - first;
   }
   offsets[row] = at;
-  return wireBytesFieldWriter(offsets, data, validity);
+  return wireBytesFieldWriter(offsets, data, joinedValidity(vector.length, chunks));
 }

@@ -38,26 +38,33 @@ function bitSet(bits: Uint8Array, index: number): boolean {
   return (bits[index >> 3] & (1 << (index & 7))) !== 0;
 }
 
+/** The validity bits of a vector's chunks as one bitmap from row 0; undefined when no chunk has a NULL. */
+export function joinedValidity(length: number, chunks: readonly Pick<ArrowDataLike, 'length' | 'offset' | 'nullCount' | 'nullBitmap'>[]): Uint8Array | undefined {
+  if (!chunks.some((chunk) => chunk.nullCount > 0)) return undefined;
+  const validity = new Uint8Array(Math.ceil(length / 8));
+  let row = 0;
+  for (const chunk of chunks) {
+    const bits = chunk.nullCount > 0 ? chunk.nullBitmap : undefined;
+    // Arrow JS leaves a sliced chunk's validity bits in place: `offset` says where they start.
+    for (let i = 0; i < chunk.length; i++, row++) {
+      if (bits === undefined || bits === null || bits.length === 0 || bitSet(bits, chunk.offset + i)) validity[row >> 3] |= 1 << (row & 7);
+    }
+  }
+  return validity;
+}
+
 /** The vector's values in one array (its chunks joined) and one validity bitmap. */
 function joined(vector: ArrowTemporalVector, data: readonly ArrowDataLike[]): { values: BigInt64Array; validity: Uint8Array | undefined } {
   const values = new BigInt64Array(vector.length);
-  const hasNulls = data.some((chunk) => chunk.nullCount > 0);
-  const validity = hasNulls ? new Uint8Array(Math.ceil(vector.length / 8)) : undefined;
   let at = 0;
   for (const chunk of data) {
     const source = chunk.values;
-    const bits = chunk.nullCount > 0 ? chunk.nullBitmap : undefined;
-    // Arrow JS slices a chunk's values when it slices the chunk; `offset` is left for its validity bits.
+    // Arrow JS slices a chunk's values when it slices the chunk.
     if (source instanceof BigInt64Array) values.set(source.subarray(0, chunk.length), at);
     else for (let i = 0; i < chunk.length; i++) values[at + i] = BigInt(source[i]);
-    if (validity !== undefined) {
-      for (let i = 0; i < chunk.length; i++) {
-        if (bits === undefined || bits === null || bits.length === 0 || bitSet(bits, chunk.offset + i)) validity[(at + i) >> 3] |= 1 << ((at + i) & 7);
-      }
-    }
     at += chunk.length;
   }
-  return { values, validity };
+  return { values, validity: joinedValidity(vector.length, data) };
 }
 
 /** ns to µs, rounded to the nearest (half to even), as PostgreSQL rounds a longer fraction. */
