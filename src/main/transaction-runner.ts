@@ -86,7 +86,7 @@ export class Transaction {
       await this.host.simple(`RELEASE SAVEPOINT ${savepointName(this.#depth)}`);
       return;
     }
-    const tag = await (this.endsSession ? this.host.end('COMMIT') : this.host.simple('COMMIT'));
+    const tag = await this.endOutermost('COMMIT');
     // COMMIT of a transaction in which a statement failed (and the error was swallowed) rolls back.
     if (tag === 'ROLLBACK') {
       this.#state = 'rolled back';
@@ -101,11 +101,16 @@ export class Transaction {
     this.#state = 'rolled back';
     if (!this.host.usable()) return;
     if (this.#depth === 0) {
-      await (this.endsSession ? this.host.end('ROLLBACK') : this.host.simple('ROLLBACK'));
+      await this.endOutermost('ROLLBACK');
       return;
     }
     const savepoint = savepointName(this.#depth);
     await this.host.simple(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+  }
+
+  /** The outermost COMMIT or ROLLBACK: through the host's `end` when the session ends with it. */
+  private endOutermost(sql: 'COMMIT' | 'ROLLBACK'): Promise<string> {
+    return this.endsSession ? this.host.end(sql) : this.host.simple(sql);
   }
 
   private checkEnding(verb: string): void {
