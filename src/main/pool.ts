@@ -23,7 +23,7 @@ import type { RecordBatch } from './record-batch.js';
 import type { Result } from './result.js';
 export type { PartitionOptions } from './partitioned-query.js';
 import { RowCollector } from './row-collector.js';
-import { checkGuardOptions } from './threads/call-guard.js';
+import { checkGuardOptions, timeLeft } from './threads/call-guard.js';
 import { PoolCore } from './threads/pool-core.js';
 import { rowsOfReply } from './threads/main-thread-lane.js';
 import { checkParamSets } from './threads/sendable.js';
@@ -91,9 +91,15 @@ export class Pool extends Queryable {
 
   protected async run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
     checkParamSets(request.paramSets);
-    const callOptions = this.#withDefaults(options);
+    let callOptions = this.#withDefaults(options);
     const core = this.#core;
-    if (core.runsOnMainThread(request)) return core.track(core.lane.run<R>(request, callOptions));
+    if (core.runsOnMainThread(request)) {
+      const startedAt = Date.now();
+      const outcome = await core.track(core.lane.run<R>(request, callOptions));
+      if (outcome !== undefined) return outcome;
+      // Its wait for a main-thread connection stalled: a worker runs it, in the time left.
+      callOptions = timeLeft(callOptions, startedAt);
+    }
     const schemas = core.schemas;
     switch (request.want) {
       case 'none': {
@@ -206,9 +212,11 @@ export class Pool extends Queryable {
     checkGuardOptions(options);
     const core = this.#core;
     const { worker } = core.options;
+    const startedAt = Date.now();
     const onMainThread = core.pinOnMainThread(options, worker.setup, begin);
     if (onMainThread === undefined) return this.#acquireOnWorker(options, begin);
     const pinned = await onMainThread;
+    if (pinned === undefined) return this.#acquireOnWorker(timeLeft(options, startedAt), begin);
     return this.#setUp(new LanePooledConnection({ pinned, rowMode: core.options.rowMode, resetHook: core.options.resetHook, resetSql: worker.reset }));
   }
 

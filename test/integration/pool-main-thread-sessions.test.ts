@@ -29,7 +29,7 @@ function busyFor(ms: number): void {
 }
 
 describe("pinned sessions on the pool's main-thread connections", () => {
-  it('a call made inside a main-thread session never waits for the connections sessions pin, even while the main thread is busy (3 fresh pools)', async () => {
+  it('a call made inside a main-thread session is not stalled by the connections sessions pin: none given back, it goes to a worker (3 fresh pools)', async () => {
     for (let round = 0; round < 3; round++) {
       await withPool({}, async (pool) => {
         const small = 'select $1::int4 as n';
@@ -41,8 +41,56 @@ describe("pinned sessions on the pool's main-thread connections", () => {
           return pool.fetchval(small, [2]);
         });
         expect(await within(answer, 5000, `round ${round}: a learned statement called inside the session`)).toBe(2);
+        expect((await pool.stats()).mainThread.handedOff).toBe(1);
       });
     }
+  });
+
+  it('a session waits for the main-thread connection another session pins while the main thread is busy, and takes it when that session ends', async () => {
+    await withPool({}, async (pool) => {
+      const started = performance.now();
+      const first = await pool.acquire();
+      const lanePid = first.processId;
+      expect((await pool.stats()).mainThread.pinned).toBe(1);
+      // Busy for longer than the pool has lived: the lane's reading of the event loop (since the pool started) says busy.
+      busyFor(performance.now() - started + 100);
+      const second = pool.acquire();
+      expect((await pool.stats()).mainThread.waiting).toBe(1);
+      // Released while the second waits: a session that ends gives its connection back by itself, so the wait is no stall.
+      await first.release();
+      const session = await within(second, 5000, 'the second session');
+      try {
+        expect(session.processId).toBe(lanePid);
+        const stats = await pool.stats();
+        expect(stats.connections.pinned).toBe(0);
+        expect(stats.mainThread).toMatchObject({ pinned: 1, handedOff: 0 });
+      } finally {
+        await session.release();
+      }
+    });
+  });
+
+  it("a session waiting for main-thread connections that sessions hold and do not end goes to a worker's", async () => {
+    await withPool({}, async (pool) => {
+      const started = performance.now();
+      const first = await pool.acquire();
+      try {
+        busyFor(performance.now() - started + 100);
+        const second = await within(pool.acquire(), 5000, 'the second session');
+        try {
+          expect(second.processId).not.toBe(first.processId);
+          const stats = await pool.stats();
+          expect(stats.connections.pinned).toBe(1);
+          expect(stats.mainThread).toMatchObject({ pinned: 1, waiting: 0, handedOff: 1 });
+          // Still usable as a session of its own.
+          expect(await second.fetchval('select 2')).toBe(2);
+        } finally {
+          await second.release();
+        }
+      } finally {
+        await first.release();
+      }
+    });
   });
 
   it('withConnection pins one; release resets it (settings, prepared statements, an open transaction) for the next session', async () => {

@@ -28,6 +28,12 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** `options` for the rest of a call begun at `startedAt` (Date.now()): its timeout less the time gone. */
+export function timeLeft<O extends GuardOptions>(options: O, startedAt: number): O {
+  if (options.timeout === undefined) return options;
+  return { ...options, timeout: Math.max(1, options.timeout - (Date.now() - startedAt)) };
+}
+
 export class CallGuard {
   readonly signal: AbortSignal | undefined;
   readonly timeout: number | undefined;

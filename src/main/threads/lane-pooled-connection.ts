@@ -93,6 +93,7 @@ export class LanePooledConnection extends PooledConnection {
     connection.forwardEvents(undefined);
     connection.removeTerminationListener(this.#onLost);
     // As a worker does, the reset runs after the caller moved on; the place frees when it is done.
+    this.#pinned.releasing();
     void this.#reset(discard).finally(() => this.#pinned.unpin());
   }
 
@@ -137,6 +138,7 @@ export class LanePooledConnection extends PooledConnection {
    */
   protected override endTransactionAndSession(sql: 'COMMIT' | 'ROLLBACK'): Promise<string> {
     this.checkUsable();
+    this.#pinned.releasing();
     if (this.#prepared.size > 0 || this.#resetSql === '') return this.#connection.runSimple(sql);
     const [ended, reset] = this.#connection.runSimpleTogether([sql, this.#resetSql]);
     this.#resetSent = reset;

@@ -34,6 +34,8 @@ export interface LaneStates {
   waiting: number;
   /** Calls run on these connections so far. */
   calls: number;
+  /** Calls and sessions that waited here and went to a worker, none of these connections given back in time (see STALL_MS). */
+  handedOff: number;
 }
 
 interface LaneConnection {
@@ -46,13 +48,19 @@ interface LaneConnection {
   /** A second call may go behind the one it runs (see #share). */
   shareable: boolean;
   pinned: boolean;
+  /** Its pinned session is ending (see PinnedLaneConnection.releasing). */
+  releasing: boolean;
 }
 
-type Waiter = Turn<LaneConnection | undefined>;
+/** What a waiter is given: a connection, a place to open one in, or the word to go to a worker (see STALL_MS). */
+type Granted = LaneConnection | 'open' | 'elsewhere';
+type Waiter = Turn<Granted>;
 
 /** A connection held for a pinned session; unpin() gives it back (closed first when it must not serve again). */
 export interface PinnedLaneConnection {
   connection: Connection;
+  /** The session is ending (its COMMIT or its reset is on the way): the connection comes back by itself, so a wait for it is no stall (see STALL_MS). */
+  releasing(): void;
   unpin(): void;
 }
 
@@ -63,6 +71,17 @@ export interface PinnedLaneConnection {
  * free connection serves the call sooner.
  */
 const BUSY_UTILIZATION = 0.5;
+
+/**
+ * Calls and sessions waiting here go to workers once, for this long (ms), no connection has been
+ * given back while every busy one is pinned by a session that is not ending. Such sessions may
+ * wait on a call made inside them (a pool.fetch inside pool.transaction), which would otherwise
+ * wait on them forever. Other waits end by themselves — one-shot calls and ending sessions give
+ * their connections back — and staying here spares a call two thread hops per statement: in the
+ * service workload, sessions sent to workers whenever sessions pinned every connection held the
+ * pool to 0.6× postgres.js (bench/PROFILES.md §12).
+ */
+const STALL_MS = 10;
 
 /** How long one reading of the event loop's utilization is used, ms. */
 const UTILIZATION_WINDOW_MS = 20;
@@ -90,7 +109,13 @@ export class MainThreadLane {
   readonly #waiters: Waiter[] = [];
   #opening = 0;
   #pinned = 0;
+  /** Of the pinned, those whose session is ending. */
+  #releasing = 0;
   #calls = 0;
+  #handedOff = 0;
+  /** When a connection was last given back, opened or its place freed: a wait with none for STALL_MS is a stall. */
+  #lastGiveBack = 0;
+  #stallTimer: NodeJS.Timeout | undefined;
   #loop = performance.eventLoopUtilization();
   #loopReadAt = 0;
   #mainBusy = true;
@@ -105,20 +130,12 @@ export class MainThreadLane {
 
   /**
    * Whether a call for the lane waits here (else it goes to a worker): yes when a connection is
-   * free or may be opened, and when all are busy while the main thread is busy (see BUSY_UTILIZATION)
-   * — unless sessions pin every one (see mayWait).
+   * free or may be opened, and when all are busy while the main thread is busy (see
+   * BUSY_UTILIZATION). A wait that stalls goes to a worker after all (see STALL_MS).
    */
   waitsWhenBusy(): boolean {
     if (this.#idle.length > 0 || this.#room() > 0) return true;
-    return this.mayWait() && this.#mainThreadBusy();
-  }
-
-  /**
-   * Whether waiting here ends by itself: some connection runs a one-shot call. When sessions pin
-   * them all, the call may come from inside one of those sessions, which would wait on it forever.
-   */
-  mayWait(): boolean {
-    return this.#inUse.size > this.#pinned;
+    return this.#mainThreadBusy();
   }
 
   #mainThreadBusy(): boolean {
@@ -144,12 +161,16 @@ export class MainThreadLane {
     this.#known.set(sql, small);
   }
 
-  /** Run one request on a connection of the lane, waiting in turn for one to be free. */
-  async run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
+  /**
+   * Run one request on a connection of the lane, waiting in turn for one to be free; undefined,
+   * and nothing run, when the wait stalled (see STALL_MS): a worker is to run it.
+   */
+  async run<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R> | undefined> {
     // The call's timeout counts from the call, the wait included.
     const guard = new CallGuard(options);
     const guarded = guard.signal !== undefined || guard.timeout !== undefined;
     const held = await this.#take(guard, !guarded);
+    if (held === undefined) return undefined;
     // Alone on its connection: a later call may go behind it if nothing can cut it short (a
     // cancel would otherwise have to wait for that call, or hit it) and its statement leaves no
     // transaction open (the call behind would run inside it).
@@ -186,26 +207,33 @@ export class MainThreadLane {
 
   /**
    * Hold a connection for a pinned session: one free or that may be opened now, or else — as a
-   * one-shot call does (see waitsWhenBusy) — the next one free, when some connection runs a
-   * one-shot call (which ends by itself: see mayWait) while the main thread is busy. A session
-   * through a worker pays the hop on each of its statements: in the service workload a third of the
-   * transactions went there, and the process spent ~10 % more CPU per request (bench/PROFILES.md §10).
-   * Undefined, and nothing taken, otherwise: the session then takes a worker's connection.
+   * one-shot call does (see waitsWhenBusy) — the next one given back, while the main thread is busy.
+   * A session through a worker pays the hop on each of its statements (bench/PROFILES.md §10, §12).
+   * Undefined, and nothing taken, otherwise, or (resolved) when the wait stalled (see STALL_MS):
+   * the session then takes a worker's connection.
    */
-  pin(guard: CallGuard): Promise<PinnedLaneConnection> | undefined {
+  pin(guard: CallGuard): Promise<PinnedLaneConnection | undefined> | undefined {
     const taking = this.#takeNow() ?? (this.waitsWhenBusy() ? this.#take(guard, false) : undefined);
     return taking?.then((held) => {
+      if (held === undefined) return undefined;
       this.#pinned++;
       this.#calls++;
       let pinned = true;
       held.pinned = true;
       return {
         connection: held.connection,
+        releasing: () => {
+          if (!pinned || held.releasing) return;
+          held.releasing = true;
+          this.#releasing++;
+        },
         unpin: () => {
           if (!pinned) return;
           pinned = false;
           held.pinned = false;
           this.#pinned--;
+          if (held.releasing) this.#releasing--;
+          held.releasing = false;
           this.#giveBack(held);
         },
       };
@@ -220,7 +248,7 @@ export class MainThreadLane {
 
   states(): LaneStates {
     const open = this.#idle.length + this.#inUse.size;
-    return { open, idle: this.#idle.length, busy: this.#inUse.size, pinned: this.#pinned, opening: this.#opening, waiting: this.#waiters.length, calls: this.#calls };
+    return { open, idle: this.#idle.length, busy: this.#inUse.size, pinned: this.#pinned, opening: this.#opening, waiting: this.#waiters.length, calls: this.#calls, handedOff: this.#handedOff };
   }
 
   /** Close idle connections now, those in use when their call ends (pool.expireConnections). */
@@ -237,6 +265,7 @@ export class MainThreadLane {
   /** Refuse new calls; waiting ones fail with `error`. */
   refuse(error: Error): void {
     this.#closedWith ??= error;
+    clearTimeout(this.#stallTimer);
     for (const waiter of this.#waiters.splice(0)) waiter.fail(error);
   }
 
@@ -254,8 +283,11 @@ export class MainThreadLane {
     }
   }
 
-  /** A connection for a call; `mayShare`: the call has no signal or timeout, so it may go behind another (see #share). */
-  #take(guard: CallGuard, mayShare: boolean): Promise<LaneConnection> {
+  /**
+   * A connection for a call; `mayShare`: the call has no signal or timeout, so it may go behind
+   * another (see #share). Undefined when the wait for one stalled (see STALL_MS).
+   */
+  #take(guard: CallGuard, mayShare: boolean): Promise<LaneConnection | undefined> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
     if (guard.signal?.aborted) return Promise.reject(new QueryAbortedError('the query was aborted before it started'));
     const idle = this.#idle.pop();
@@ -264,8 +296,34 @@ export class MainThreadLane {
     const shared = mayShare ? this.#share() : undefined;
     if (shared !== undefined) return Promise.resolve(shared);
     const call = { signal: guard.signal, timeout: guard.timeout, remainingMs: guard.remaining() };
-    return waitInLine<LaneConnection | undefined, Waiter>(this.#waiters, (turn) => turn, connectionWaitLimits(call, this.settings.acquireTimeout, 'raise mainThreadConnections'))
-      .then((held) => held ?? this.#open(true));
+    const waiting = waitInLine<Granted, Waiter>(this.#waiters, (turn) => turn, connectionWaitLimits(call, this.settings.acquireTimeout, 'raise mainThreadConnections'));
+    this.#watchForStall(STALL_MS);
+    return waiting.then((granted) => (granted === 'elsewhere' ? undefined : granted === 'open' ? this.#open(true) : granted));
+  }
+
+  #watchForStall(delayMs: number): void {
+    if (this.#stallTimer !== undefined) return;
+    this.#stallTimer = setTimeout(() => {
+      // After a block of this thread, timers run before the poll phase reads what arrived meanwhile
+      // (connections given back among it): look once that phase has run.
+      setImmediate(() => {
+        this.#stallTimer = undefined;
+        this.#handOffIfStalled();
+      });
+    }, delayMs);
+  }
+
+  /** A stall (see STALL_MS) while calls wait: every waiting call goes to a worker. */
+  #handOffIfStalled(): void {
+    if (this.#waiters.length === 0 || this.#closedWith !== undefined) return;
+    // A one-shot call, an ending session or an opening connection frees a place by itself.
+    if (this.#inUse.size > this.#pinned - this.#releasing || this.#opening > 0) return this.#watchForStall(STALL_MS);
+    const quietMs = performance.now() - this.#lastGiveBack;
+    if (quietMs < STALL_MS) return this.#watchForStall(STALL_MS - quietMs);
+    for (const waiter of this.#waiters.splice(0)) {
+      this.#handedOff++;
+      waiter.grant('elsewhere');
+    }
   }
 
   /**
@@ -309,11 +367,13 @@ export class MainThreadLane {
       throw error;
     }
     this.#opening--;
-    return this.#hold({ connection, queries: 0, idleTimer: undefined, expired: false, running: 0, shareable: false, pinned: false });
+    this.#lastGiveBack = performance.now();
+    return this.#hold({ connection, queries: 0, idleTimer: undefined, expired: false, running: 0, shareable: false, pinned: false, releasing: false });
   }
 
   #giveBack(held: LaneConnection): void {
     held.queries++;
+    this.#lastGiveBack = performance.now();
     // The call pipelined with this one still runs: the connection is free when both have ended.
     if (--held.running > 0) {
       held.shareable = false;
@@ -345,7 +405,7 @@ export class MainThreadLane {
     if (this.#room() <= 0 || this.#waiters.length === 0) return;
     // The place is counted as opening now, so that no later caller takes it first.
     this.#opening++;
-    this.#waiters.shift()!.grant(undefined);
+    this.#waiters.shift()!.grant('open');
   }
 
   #retireIdle(held: LaneConnection): void {

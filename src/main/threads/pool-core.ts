@@ -79,12 +79,13 @@ export class PoolCore {
    * Whether a one-shot call runs on the main-thread connections: one execution of a statement
    * whose results were small, while no custom codec is set (those encode and decode for workers),
    * unless they are all busy while this thread has time to spare and a worker has a free connection.
+   * (A call that waits there may still go to a worker: MainThreadLane.run.)
    */
   runsOnMainThread(request: RunRequest): boolean {
     if (request.paramSets.length !== 1 || this.typeState.hasCustomCodecs || !this.lane.prefers(request.sql)) return false;
     // All main-thread connections busy while this thread idles (they wait on the network or the
     // server): a worker with a free connection serves the call sooner.
-    return this.lane.waitsWhenBusy() || (!this.queue.hasRoom() && this.lane.mayWait());
+    return this.lane.waitsWhenBusy() || !this.queue.hasRoom();
   }
 
   /**
@@ -100,10 +101,11 @@ export class PoolCore {
 
   /**
    * A pinned session on a main-thread connection, with `setup` and `begin` run: undefined, and
-   * nothing taken, when the lane would not take it (see MainThreadLane.pin) or a custom codec is set
-   * (the session then goes to a worker). `options` bound the wait for its opening, as for a worker's session.
+   * nothing taken, when the lane would not take it (see MainThreadLane.pin) or a custom codec is set,
+   * and resolved to undefined when its wait there stalled (the session then goes to a worker).
+   * `options` bound the wait for its opening, as for a worker's session.
    */
-  pinOnMainThread(options: GuardOptions, setup: string | undefined, begin: string | undefined): Promise<PinnedLaneConnection> | undefined {
+  pinOnMainThread(options: GuardOptions, setup: string | undefined, begin: string | undefined): Promise<PinnedLaneConnection | undefined> | undefined {
     if (this.typeState.hasCustomCodecs) return undefined;
     const guard = this.startGuard(options);
     const taking = this.lane.pin(guard);
@@ -113,8 +115,12 @@ export class PoolCore {
     }
     let sessionEnded!: () => void;
     this.track(new Promise<void>((resolve) => (sessionEnded = resolve)));
-    const opened = (async (): Promise<PinnedLaneConnection> => {
+    const opened = (async (): Promise<PinnedLaneConnection | undefined> => {
       const pinned = await taking;
+      if (pinned === undefined) {
+        sessionEnded();
+        return undefined;
+      }
       const unpin = () => {
         pinned.unpin();
         sessionEnded();
@@ -126,16 +132,16 @@ export class PoolCore {
         unpin();
         throw error;
       }
-      return { connection: pinned.connection, unpin };
+      return { connection: pinned.connection, releasing: pinned.releasing, unpin };
     })();
     opened.catch(() => sessionEnded());
-    return new Promise<PinnedLaneConnection>((resolve, reject) => {
+    return new Promise<PinnedLaneConnection | undefined>((resolve, reject) => {
       let settled = false;
       guard.watch((reason) => {
         settled = true;
         reject(giveUpError(reason, reason === 'timeout' ? `timed out after ${guard.timeout} ms while its connection was opened` : 'was aborted while its connection was opened'));
         // The caller gave up while the session opened: hand it straight back.
-        opened.then((pinned) => pinned.unpin(), () => undefined);
+        opened.then((pinned) => pinned?.unpin(), () => undefined);
       });
       opened.then((pinned) => {
         guard.dispose();
