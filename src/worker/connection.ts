@@ -65,6 +65,8 @@ export class PgConnection {
   /** Operations held back while an active one needs a response before writing its next messages. */
   private readonly waiting: Operation[] = [];
   private exclusive: Operation | undefined;
+  /** While above 0, flush() leaves what operations write in `out` (see together()). */
+  private gathering = 0;
   /** While above 0, nothing new is written (a cancel is in flight and must not reach it). */
   private holds = 0;
   /** Statements evicted from the cache, closed on the server with the next write. */
@@ -133,9 +135,9 @@ export class PgConnection {
     });
   }
 
-  /** Send everything written into `out` so far. */
+  /** Send everything written into `out` so far (unless gathering: see together()). */
   flush(): void {
-    if (this.out.length === 0 || this.broken) return;
+    if (this.out.length === 0 || this.broken || this.gathering > 0) return;
     this.socket.write(this.out.toBytes());
     this.out.reset();
   }
@@ -167,8 +169,23 @@ export class PgConnection {
     return this.socket.write(bytes);
   }
 
-  /** Run `submitting`, which submits operations, so that all they write goes out as one write (corked: one writev). */
-  corked<T>(submitting: () => T): T {
+  /**
+   * Run `submitting`, which submits operations, so that all they write into `out` goes out as one
+   * buffer in one write: a corked socket sends several in a writev, whose path through Node's
+   * stream showed in the profile of a pool's COMMIT and reset (bench/PROFILES.md §12).
+   */
+  together<T>(submitting: () => T): T {
+    this.gathering++;
+    try {
+      return submitting();
+    } finally {
+      this.gathering--;
+      this.flush();
+    }
+  }
+
+  /** Run `submitting`, which writes buffers to the socket itself, so that they go out in one writev. */
+  private corked<T>(submitting: () => T): T {
     this.socket.cork();
     try {
       return submitting();

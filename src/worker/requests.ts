@@ -41,7 +41,7 @@ export function runSimpleQuery(connection: PgConnection, sql: string): Promise<s
 
 /** Simple queries sent in one write, each run as the server receives it: resolves each with its tag. */
 export function runSimpleQueries(connection: PgConnection, sqls: readonly string[]): Promise<string>[] {
-  return connection.corked(() => sqls.map((sql) => runSimpleQuery(connection, sql)));
+  return connection.together(() => sqls.map((sql) => runSimpleQuery(connection, sql)));
 }
 
 export function fetchFromPortal(connection: PgConnection, portal: string, statement: StatementDescription, maxRows: number, rowMode: RowMode, sink?: RowSink): Promise<QueryOutcome> {
