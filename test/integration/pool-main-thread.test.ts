@@ -223,6 +223,21 @@ describe("the pool's main-thread connections", () => {
     });
   });
 
+  it('are closed once idle past maxInactiveConnectionLifetime, and opened again when needed', async () => {
+    await withPool({ maxInactiveConnectionLifetime: 300 }, async (pool) => {
+      const pid = 'select pg_backend_pid()';
+      await pool.fetchval(pid);
+      const lanePid = await pool.fetchval<number>(pid);
+      expect(await mainThreadOpen(pool)).toBe(1);
+      await withWatcher(async (watcher) => {
+        await waitFor(async () => ((await mainThreadOpen(pool)) === 0 ? true : undefined), 5000, 'the idle main-thread connection closed');
+        await waitFor(async () => ((await watcher.fetchval<number>('select count(*)::int from pg_stat_activity where pid = $1', [lanePid])) === 0 ? true : undefined), 5000, 'its backend gone');
+      });
+      expect(await pool.fetchval<number>(pid)).not.toBe(lanePid);
+      expect(await mainThreadOpen(pool)).toBe(1);
+    });
+  });
+
   it('never run a statement with a custom codec set, nor one left in a transaction', async () => {
     await withPool({}, async (pool) => {
       await pool.setTypeCodec<string>('int4', { format: 'text', encoder: String, decoder: (text) => `int4:${text}` });
