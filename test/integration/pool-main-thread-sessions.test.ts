@@ -70,6 +70,27 @@ describe("pinned sessions on the pool's main-thread connections", () => {
     });
   });
 
+  it('one transaction after another, and a call after each, all run on the main-thread connection whose reset is still under way', async () => {
+    await withPool({}, async (pool) => {
+      const small = 'select $1::int4 as n';
+      expect(await pool.fetchval(small, [0])).toBe(0);
+      const pids = new Set<number>();
+      for (let i = 1; i <= 20; i++) {
+        // The caller moves on as soon as the COMMIT is answered; the reset sent with it may still be on its way.
+        pids.add(await pool.transaction(async (connection) => connection.processId));
+        expect(await pool.fetchval(small, [i])).toBe(i);
+        const { acquired, release } = await pool.acquire().then((connection) => ({ acquired: connection.processId, release: () => connection.release() }));
+        pids.add(acquired);
+        await release();
+      }
+      expect(pids.size).toBe(1);
+      const stats = await pool.stats();
+      // The first run of `small` was the workers' only call.
+      expect(stats.completed).toBe(1);
+      expect(stats.mainThread.calls).toBe(60);
+    });
+  });
+
   it("a session waiting for main-thread connections that sessions hold and do not end goes to a worker's", async () => {
     await withPool({}, async (pool) => {
       const started = performance.now();

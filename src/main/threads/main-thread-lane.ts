@@ -130,11 +130,13 @@ export class MainThreadLane {
 
   /**
    * Whether a call for the lane waits here (else it goes to a worker): yes when a connection is
-   * free or may be opened, and when all are busy while the main thread is busy (see
-   * BUSY_UTILIZATION). A wait that stalls goes to a worker after all (see STALL_MS).
+   * free or may be opened, or a session's is on its way back that no one waits for yet (its reset
+   * in flight: a caller that ran pool.transaction and then calls the pool again would otherwise
+   * find it still pinned and pay the thread hops), and when all are busy while the main thread is
+   * busy (see BUSY_UTILIZATION). A wait that stalls goes to a worker after all (see STALL_MS).
    */
   waitsWhenBusy(): boolean {
-    if (this.#idle.length > 0 || this.#room() > 0) return true;
+    if (this.#idle.length > 0 || this.#room() > 0 || this.#releasing > this.#waiters.length) return true;
     return this.#mainThreadBusy();
   }
 
