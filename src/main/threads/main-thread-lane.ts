@@ -113,7 +113,7 @@ export class MainThreadLane {
   #releasing = 0;
   #calls = 0;
   #handedOff = 0;
-  /** When a connection was last given back, opened or its place freed: a wait with none for STALL_MS is a stall. */
+  /** When a connection was last given back or opened (performance.now()): see #handOffIfStalled. */
   #lastGiveBack = 0;
   #stallTimer: NodeJS.Timeout | undefined;
   #loop = performance.eventLoopUtilization();
