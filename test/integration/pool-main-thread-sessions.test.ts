@@ -91,40 +91,42 @@ describe("pinned sessions on the pool's main-thread connections", () => {
     });
   });
 
-  it('under a mix of one-shot calls and transactions with calls inside them, fewer than the connections, every call ends with its own answer', async () => {
+  it('under a mix of one-shot calls and transactions with calls inside them, fewer than the connections, every call ends with its own answer (3 fresh pools)', async () => {
     // 2 main-thread + 2 worker connections; at most 3 transactions at once, so a call inside one always has a connection to reach.
-    await withPool({ workers: 1, connectionsPerWorker: 2, mainThreadConnections: 2 }, async (pool) => {
-      const small = 'select $1::int4 as n';
-      expect(await pool.fetchval(small, [0])).toBe(0);
-      let transactionsOpen = 0;
-      const waitingForRoom: (() => void)[] = [];
-      const transactionRoom = async () => {
-        while (transactionsOpen >= 3) await new Promise<void>((resolve) => waitingForRoom.push(resolve));
-        transactionsOpen++;
-      };
-      const leaveTransaction = () => {
-        transactionsOpen--;
-        waitingForRoom.shift()?.();
-      };
-      const task = async (i: number): Promise<number> => {
-        if (i % 3 !== 0) return (await pool.fetchval<number>(small, [i]))!;
-        await transactionRoom();
-        try {
-          return await pool.transaction(async (connection) => {
-            expect(await connection.fetchval(small, [i])).toBe(i);
-            // Now and then the main thread is busy, so that calls wait for its connections.
-            if (i % 9 === 0) busyFor(15);
-            return (await pool.fetchval<number>(small, [i]))!;
-          });
-        } finally {
-          leaveTransaction();
-        }
-      };
-      const all = Promise.all(Array.from({ length: 300 }, (_, i) => task(i)));
-      expect(await within(all, 30_000, '300 calls and transactions')).toEqual(Array.from({ length: 300 }, (_, i) => i));
-      // The last sessions' resets may still be on their way: then every connection is free, and nothing waits.
-      expect(await mainThreadIdle(pool)).toMatchObject({ pinned: 0, waiting: 0 });
-    });
+    for (let round = 0; round < 3; round++) {
+      await withPool({ workers: 1, connectionsPerWorker: 2, mainThreadConnections: 2 }, async (pool) => {
+        const small = 'select $1::int4 as n';
+        expect(await pool.fetchval(small, [0])).toBe(0);
+        let transactionsOpen = 0;
+        const waitingForRoom: (() => void)[] = [];
+        const transactionRoom = async () => {
+          while (transactionsOpen >= 3) await new Promise<void>((resolve) => waitingForRoom.push(resolve));
+          transactionsOpen++;
+        };
+        const leaveTransaction = () => {
+          transactionsOpen--;
+          waitingForRoom.shift()?.();
+        };
+        const task = async (i: number): Promise<number> => {
+          if (i % 3 !== 0) return (await pool.fetchval<number>(small, [i]))!;
+          await transactionRoom();
+          try {
+            return await pool.transaction(async (connection) => {
+              expect(await connection.fetchval(small, [i])).toBe(i);
+              // Now and then the main thread is busy, so that calls wait for its connections.
+              if (i % 9 === 0) busyFor(15);
+              return (await pool.fetchval<number>(small, [i]))!;
+            });
+          } finally {
+            leaveTransaction();
+          }
+        };
+        const all = Promise.all(Array.from({ length: 300 }, (_, i) => task(i)));
+        expect(await within(all, 30_000, `round ${round}: 300 calls and transactions`)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+        // The last sessions' resets may still be on their way: then every connection is free, and nothing waits.
+        expect(await mainThreadIdle(pool)).toMatchObject({ pinned: 0, waiting: 0 });
+      });
+    }
   });
 
   it("a session waiting for main-thread connections that sessions hold and do not end goes to a worker's", async () => {
