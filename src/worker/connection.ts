@@ -69,6 +69,8 @@ export class PgConnection {
   private gathering = 0;
   /** While above 0, nothing new is written (a cancel is in flight and must not reach it). */
   private holds = 0;
+  /** Who waits for an operation to be first in line (see whenFirstInLine). */
+  private firstInLineWaiters: { operation: Operation; resolve: () => void }[] = [];
   /** Statements evicted from the cache, closed on the server with the next write. */
   private statementsToClose: string[] = [];
   private closing: Promise<void> | undefined;
@@ -124,6 +126,25 @@ export class PgConnection {
   /** Whether `operation` was written and awaits its responses. */
   isActive(operation: Operation): boolean {
     return this.active.includes(operation);
+  }
+
+  /**
+   * Settles once every operation written before `operation` has ended, so that the server is on
+   * it (or `operation` has ended too, or the connection is lost): a CancelRequest sent earlier
+   * could cancel one of those instead.
+   */
+  whenFirstInLine(operation: Operation): Promise<void> {
+    if (this.active[0] === operation || !this.active.includes(operation) || this.broken) return Promise.resolve();
+    return new Promise((resolve) => this.firstInLineWaiters.push({ operation, resolve }));
+  }
+
+  private wakeFirstInLineWaiters(): void {
+    const head = this.active[0];
+    this.firstInLineWaiters = this.firstInLineWaiters.filter((waiter) => {
+      const reached = waiter.operation === head || this.broken !== undefined || !this.active.includes(waiter.operation);
+      if (reached) waiter.resolve();
+      return !reached;
+    });
   }
 
   /** Write nothing new until `until` settles: a CancelRequest in flight must land on the call it is for. */
@@ -326,8 +347,10 @@ export class PgConnection {
     if (!operation) return this.destroy(new ProtocolError('ReadyForQuery with no query in flight'));
     if (this.exclusive === operation) this.exclusive = undefined;
     const progress = operation.onReady(this);
-    if (progress === Progress.Done) this.active.shift();
-    else {
+    if (progress === Progress.Done) {
+      this.active.shift();
+      if (this.firstInLineWaiters.length > 0) this.wakeFirstInLineWaiters();
+    } else {
       this.flush();
       if (progress === Progress.ContinuesExclusive) this.exclusive = operation;
     }
@@ -347,6 +370,7 @@ export class PgConnection {
     this.waiting.length = 0;
     this.exclusive = undefined;
     for (const operation of pending) operation.fail(error);
+    this.wakeFirstInLineWaiters();
     this.resolveDrained();
     this.options.onLost?.(this.closing === undefined ? error : undefined);
   }

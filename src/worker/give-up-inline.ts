@@ -2,11 +2,14 @@
 // wait forever and a cancel never reaches another call. The caller's promise rejects at once;
 // what happens to the statement depends on how far it got:
 // - not written yet: it is taken back and never reaches the server;
-// - running, and the last call written: a CancelRequest is sent, and nothing new is written until
-//   the call has ended and the request has landed (so it cannot cancel the next call);
-// - running with later calls pipelined behind it: no CancelRequest (it could land on those);
-// in both running cases, a call that has not ended within the grace period means a server that
-// ignores cancels or a stalled network: the connection is closed with a ConnectionError.
+// - written, and the last call written: nothing new is written from now on, and once the calls
+//   written before it have ended (the server is on it, not on one of them) a CancelRequest is
+//   sent; writing resumes when the call has ended and the request has landed, so it cannot cancel
+//   the next call either;
+// - written, with later calls pipelined behind it: no CancelRequest (it could land on those);
+// in both written cases, a call that has not ended within the grace period of being first in
+// line means a server that ignores cancels or a stalled network: the connection is closed with a
+// ConnectionError.
 
 import { ConnectionError } from '../codec/errors/client-errors.js';
 import { cancelRunningQuery } from './cancel.js';
@@ -19,19 +22,28 @@ export function giveUpInline(connection: PgConnection, call: Submitted<unknown>,
   if (connection.withdraw(call.operation)) return 'withdrawn';
   if (!connection.isActive(call.operation) || connection.broken) return 'ended';
   const ended = call.done.then(() => undefined, () => undefined);
-  let graceTimer: NodeJS.Timeout | undefined;
-  const grace = new Promise<void>((resolve) => {
-    graceTimer = setTimeout(() => {
+  const firstInLine = connection.whenFirstInLine(call.operation);
+  if (!connection.isLastActive(call.operation)) {
+    void firstInLine.then(() => closeAfterGrace(connection, ended, gracePeriodMs));
+    return 'draining';
+  }
+  const cancelled = firstInLine.then(() => {
+    if (!connection.isActive(call.operation) || connection.broken) return undefined;
+    const grace = closeAfterGrace(connection, ended, gracePeriodMs);
+    const delivered = cancelRunningQuery(connection, gracePeriodMs)?.catch(() => undefined) ?? Promise.resolve();
+    return Promise.race([Promise.all([ended, delivered]), grace]);
+  });
+  connection.holdWrites(cancelled);
+  return 'cancelling';
+}
+
+/** Closes the connection unless the call ends within the grace period; settles only then (never once the call has ended). */
+function closeAfterGrace(connection: PgConnection, ended: Promise<void>, gracePeriodMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const graceTimer = setTimeout(() => {
       connection.destroy(new ConnectionError(`a cancelled query did not end within the grace period (${gracePeriodMs} ms): the server ignored the cancel or the network stalled, so the connection was closed`));
       resolve();
     }, gracePeriodMs);
+    void ended.then(() => clearTimeout(graceTimer));
   });
-  void ended.then(() => clearTimeout(graceTimer));
-  if (!connection.isLastActive(call.operation)) {
-    void Promise.race([ended, grace]);
-    return 'draining';
-  }
-  const delivered = cancelRunningQuery(connection, gracePeriodMs)?.catch(() => undefined) ?? Promise.resolve();
-  connection.holdWrites(Promise.race([Promise.all([ended, delivered]), grace]));
-  return 'cancelling';
 }

@@ -1,7 +1,8 @@
 // A pinned session: one connection held between calls until release() gives it back, driven
 // call by call from the main thread over the data port. Each call carries an id, so that a
-// cancel reaches that call only; calls made after a cancel wait until the cancelled call has
-// ended and its CancelRequest has landed, so it can never cancel them instead.
+// cancel reaches that call only: the session's calls run one after another, each once the one
+// before has ended and any CancelRequest for it has landed, so a cancel finds on the server the
+// call it is for, never one made before or after it.
 
 import type { BatchData } from '../../codec/batch/index.js';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
@@ -27,9 +28,9 @@ export class PinnedSession {
   private readonly portals = new Map<string, StatementDescription>();
   /** Statements prepared by name on this session (PooledConnection.prepare). */
   private readonly statements = new Map<string, StatementDescription>();
-  private readonly calls = new Map<number, { running: RunningCall; ended: Promise<unknown> }>();
-  /** Settles once every cancelled call so far has ended and its cancel has landed. */
-  private cancelsLanded: Promise<unknown> = Promise.resolve();
+  private readonly calls = new Map<number, RunningCall>();
+  /** Settles once the last call made so far has ended, and any cancel of it has landed. */
+  private lastCall: Promise<unknown> = Promise.resolve();
   private lease: Lease | undefined;
   private parametersSent = -1;
 
@@ -132,10 +133,7 @@ export class PinnedSession {
   }
 
   cancel(callId: number, reason: GiveUpReason): void {
-    const call = this.calls.get(callId);
-    if (call === undefined) return;
-    call.running.giveUp(reason);
-    this.cancelsLanded = Promise.all([this.cancelsLanded, call.ended]);
+    this.calls.get(callId)?.giveUp(reason);
   }
 
   setNotificationHandler(onNotification: ((notification: SessionNotification) => void) | undefined): void {
@@ -150,7 +148,7 @@ export class PinnedSession {
     const lease = this.lease;
     this.lease = undefined;
     if (lease === undefined) return;
-    await this.cancelsLanded;
+    await this.lastCall;
     const engine = lease.connection;
     const prepared = [...this.statements.keys()];
     this.statements.clear();
@@ -182,9 +180,10 @@ export class PinnedSession {
 
   private async run(callId: number, body: (connection: PgConnection) => Promise<SessionReply>): Promise<SessionReply> {
     const running = new RunningCall(this.env.config.cancelGracePeriod);
+    const previous = this.lastCall;
     const ended = (async (): Promise<SessionReply> => {
       try {
-        await this.cancelsLanded;
+        await previous;
         const connection = this.connection();
         if (!running.runOn(connection)) throw giveUpError(running.givenUp!, 'was given up before it was sent to the server; it did not run');
         return await body(connection);
@@ -197,7 +196,8 @@ export class PinnedSession {
         this.calls.delete(callId);
       }
     })();
-    this.calls.set(callId, { running, ended });
+    this.calls.set(callId, running);
+    this.lastCall = ended;
     return ended;
   }
 
