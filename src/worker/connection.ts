@@ -69,6 +69,8 @@ export class PgConnection {
   private gathering = 0;
   /** While above 0, nothing new is written (a cancel is in flight and must not reach it). */
   private holds = 0;
+  /** A write of the operations queued behind busy ones is due at the end of this turn (see submit). */
+  private gatheredWriteDue = false;
   /** Who waits for an operation to be first in line (see whenFirstInLine). */
   private firstInLineWaiters: { operation: Operation; resolve: () => void }[] = [];
   /** Statements evicted from the cache, closed on the server with the next write. */
@@ -103,15 +105,32 @@ export class PgConnection {
     return this.active.length === 0 && this.waiting.length === 0;
   }
 
-  /** Queue an operation; it is written at once unless an earlier one holds the pipeline. */
+  /**
+   * Queue an operation. On an idle connection it is written at once; behind operations still
+   * running it waits for the end of this turn of the event loop (the check phase, after every
+   * reply read in this turn has been handled), so that the calls callers make in one turn leave
+   * in one write: the server would run it after those anyway, and a loopback write costs more CPU
+   * than a one-row query's own work (bench/PROFILES.md §13). Until written it can be withdrawn.
+   */
   submit(operation: Operation): void {
     if (this.closing) return operation.fail(new InterfaceError('the connection is closed: open a new one'));
     if (this.broken) return operation.fail(this.broken);
-    if (this.exclusive || this.holds > 0) {
+    // Inside together() the operations go out in one write already.
+    if (this.exclusive || this.holds > 0 || this.waiting.length > 0 || (this.active.length > 0 && this.gathering === 0)) {
       this.waiting.push(operation);
+      if (!this.exclusive && this.holds === 0) this.writeGatheredSoon();
       return;
     }
     this.begin(operation);
+  }
+
+  private writeGatheredSoon(): void {
+    if (this.gatheredWriteDue) return;
+    this.gatheredWriteDue = true;
+    setImmediate(() => {
+      this.gatheredWriteDue = false;
+      this.startWaiting();
+    });
   }
 
   /** Take back an operation not written yet; false when it was written (or is unknown). */
@@ -121,6 +140,17 @@ export class PgConnection {
     this.waiting.splice(at, 1);
     if (this.idle) this.resolveDrained();
     return true;
+  }
+
+  /**
+   * The one call this connection runs (a pool worker's call or session call) was given up: what
+   * it has not written never goes, and what it has written stops before executing where it can
+   * (see Operation.abandonBeforeExecution).
+   */
+  abandonAll(error: Error): void {
+    for (const operation of this.waiting.splice(0)) operation.fail(error);
+    for (const operation of this.active) operation.abandonBeforeExecution(error);
+    if (this.idle) this.resolveDrained();
   }
 
   /** Whether `operation` was written and awaits its responses. */
@@ -358,8 +388,12 @@ export class PgConnection {
     if (this.idle) this.resolveDrained();
   }
 
+  /** Write what waits, as far as nothing holds it back: in one write (see together). */
   private startWaiting(): void {
-    while (!this.exclusive && this.holds === 0 && this.waiting.length > 0 && !this.broken) this.begin(this.waiting.shift()!);
+    if (this.exclusive || this.holds > 0 || this.waiting.length === 0 || this.broken) return;
+    this.together(() => {
+      while (!this.exclusive && this.holds === 0 && this.waiting.length > 0 && !this.broken) this.begin(this.waiting.shift()!);
+    });
   }
 
   private lose(error: Error): void {

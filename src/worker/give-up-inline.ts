@@ -2,6 +2,9 @@
 // wait forever and a cancel never reaches another call. The caller's promise rejects at once;
 // what happens to the statement depends on how far it got:
 // - not written yet: it is taken back and never reaches the server;
+// - written, but its statement still being prepared: it stops there, its execution never sent
+//   (a CancelRequest landing between the two would find the server idle, and the statement
+//   would then run to its end); the cancel below still stops a Parse that waits on a lock;
 // - written, and the last call written: nothing new is written from now on, and once the calls
 //   written before it have ended (the server is on it, not on one of them) a CancelRequest is
 //   sent; writing resumes when the call has ended and the request has landed, so it cannot cancel
@@ -11,7 +14,7 @@
 // line means a server that ignores cancels or a stalled network: the connection is closed with a
 // ConnectionError.
 
-import { ConnectionError } from '../codec/errors/client-errors.js';
+import { ConnectionError, QueryAbortedError } from '../codec/errors/client-errors.js';
 import { cancelRunningQuery } from './cancel.js';
 import type { PgConnection } from './connection.js';
 import type { Submitted } from './requests.js';
@@ -21,6 +24,7 @@ export type GiveUpOutcome = 'withdrawn' | 'cancelling' | 'draining' | 'ended';
 export function giveUpInline(connection: PgConnection, call: Submitted<unknown>, gracePeriodMs: number): GiveUpOutcome {
   if (connection.withdraw(call.operation)) return 'withdrawn';
   if (!connection.isActive(call.operation) || connection.broken) return 'ended';
+  call.operation.abandonBeforeExecution(new QueryAbortedError('the call was given up before its statement ran'));
   const ended = call.done.then(() => undefined, () => undefined);
   const firstInLine = connection.whenFirstInLine(call.operation);
   if (!connection.isLastActive(call.operation)) {

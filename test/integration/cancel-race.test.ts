@@ -117,19 +117,26 @@ interface Pipelined {
 }
 
 describe('a call given up behind an earlier call on its connection never cancels that call', () => {
-  async function giveUpBehind(db: Pipelined, byAbort: boolean): Promise<void> {
+  /**
+   * `prepared`: the given-up call's statement is cached, so it is written whole behind the earlier
+   * call and must be cancelled once that call has ended; else it is still being prepared when it
+   * is given up, and must stop there, its statement never run.
+   */
+  async function giveUpBehind(db: Pipelined, byAbort: boolean, prepared: boolean): Promise<void> {
     const watcher = await connectToTestServer();
     try {
-      const tag = `cancel_behind_${process.pid}_${byAbort ? 'abort' : 'timeout'}`;
+      const tag = `cancel_behind_${process.pid}_${byAbort ? 'abort' : 'timeout'}_${prepared ? 'prepared' : 'new'}`;
+      const sql = `select pg_sleep($1::float8), '${tag}'`;
+      if (prepared) await db.fetchval(sql, [0], 0);
       const controller = new AbortController();
       // The earlier call: long enough that the later one is given up while the server still runs it.
       const earlier = db.fetchval<number>('select $1::int4 from pg_sleep(0.4)', [7], 0).catch((error: unknown) => error);
-      const later = rejectionOf(db.fetchval(`select pg_sleep(30), '${tag}'`, [], 0, byAbort ? { signal: controller.signal } : { timeout: 100 }));
+      const later = rejectionOf(db.fetchval(sql, [30], 0, byAbort ? { signal: controller.signal } : { timeout: 100 }));
       if (byAbort) setTimeout(() => controller.abort(), 100);
       expect(await within(later, 5000, 'the given-up call')).toBeInstanceOf(byAbort ? QueryAbortedError : QueryTimeoutError);
       // Before the fix, its CancelRequest reached the server while it still ran the earlier call.
       expect(await within(earlier, 5000, 'the earlier call')).toBe(7);
-      // Once the earlier call has ended, the given-up one is cancelled on the server in turn.
+      // Once the earlier call has ended, the given-up one is cancelled on the server in turn, or never ran.
       await waitFor(async () => ((await watcher.fetchval<number>("select count(*)::int4 from pg_stat_activity where pid = $1 and state = 'active' and query like $2", [db.processId, `%${tag}%`])) === 0 ? true : undefined), 5000, `${tag}: the given-up statement to end on the server`);
       expect(await within(db.fetchval<number>('select pg_backend_pid()', [], 0), 3000, 'the next call')).toBe(db.processId);
     } finally {
@@ -137,24 +144,28 @@ describe('a call given up behind an earlier call on its connection never cancels
     }
   }
 
-  it('on a connect() Connection, by a timeout and by an abort', async () => {
+  async function everyWay(db: Pipelined): Promise<void> {
+    for (const prepared of [true, false]) {
+      for (const byAbort of [false, true]) await giveUpBehind(db, byAbort, prepared);
+    }
+  }
+
+  it('on a connect() Connection, by a timeout and by an abort, its statement prepared or new', async () => {
     const db = await connectToTestServer();
     try {
-      await giveUpBehind(db, false);
-      await giveUpBehind(db, true);
+      await everyWay(db);
     } finally {
       db.terminate();
     }
   });
 
   for (const mainThreadConnections of [1, 0]) {
-    it(`on a pinned connection ${mainThreadConnections === 0 ? 'in a worker' : 'on the main thread'}, by a timeout and by an abort`, async () => {
+    it(`on a pinned connection ${mainThreadConnections === 0 ? 'in a worker' : 'on the main thread'}, by a timeout and by an abort, its statement prepared or new`, async () => {
       const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, mainThreadConnections });
       try {
         const pinned = await within(pool.acquire(), 10_000, 'pool.acquire()');
         expect((await pool.stats()).mainThread.pinned).toBe(mainThreadConnections);
-        await giveUpBehind(pinned, false);
-        await giveUpBehind(pinned, true);
+        await everyWay(pinned);
         await within(pinned.release(), 3000, 'release()');
       } finally {
         await shutDown(pool);

@@ -1,4 +1,5 @@
-import { describe, it, expect } from 'vitest';
+import { Socket } from 'node:net';
+import { describe, it, expect, vi } from 'vitest';
 import { PostgresError, UndefinedTableError, DivisionByZeroError } from '../../src/main/index.js';
 import { withConnection, uniqueTable } from '../support/server.js';
 
@@ -7,6 +8,25 @@ describe('pipelining', () => {
     await withConnection(async (db) => {
       const results = await Promise.all(Array.from({ length: 200 }, (_, i) => db.fetchval('select $1::int4 * 2', [i])));
       expect(results).toEqual(Array.from({ length: 200 }, (_, i) => i * 2));
+    });
+  });
+
+  it('calls made in one turn behind a running call leave in one write, and each gets its own answer', async () => {
+    await withConnection(async (db) => {
+      // Both statements prepared first: a new one takes a round trip of its own.
+      await db.fetchval('select $1::int4 + 1', [0]);
+      await db.fetchval('select 1 from pg_sleep($1)', [0]);
+      const writes = vi.spyOn(Socket.prototype, 'write');
+      try {
+        const running = db.fetchval('select 1 from pg_sleep($1)', [0.05]);
+        const behind = Array.from({ length: 20 }, (_, i) => db.fetchval('select $1::int4 + 1', [i]));
+        expect(await running).toBe(1);
+        expect(await Promise.all(behind)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        // One write for the first call, one for the twenty behind it (a write each before).
+        expect(writes).toHaveBeenCalledTimes(2);
+      } finally {
+        writes.mockRestore();
+      }
     });
   });
 

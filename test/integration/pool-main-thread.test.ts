@@ -139,11 +139,15 @@ describe("the pool's main-thread connections", () => {
         try {
           const first = pool.fetchrow<{ pid: number }>(sleep, [0.3]);
           await turn();
-          const behind = pool.fetchrow<{ pid: number }>(sleep, [0]);
+          // Seven go behind it (eight to a connection at most); the ninth waits.
+          const behind = Array.from({ length: 7 }, () => pool.fetchrow<{ pid: number }>(sleep, [0]));
           await turn();
           expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 1, waiting: 0 });
-          const [a, b] = await Promise.all([first, behind]);
-          expect(b!.pid).toBe(a!.pid);
+          const ninth = pool.fetchrow<{ pid: number }>(sleep, [0]);
+          await turn();
+          expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 1, waiting: 1 });
+          const [a, ...rest] = await Promise.all([first, ...behind, ninth]);
+          for (const b of rest) expect(b!.pid).toBe(a!.pid);
 
           const timed = pool.fetchrow(sleep, [0.3], { timeout: 10_000 });
           await turn();
@@ -164,6 +168,19 @@ describe("the pool's main-thread connections", () => {
       } finally {
         await pool.execute(`drop table ${table}`);
       }
+    });
+  });
+
+  it('pipeline no more calls on a connection than maxQueriesPerConnection leaves it', async () => {
+    await withPool({ workers: 1, connectionsPerWorker: 1, mainThreadConnections: 1, maxQueriesPerConnection: 3 }, async (pool) => {
+      const sleep = 'select pg_backend_pid() as pid, pg_sleep($1::float8) as slept';
+      // Learned: a small result that leaves no transaction open, so calls may go behind it.
+      for (let i = 0; i < 2; i++) await pool.fetchrow(sleep, [0]);
+      const rows = await Promise.all(Array.from({ length: 8 }, (_, i) => pool.fetchrow<{ pid: number }>(sleep, [i === 0 ? 0.2 : 0])));
+      const callsPerBackend = new Map<number, number>();
+      for (const row of rows) callsPerBackend.set(row!.pid, (callsPerBackend.get(row!.pid) ?? 0) + 1);
+      for (const [pid, calls] of callsPerBackend) expect(calls, `backend ${pid}`).toBeLessThanOrEqual(3);
+      expect((await pool.stats()).mainThread.calls).toBeGreaterThan(1);
     });
   });
 

@@ -43,9 +43,9 @@ interface LaneConnection {
   queries: number;
   idleTimer: NodeJS.Timeout | undefined;
   expired: boolean;
-  /** One-shot calls on it now: 2 while a second one is pipelined behind the first (see #share). */
+  /** One-shot calls on it now: more than 1 while calls are pipelined behind the first (see #share). */
   running: number;
-  /** A second call may go behind the one it runs (see #share). */
+  /** Another call may go behind the last one it runs (see #share). */
   shareable: boolean;
   pinned: boolean;
   /** Its pinned session is ending (see PinnedLaneConnection.releasing). */
@@ -93,6 +93,13 @@ const UTILIZATION_WINDOW_MS = 20;
  * with the workers idle (asyncpg's pgbench pg_type query: 0.55× the throughput).
  */
 const PIPELINE_MAX_ROWS = 64;
+
+/**
+ * One-shot calls on one connection at most, pipelined (see #share). Deeper pipelines share each
+ * write and read among more calls: 20 callers of a one-row query on the default pool's 5
+ * connections, main-thread CPU per query 47–54 µs at 2 deep, 40–41 µs at 8 (bench/PROFILES.md §13).
+ */
+const PIPELINE_DEPTH = 8;
 
 /** Statements remembered at most; past it the memory starts again (statements are relearned at once). */
 const MAX_KNOWN_STATEMENTS = 4096;
@@ -171,12 +178,13 @@ export class MainThreadLane {
     // The call's timeout counts from the call, the wait included.
     const guard = new CallGuard(options);
     const guarded = guard.signal !== undefined || guard.timeout !== undefined;
-    const held = await this.#take(guard, !guarded);
+    // A later call may go behind this one if nothing can cut it short (a cancel would otherwise
+    // have to wait for the calls behind, or hit them) and its statement leaves no transaction
+    // open (the calls behind would run inside it).
+    const mayShare = !guarded && this.#pipelinable.has(request.sql);
+    const held = await this.#take(guard, !guarded, mayShare);
     if (held === undefined) return undefined;
-    // Alone on its connection: a later call may go behind it if nothing can cut it short (a
-    // cancel would otherwise have to wait for that call, or hit it) and its statement leaves no
-    // transaction open (the call behind would run inside it).
-    if (held.running === 1) held.shareable = !guarded && this.#pipelinable.has(request.sql);
+    if (held.running === 1) held.shareable = mayShare;
     this.#calls++;
     const remaining = guard.remaining();
     let outcome: RunOutcome<R>;
@@ -286,16 +294,17 @@ export class MainThreadLane {
   }
 
   /**
-   * A connection for a call; `mayShare`: the call has no signal or timeout, so it may go behind
-   * another (see #share). Undefined when the wait for one stalled (see STALL_MS).
+   * A connection for a call; `mayGoBehind`: the call has no signal or timeout, so it may go behind
+   * others (see #share); `othersMayFollow`: others may go behind it. Undefined when the wait for
+   * one stalled (see STALL_MS).
    */
-  #take(guard: CallGuard, mayShare: boolean): Promise<LaneConnection | undefined> {
+  #take(guard: CallGuard, mayGoBehind: boolean, othersMayFollow = false): Promise<LaneConnection | undefined> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
     if (guard.signal?.aborted) return Promise.reject(new QueryAbortedError('the query was aborted before it started'));
     const idle = this.#idle.pop();
-    if (idle !== undefined) return Promise.resolve(this.#hold(idle));
+    if (idle !== undefined) return Promise.resolve(this.#hold(idle, othersMayFollow));
     if (this.#room() > 0) return this.#open(false);
-    const shared = mayShare ? this.#share() : undefined;
+    const shared = mayGoBehind ? this.#share(othersMayFollow) : undefined;
     if (shared !== undefined) return Promise.resolve(shared);
     const call = { signal: guard.signal, timeout: guard.timeout, remainingMs: guard.remaining() };
     const waiting = waitInLine<Granted, Waiter>(this.#waiters, (turn) => turn, connectionWaitLimits(call, this.settings.acquireTimeout, 'raise mainThreadConnections'));
@@ -329,30 +338,35 @@ export class MainThreadLane {
   }
 
   /**
-   * Every connection busy: the call goes behind a shareable one (pipelined, as two calls on one
-   * connect() connection are) rather than wait for one to be free. On cores shared with the
-   * server the main thread's CPU is then the limit, and one write and one read carry both calls.
+   * Every connection busy: the call goes behind the shareable one that runs the fewest (pipelined,
+   * as calls made at once on one connect() connection are) rather than wait for one to be free. On
+   * cores shared with the server the main thread's CPU is then the limit, and one write and one
+   * read carry several calls. `othersMayFollow`: whether the connection stays shareable behind it.
    */
-  #share(): LaneConnection | undefined {
+  #share(othersMayFollow: boolean): LaneConnection | undefined {
+    const { maxQueriesPerConnection } = this.settings;
+    let chosen: LaneConnection | undefined;
     for (const held of this.#inUse) {
-      if (held.running === 1 && held.shareable && !held.pinned && !held.expired && !held.connection.closed) {
-        held.running = 2;
-        held.shareable = false;
-        return held;
-      }
+      if (held.running >= PIPELINE_DEPTH || !held.shareable || held.pinned || held.expired || held.connection.closed) continue;
+      // A connection about to be retired takes no more calls than it has left.
+      if (maxQueriesPerConnection > 0 && held.queries + held.running >= maxQueriesPerConnection) continue;
+      if (chosen === undefined || held.running < chosen.running) chosen = held;
     }
-    return undefined;
+    if (chosen === undefined) return undefined;
+    chosen.running++;
+    chosen.shareable = othersMayFollow;
+    return chosen;
   }
 
   #room(): number {
     return this.settings.size - this.#idle.length - this.#inUse.size - this.#opening;
   }
 
-  #hold(held: LaneConnection): LaneConnection {
+  #hold(held: LaneConnection, shareable = false): LaneConnection {
     clearTimeout(held.idleTimer);
     held.idleTimer = undefined;
     held.running = 1;
-    held.shareable = false;
+    held.shareable = shareable;
     this.#inUse.add(held);
     return held;
   }
@@ -376,11 +390,9 @@ export class MainThreadLane {
   #giveBack(held: LaneConnection): void {
     held.queries++;
     this.#lastGiveBack = performance.now();
-    // The call pipelined with this one still runs: the connection is free when both have ended.
-    if (--held.running > 0) {
-      held.shareable = false;
-      return;
-    }
+    // Calls pipelined with this one still run: the connection is free when all have ended
+    // (whether more may follow depends on the last of them, which still runs).
+    if (--held.running > 0) return;
     this.#inUse.delete(held);
     const { maxQueriesPerConnection, maxInactiveConnectionLifetime } = this.settings;
     const retire = held.connection.closed || held.expired || this.#closedWith !== undefined

@@ -90,6 +90,8 @@ export class ExtendedQuery extends Operation {
   private suspended = false;
   private fromCache = false;
   private retried = false;
+  /** Given up before its execution was written (see abandonBeforeExecution). */
+  private abandoned: Error | undefined;
   /** Type OIDs being introspected, and the descriptions received so far. */
   private introspecting: number[] = [];
   private found: TypeDescription[] = [];
@@ -293,6 +295,10 @@ export class ExtendedQuery extends Operation {
   /** The statement and its types are known: resolve a prepare, or write the execution. */
   private proceed(connection: PgConnection): Progress {
     const statement = this.statement!;
+    if (this.abandoned !== undefined) {
+      this.reject(this.abandoned);
+      return Progress.Done;
+    }
     if (this.request.prepareAs !== undefined) {
       this.resolve({ command: '', rowCount: null, rows: [], statement, suspended: false });
       return Progress.Done;
@@ -325,6 +331,12 @@ export class ExtendedQuery extends Operation {
     connection.writePendingCloses(this);
     this.writeDescribe(connection);
     return Progress.ContinuesExclusive;
+  }
+
+  override abandonBeforeExecution(error: Error): boolean {
+    if (this.phase === Phase.Execute) return false;
+    this.abandoned = error;
+    return true;
   }
 
   fail(error: Error): void {

@@ -35,6 +35,16 @@ export abstract class Operation {
   /** The connection is gone, or the operation is abandoned before completion. */
   abstract fail(error: Error): void;
 
+  /**
+   * Its caller gave up on it after it was written. True when it had not sent its statement's
+   * execution yet and now never will (it ends at its next ReadyForQuery, rejecting with `error`),
+   * so that a CancelRequest cannot miss it by landing between its preparation and its execution.
+   * False once the server may be running it.
+   */
+  abandonBeforeExecution(_error: Error): boolean {
+    return false;
+  }
+
   /** Record the first error only: later ones are consequences of it. */
   protected noteError(error: Error): void {
     this.error ??= error;

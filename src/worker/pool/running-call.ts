@@ -5,7 +5,7 @@
 // connection's next query; and if the call does not end within the grace period, its connection
 // is destroyed (a server that ignores cancels, or a stalled network, must not hold a slot).
 
-import { ConnectionError } from '../../codec/errors/client-errors.js';
+import { ConnectionError, QueryAbortedError } from '../../codec/errors/client-errors.js';
 import { cancelRunningQuery } from '../cancel.js';
 import type { PgConnection } from '../connection.js';
 import type { GiveUpReason } from './contract.js';
@@ -43,6 +43,8 @@ export class RunningCall {
   }
 
   private cancel(connection: PgConnection): void {
+    // The connection runs this call alone: none of it may start executing after the cancel lands.
+    connection.abandonAll(new QueryAbortedError('the call was given up before its statement ran'));
     const grace = this.gracePeriodMs;
     const expired = new Promise<void>((resolve) => {
       this.graceTimer = setTimeout(() => {
