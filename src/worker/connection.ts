@@ -144,12 +144,12 @@ export class PgConnection {
 
   /**
    * The one call this connection runs (a pool worker's call or session call) was given up: what
-   * it has not written never goes, and what it has written stops before executing where it can
-   * (see Operation.abandonBeforeExecution).
+   * it has not written never goes, and what it has written executes nothing more (see
+   * Operation.stopBeforeExecuting).
    */
   abandonAll(error: Error): void {
     for (const operation of this.waiting.splice(0)) operation.fail(error);
-    for (const operation of this.active) operation.abandonBeforeExecution(error);
+    for (const operation of this.active) operation.stopBeforeExecuting(error);
     if (this.idle) this.resolveDrained();
   }
 

@@ -24,7 +24,7 @@ export type GiveUpOutcome = 'withdrawn' | 'cancelling' | 'draining' | 'ended';
 export function giveUpInline(connection: PgConnection, call: Submitted<unknown>, gracePeriodMs: number): GiveUpOutcome {
   if (connection.withdraw(call.operation)) return 'withdrawn';
   if (!connection.isActive(call.operation) || connection.broken) return 'ended';
-  call.operation.abandonBeforeExecution(new QueryAbortedError('the call was given up before its statement ran'));
+  call.operation.stopBeforeExecuting(new QueryAbortedError('the call was given up before its statement ran'));
   const ended = call.done.then(() => undefined, () => undefined);
   const firstInLine = connection.whenFirstInLine(call.operation);
   if (!connection.isLastActive(call.operation)) {

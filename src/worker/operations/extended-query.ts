@@ -90,7 +90,7 @@ export class ExtendedQuery extends Operation {
   private suspended = false;
   private fromCache = false;
   private retried = false;
-  /** Given up before its execution was written (see abandonBeforeExecution). */
+  /** Given up by its caller (see stopBeforeExecuting). */
   private abandoned: Error | undefined;
   /** Type OIDs being introspected, and the descriptions received so far. */
   private introspecting: number[] = [];
@@ -313,7 +313,7 @@ export class ExtendedQuery extends Operation {
   private retryStale(connection: PgConnection): Progress {
     const stale = connection.statements.delete(this.request.sql);
     if (stale) connection.forgetStatement(stale.name);
-    if (this.retried || connection.transactionStatus !== 'idle' || !connection.isLastActive(this)) {
+    if (this.retried || this.abandoned !== undefined || connection.transactionStatus !== 'idle' || !connection.isLastActive(this)) {
       // Inside a transaction the server has aborted it: a retry cannot help, the caller must roll back.
       const inTransaction = connection.transactionStatus !== 'idle';
       this.reject(isChangedResultType(this.error!) ? InvalidCachedStatementError.from(this.error, inTransaction) : this.error!);
@@ -333,10 +333,8 @@ export class ExtendedQuery extends Operation {
     return Progress.ContinuesExclusive;
   }
 
-  override abandonBeforeExecution(error: Error): boolean {
-    if (this.phase === Phase.Execute) return false;
+  override stopBeforeExecuting(error: Error): void {
     this.abandoned = error;
-    return true;
   }
 
   fail(error: Error): void {

@@ -36,14 +36,12 @@ export abstract class Operation {
   abstract fail(error: Error): void;
 
   /**
-   * Its caller gave up on it after it was written. True when it had not sent its statement's
-   * execution yet and now never will (it ends at its next ReadyForQuery, rejecting with `error`),
-   * so that a CancelRequest cannot miss it by landing between its preparation and its execution.
-   * False once the server may be running it.
+   * Its caller gave up on it after it was written: it writes no execution of its statement from
+   * now on (none yet, while it is being prepared; no retry after one), and ends at its next
+   * ReadyForQuery instead, rejecting with `error`. Else a CancelRequest could land between its
+   * preparation and its execution, on an idle server, and the statement then run to its end.
    */
-  abandonBeforeExecution(_error: Error): boolean {
-    return false;
-  }
+  stopBeforeExecuting(_error: Error): void {}
 
   /** Record the first error only: later ones are consequences of it. */
   protected noteError(error: Error): void {
