@@ -10,7 +10,6 @@ import { bpcharCodec, decodeText, nameCodec, textTypeCodec, unknownCodec, varcha
 import { cellReader, isPresent } from './cell-reader.js';
 import { Layout, type ColumnData } from './layout.js';
 
-const utf8 = new TextDecoder('utf-8');
 const PLAIN_TEXT_CODECS = new Set<TypeCodec>([textTypeCodec, varcharCodec, bpcharCodec, nameCodec, unknownCodec]);
 const DATE_MODE_CODECS = new Set<TypeCodec>([timestampCodec('Date'), timestamptzCodec('Date')]);
 const TWO_32 = 4294967296;
@@ -61,12 +60,12 @@ function allNearEpoch(us: BigInt64Array, numRows: number): boolean {
   return true;
 }
 
-/** One TextDecoder call for the column; pure ASCII (as long as the byte count) is then sliced by offsets. */
+/** One decoding call for the column; pure ASCII (as long as the byte count) is then sliced by offsets. */
 function texts(column: ColumnData, numRows: number): unknown[] {
   const data = column.data!;
   const offsets = column.offsets!;
   const values = new Array<unknown>(numRows);
-  const whole = utf8.decode(data);
+  const whole = decodeText(data, 0, data.length);
   const ascii = whole.length === data.length;
   for (let row = 0; row < numRows; row++) {
     if (!isPresent(column, row)) values[row] = null;

@@ -3,7 +3,8 @@
 
 import { DecodeError } from '../errors/client-errors.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF (in a column name, say) is part of the text, not a mark to drop.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class BinaryReader {
   bytes: Uint8Array;

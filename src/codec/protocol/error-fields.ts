@@ -4,7 +4,8 @@ import type { PostgresErrorFields } from '../errors/postgres-error.js';
 import { ProtocolError } from '../errors/client-errors.js';
 
 // Lenient: a message in an unexpected encoding must still surface, not become a decode failure.
-const text = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is part of the text, not a byte-order mark to drop.
+const text = new TextDecoder('utf-8', { ignoreBOM: true });
 
 type TextField = Exclude<keyof PostgresErrorFields, 'position' | 'internalPosition' | 'line'>;
 

@@ -7,12 +7,22 @@ import type { TypeCodec } from './codec.js';
 import { badLength, rejectValue } from './describe.js';
 import { BPCHAR, CHAR, NAME, TEXT, UNKNOWN, VARCHAR } from './oids.js';
 
-const utf8 = new TextDecoder('utf-8');
+/**
+ * Node's Buffer decodes a byte range to a string without a view per call, about twice as fast as
+ * TextDecoder on short values, and, unlike a TextDecoder, keeps a leading U+FEFF, which in a
+ * PostgreSQL value is data, not a byte-order mark. It works on any Uint8Array.
+ */
+type Utf8Slice = (this: Uint8Array, start: number, end: number) => string;
+const ownSlice = (Buffer.prototype as unknown as { utf8Slice?: Utf8Slice }).utf8Slice;
+// It is not in Node's documented API: should a runtime lack it, the standard decoder serves.
+const bomKeepingDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const utf8Slice: Utf8Slice =
+  typeof ownSlice === 'function' ? ownSlice : function (this: Uint8Array, start, end) { return bomKeepingDecoder.decode(this.subarray(start, end)); };
 
-/** Below this many bytes a plain loop beats the TextDecoder call overhead for ASCII. */
-const SHORT_ASCII = 24;
+/** Up to this many bytes a plain loop beats the call into Node for ASCII. */
+const SHORT_ASCII = 8;
 
-/** UTF-8 text of bytes[start .. start+length). */
+/** UTF-8 text of bytes[start .. start+length); invalid sequences become U+FFFD. */
 export function decodeText(bytes: Uint8Array, start: number, length: number): string {
   if (length <= SHORT_ASCII) {
     let text = '';
@@ -25,7 +35,7 @@ export function decodeText(bytes: Uint8Array, start: number, length: number): st
     }
     if (i === end) return text;
   }
-  return utf8.decode(bytes.subarray(start, start + length));
+  return utf8Slice.call(bytes, start, start + length);
 }
 
 /** Throws unless `value` is a string PostgreSQL can store (no NUL characters). */
