@@ -4,10 +4,19 @@
 import { dataRowBadLength, dataRowFieldCount, dataRowOverrun, dataRowTrailingBytes } from '../codec/protocol/data-row.js';
 import { byteaAsBuffer, byteaAsUint8Array } from '../codec/types/bytea.js';
 import { decodeText } from '../codec/types/text.js';
+import { compileRowDecoder, MAX_COMPILED_COLUMNS, type CompiledRowDecoder, type RowShape } from './compiled-row-decoder.js';
 import type { ResultMemory } from './result-memory.js';
 import type { StatementDescription } from './statement.js';
 
+/**
+ * Rows a statement decodes with the generic loop before it gets compiled decoders: a statement
+ * run once for a few rows would not repay the compile (and V8's warm-up of new code).
+ */
+const COMPILE_AFTER_ROWS = 256;
+
 export function decodeRowObject(statement: StatementDescription, memory: ResultMemory, bytes: Uint8Array, view: DataView, start: number, end: number): Record<string, unknown> {
+  const compiled = statement.objectDecoder ?? compileWhenDue(statement, 'object');
+  if (compiled !== undefined) return compiled(bytes, view, start, end, memory) as Record<string, unknown>;
   // The fields go into the statement's scratch array, then into an object literal in one step.
   const values = statement.scratchValues;
   decodeFieldsInto(values, statement, memory, bytes, view, start, end);
@@ -17,9 +26,20 @@ export function decodeRowObject(statement: StatementDescription, memory: ResultM
 }
 
 export function decodeRowArray(statement: StatementDescription, memory: ResultMemory, bytes: Uint8Array, view: DataView, start: number, end: number): unknown[] {
+  const compiled = statement.arrayDecoder ?? compileWhenDue(statement, 'array');
+  if (compiled !== undefined) return compiled(bytes, view, start, end, memory) as unknown[];
   const row = new Array<unknown>(statement.resultCodecs.length);
   decodeFieldsInto(row, statement, memory, bytes, view, start, end);
   return row;
+}
+
+/** The statement's compiled decoder for `shape` once it has decoded enough rows, else undefined. */
+function compileWhenDue(statement: StatementDescription, shape: RowShape): CompiledRowDecoder | undefined {
+  if (statement.genericRows++ < COMPILE_AFTER_ROWS || statement.resultCodecs.length > MAX_COMPILED_COLUMNS) return undefined;
+  const compiled = compileRowDecoder(statement.columnNames, statement.resultCodecs, shape);
+  if (shape === 'object') statement.objectDecoder = compiled;
+  else statement.arrayDecoder = compiled;
+  return compiled;
 }
 
 function decodeFieldsInto(row: unknown[], statement: StatementDescription, memory: ResultMemory, bytes: Uint8Array, view: DataView, start: number, end: number): void {

@@ -8,6 +8,7 @@ import type { TypeCatalog } from '../codec/types/introspected/catalog.js';
 import type { ColumnDescription } from '../codec/protocol/index.js';
 import type { BatchHint } from '../codec/batch/index.js';
 import { objectFromValues, type ObjectFromValues } from '../codec/rows/object-literal.js';
+import type { CompiledRowDecoder } from './compiled-row-decoder.js';
 import { mayBeCopyStatement } from './operations/refuse-copy.js';
 
 export type { ColumnDescription };
@@ -33,6 +34,11 @@ export class StatementDescription {
   batchHint: BatchHint | undefined;
   /** Bytes of bytea values the last inline result copied, so the next one copies them into one slab (ResultMemory). */
   valueBytesHint = 0;
+  /** Rows the inline engine decoded with its generic loop, until it compiles decoders (row-decoder.ts). */
+  genericRows = 0;
+  /** The compiled DataRow decoders, per row shape, once made. */
+  objectDecoder: CompiledRowDecoder | undefined;
+  arrayDecoder: CompiledRowDecoder | undefined;
 
   constructor(
     /** '' for the unnamed statement. */

@@ -11,6 +11,7 @@ import type { ColumnDescription } from '../../../src/codec/protocol/index.js';
 import { TypeCatalog } from '../../../src/codec/types/introspected/catalog.js';
 import * as oids from '../../../src/codec/types/oids.js';
 import { SmallResult } from '../../../src/main/small-result.js';
+import { compileRowDecoder } from '../../../src/worker/compiled-row-decoder.js';
 import { decodeRowArray } from '../../../src/worker/row-decoder.js';
 import { ResultMemory } from '../../../src/worker/result-memory.js';
 import { StatementDescription } from '../../../src/worker/statement.js';
@@ -52,6 +53,12 @@ const rowDecoder: Decoder = (types, row) => {
   return decodeRowArray(statement, new ResultMemory(), row.bytes, row.view, row.start, row.end);
 };
 
+/** The decoder the inline engine compiles for a statement that has decoded many rows, in both row shapes. */
+const compiledDecoder: Decoder = (types, row) => {
+  const statement = new StatementDescription('', 'select', [], columns(...types), new TypeCatalog({}));
+  for (const shape of ['array', 'object'] as const) compileRowDecoder(statement.columnNames, statement.resultCodecs, shape)(row.bytes, row.view, row.start, row.end, new ResultMemory());
+};
+
 /** The pool worker's column builder. */
 const batchBuilder: Decoder = (types, row) => {
   const builder = new BatchBuilder(types.map((oid) => layoutFor(oid, true)), {}, undefined, types.map((_, i) => `c${i}`));
@@ -71,7 +78,7 @@ const smallResult: Decoder = (types, row) => {
 /** The worker's check of a small result's rows before it keeps their bytes. */
 const framingCheck: Decoder = (types, row) => checkDataRow(row.view, row.start, row.end, types.length);
 
-const decoders: [string, Decoder][] = [['row decoder', rowDecoder], ['batch builder', batchBuilder], ['small result', smallResult], ['framing check', framingCheck]];
+const decoders: [string, Decoder][] = [['row decoder', rowDecoder], ['compiled row decoder', compiledDecoder], ['batch builder', batchBuilder], ['small result', smallResult], ['framing check', framingCheck]];
 
 describe.each(decoders)('%s', (_name, decode) => {
   it('accepts a well-formed row', () => {

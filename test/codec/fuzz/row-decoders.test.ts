@@ -10,6 +10,7 @@ import { BatchBuilder, layoutFor } from '../../../src/codec/batch/index.js';
 import { columnValues } from '../../../src/codec/batch/column-values.js';
 import { TypeCatalog } from '../../../src/codec/types/introspected/catalog.js';
 import { SmallResult } from '../../../src/main/small-result.js';
+import { compileRowDecoder } from '../../../src/worker/compiled-row-decoder.js';
 import { decodeRowArray, decodeRowObject } from '../../../src/worker/row-decoder.js';
 import { ResultMemory } from '../../../src/worker/result-memory.js';
 import { StatementDescription } from '../../../src/worker/statement.js';
@@ -30,6 +31,19 @@ describe('fuzzing the DataRow readers', () => {
       const view = new DataView(row.buffer, row.byteOffset, row.byteLength);
       expectTypedAndBounded(row.length, () => decodeRowArray(statement, new ResultMemory(), row, view, 0, row.length));
       expectTypedAndBounded(row.length, () => decodeRowObject(statement, new ResultMemory(), row, view, 0, row.length));
+    });
+    expect(executions).toBeGreaterThan(0);
+  });
+
+  it('the compiled row decoder: the same values, or the same error, as the generic loop', () => {
+    const executions = fuzz('compiled row decoder', input, ({ result, options, row }) => {
+      const statement = new StatementDescription('', 'select', [], result.columns, new TypeCatalog(options));
+      const view = new DataView(row.buffer, row.byteOffset, row.byteLength);
+      for (const shape of ['array', 'object'] as const) {
+        const generic = outcome(() => (shape === 'array' ? decodeRowArray : decodeRowObject)(statement, new ResultMemory(), row, view, 0, row.length));
+        const compiled = outcome(() => compileRowDecoder(statement.columnNames, statement.resultCodecs, shape)(row, view, 0, row.length, new ResultMemory()));
+        expect(compiled).toEqual(generic);
+      }
     });
     expect(executions).toBeGreaterThan(0);
   });
@@ -62,3 +76,12 @@ describe('fuzzing the DataRow readers', () => {
     expect(executions).toBeGreaterThan(0);
   });
 });
+
+/** A decode's values, or its error's class and message, for comparing two decoders. */
+function outcome(decode: () => unknown): unknown {
+  try {
+    return { values: decode() };
+  } catch (error) {
+    return { error: error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error) };
+  }
+}
