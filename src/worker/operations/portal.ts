@@ -69,7 +69,8 @@ export class PortalFetch extends Operation {
       this.reject(this.error);
       return Progress.Done;
     }
-    if (this.rows.length > 0) this.statement.valueBytesHint = this.memory.copied;
+    const copied = this.memory.finish();
+    if (this.rows.length > 0) this.statement.valueBytesHint = copied;
     this.resolve({ command: this.command, rowCount: this.rowCount, rows: this.rows, statement: this.statement, suspended: this.suspended });
     return Progress.Done;
   }
