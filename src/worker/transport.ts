@@ -30,9 +30,26 @@ function describe(target: TransportTarget): string {
 /** libpq's default: keep-alive on, the OS's idle time. */
 const defaultKeepAlive: KeepAlive = { enabled: true, idleMs: 0 };
 
+/**
+ * Every socket of this thread reads into one buffer (net's `onread`). Without it Node allocates
+ * 64 KB per read and then copies what arrived into a buffer of its own size: on a 100 KB result
+ * that copy, the allocations and the garbage they leave cost more than the decoding. One buffer
+ * serves all sockets because a read is handed on synchronously and the framer copies what it
+ * keeps (see MessageHandler); reads of up to 256 KB also take one syscall per large result.
+ */
+const READ_BUFFER_BYTES = 256 * 1024;
+let sharedReadBuffer: Buffer | undefined;
+
 function openRaw(target: TransportTarget, deadline: number, keepAlive: KeepAlive): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = target.socketPath ? netConnect({ path: target.socketPath }) : netConnect({ host: target.host, port: target.port });
+    sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    // Handed on as the 'data' event that the engine (and the SSL request before it) listens to.
+    const callback = (length: number, buffer: Uint8Array): boolean => {
+      socket.emit('data', (buffer as Buffer).subarray(0, length));
+      return true;
+    };
+    const onread = { buffer: sharedReadBuffer, callback };
+    const socket = target.socketPath ? netConnect({ path: target.socketPath, onread }) : netConnect({ host: target.host, port: target.port, onread });
     // setTimeout treats delays beyond 2^31-1 ms (and Infinity: no connectTimeout) as 1 ms.
     const timer = Number.isFinite(deadline)
       ? setTimeout(() => {

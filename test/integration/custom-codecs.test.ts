@@ -68,6 +68,18 @@ describe('Connection custom codecs', () => {
     expect(await db.fetchval('select 42::int4')).toBe(42);
   });
 
+  it("the bytes a 'binary' decoder keeps are its own: later reads do not change them", async () => {
+    await db.setTypeCodec<unknown>('uuid', { format: 'binary', encoder: (v) => v as Uint8Array, decoder: (bytes) => bytes });
+    try {
+      const kept = await db.fetchval<Uint8Array>(`select 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa'::uuid`);
+      // The next results arrive through the same socket reads the first one did.
+      for (let i = 0; i < 3; i++) await db.fetch(`select 'bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb'::uuid from generate_series(1, 100)`);
+      expect(Buffer.from(kept!).toString('hex')).toBe('a'.repeat(32));
+    } finally {
+      await db.resetTypeCodec('uuid');
+    }
+  });
+
   it("'binary' codecs get the value's bytes", async () => {
     await db.setTypeCodec<unknown>('uuid', { format: 'binary', encoder: (v) => v as Uint8Array, decoder: (bytes) => Buffer.from(bytes).toString('base64') });
     try {

@@ -86,6 +86,14 @@ export class BinaryReader {
     return at < 0 ? new Uint8Array(0) : this.bytes.subarray(at, at + n);
   }
 
+  /**
+   * The next `n` bytes as a copy of their own, for what outlives the message: the bytes read are
+   * the socket's read buffer, which the next read overwrites (and a Buffer's slice() is a view).
+   */
+  copy(n: number): Uint8Array {
+    return new Uint8Array(this.slice(n));
+  }
+
   /** The next `n` bytes as UTF-8; invalid UTF-8 marks the reader failed. */
   utf8(n: number): string {
     const at = this.take(n);

@@ -60,7 +60,7 @@ export function parseAuthentication(bytes: Uint8Array, start: number, end: numbe
       request = { kind: 'CleartextPassword' };
       break;
     case 5:
-      request = { kind: 'MD5Password', salt: reader.slice(4).slice() };
+      request = { kind: 'MD5Password', salt: reader.copy(4) };
       break;
     case 10: {
       const mechanisms: string[] = [];
@@ -69,10 +69,10 @@ export function parseAuthentication(bytes: Uint8Array, start: number, end: numbe
       break;
     }
     case 11:
-      request = { kind: 'SASLContinue', data: reader.slice(reader.remaining).slice() };
+      request = { kind: 'SASLContinue', data: reader.copy(reader.remaining) };
       break;
     case 12:
-      request = { kind: 'SASLFinal', data: reader.slice(reader.remaining).slice() };
+      request = { kind: 'SASLFinal', data: reader.copy(reader.remaining) };
       break;
     default: {
       const kind = unsupportedAuthentication[code];
@@ -98,7 +98,7 @@ export interface BackendKeyData {
 export function parseBackendKeyData(bytes: Uint8Array, start: number, end: number): BackendKeyData {
   const reader = new BinaryReader(bytes, start, end);
   const processId = reader.i32();
-  const secretKey = reader.slice(reader.remaining).slice();
+  const secretKey = reader.copy(reader.remaining);
   finish(reader, 'BackendKeyData');
   return { processId, secretKey };
 }

@@ -88,7 +88,8 @@ export function customCodec<T>(oid: number, name: string, spec: TypeCodecSpec<T>
     case 'binary':
       return {
         ...common,
-        decode: (bytes, _view, start, length) => decoded(name, () => spec.decoder(bytes.slice(start, start + length))),
+        // A copy the decoder may keep: the bytes are the socket's read buffer (a Buffer's slice() is a view).
+        decode: (bytes, _view, start, length) => decoded(name, () => spec.decoder(new Uint8Array(bytes.subarray(start, start + length)))),
         encode(value: unknown, out: BufferWriter) {
           const bytes = encoded(name, () => spec.encoder(value as T));
           if (!(bytes instanceof Uint8Array)) throw new ParameterError(`the custom binary encoder of type ${name} must return a Uint8Array (or Buffer), it returned ${describeValue(bytes)}`);
