@@ -216,6 +216,11 @@ export class Connection extends Session {
     return this.#execute<R>(request, options, undefined);
   }
 
+  /** @internal Calls wait to go out in one write at the end of this turn (the pool's lane joins them). */
+  get writeDueThisTurn(): boolean {
+    return this.#engine.writeDueThisTurn;
+  }
+
   /** @internal The pool's main-thread connections run its one-shot calls through this. */
   runRequest<R>(request: RunRequest, options: CallOptions): Promise<RunOutcome<R>> {
     return this.run<R>(request, options);

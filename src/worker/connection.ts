@@ -124,6 +124,11 @@ export class PgConnection {
     this.begin(operation);
   }
 
+  /** Operations wait for a write at the end of this turn (see submit): one more joins it at no cost. */
+  get writeDueThisTurn(): boolean {
+    return this.gatheredWriteDue;
+  }
+
   private writeGatheredSoon(): void {
     if (this.gatheredWriteDue) return;
     this.gatheredWriteDue = true;

@@ -171,6 +171,34 @@ describe("the pool's main-thread connections", () => {
     });
   });
 
+  it('put a call made in the turn of a call gone behind a running one into the same write, not onto the least busy connection', async () => {
+    await withPool({ workers: 1, connectionsPerWorker: 1, mainThreadConnections: 2 }, async (pool) => {
+      const sleep = 'select pg_backend_pid() as pid, pg_sleep($1::float8) as slept';
+      // Learned: a small result that leaves no transaction open, so calls may go behind it.
+      for (let i = 0; i < 2; i++) await pool.fetchrow(sleep, [0]);
+      // The worker's one connection is held by a stream: the calls below stay on the main thread's.
+      const held = pool.stream('select i from generate_series(1, 1000000) as i', [], { highWaterMark: 1 })[Symbol.asyncIterator]();
+      expect((await held.next()).done).toBe(false);
+      try {
+        // Each main-thread connection runs one slow call.
+        const slow = [pool.fetchrow<{ pid: number }>(sleep, [0.3]), pool.fetchrow<{ pid: number }>(sleep, [0.3])];
+        await waitFor(async () => ((await pool.stats()).mainThread.busy === 2 ? true : undefined), 5000, 'both main-thread connections busy');
+        // The first call goes behind one of them and waits for the write at the end of this turn;
+        // once it has been submitted (the microtasks it started have run, still in this turn), the
+        // second joins that write rather than going behind the other connection's call.
+        const first = pool.fetchrow<{ pid: number }>(sleep, [0]);
+        await new Promise((resolve) => process.nextTick(resolve));
+        const second = pool.fetchrow<{ pid: number }>(sleep, [0]);
+        const [a, b, x, y] = await Promise.all([...slow, first, second]);
+        expect(a!.pid).not.toBe(b!.pid);
+        expect([a!.pid, b!.pid]).toContain(x!.pid);
+        expect(y!.pid).toBe(x!.pid);
+      } finally {
+        await held.return?.();
+      }
+    });
+  });
+
   it('pipeline no more calls on a connection than maxQueriesPerConnection leaves it', async () => {
     await withPool({ workers: 1, connectionsPerWorker: 1, mainThreadConnections: 1, maxQueriesPerConnection: 3 }, async (pool) => {
       const sleep = 'select pg_backend_pid() as pid, pg_sleep($1::float8) as slept';

@@ -301,6 +301,10 @@ export class MainThreadLane {
   #take(guard: CallGuard, mayGoBehind: boolean, othersMayFollow = false): Promise<LaneConnection | undefined> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
     if (guard.signal?.aborted) return Promise.reject(new QueryAbortedError('the query was aborted before it started'));
+    // Behind calls already waiting for this turn's write, the call costs the main thread no write
+    // and no read of its own: a one-row query's largest cost here (bench/PROFILES.md §14).
+    const joined = mayGoBehind ? this.#share(othersMayFollow, true) : undefined;
+    if (joined !== undefined) return Promise.resolve(joined);
     const idle = this.#idle.pop();
     if (idle !== undefined) return Promise.resolve(this.#hold(idle, othersMayFollow));
     if (this.#room() > 0) return this.#open(false);
@@ -343,11 +347,12 @@ export class MainThreadLane {
    * cores shared with the server the main thread's CPU is then the limit, and one write and one
    * read carry several calls. `othersMayFollow`: whether the connection stays shareable behind it.
    */
-  #share(othersMayFollow: boolean): LaneConnection | undefined {
+  #share(othersMayFollow: boolean, onlyWithWriteDue = false): LaneConnection | undefined {
     const { maxQueriesPerConnection } = this.settings;
     let chosen: LaneConnection | undefined;
     for (const held of this.#inUse) {
       if (held.running >= PIPELINE_DEPTH || !held.shareable || held.pinned || held.expired || held.connection.closed) continue;
+      if (onlyWithWriteDue && !held.connection.writeDueThisTurn) continue;
       // A connection about to be retired takes no more calls than it has left.
       if (maxQueriesPerConnection > 0 && held.queries + held.running >= maxQueriesPerConnection) continue;
       if (chosen === undefined || held.running < chosen.running) chosen = held;
