@@ -95,7 +95,14 @@ export class Pool extends Queryable {
     const core = this.#core;
     if (core.runsOnMainThread(request)) {
       const startedAt = Date.now();
-      const outcome = await core.track(core.lane.run<R>(request, callOptions));
+      // Counted as track() would, without a promise reaction of its own: this is every one-row call.
+      core.callStarted();
+      let outcome: RunOutcome<R> | undefined;
+      try {
+        outcome = await core.lane.run<R>(request, callOptions);
+      } finally {
+        core.callEnded();
+      }
       if (outcome !== undefined) return outcome;
       // Its wait for a main-thread connection stalled: a worker runs it, in the time left.
       callOptions = timeLeft(callOptions, startedAt);

@@ -182,7 +182,8 @@ export class MainThreadLane {
     // have to wait for the calls behind, or hit them) and its statement leaves no transaction
     // open (the calls behind would run inside it).
     const mayShare = !guarded && this.#pipelinable.has(request.sql);
-    const held = await this.#take(guard, !guarded, mayShare);
+    // A connection to be had at once is taken without a promise: this is every one-row call's path.
+    const held = this.#takeAtOnce(guard, !guarded, mayShare) ?? (await this.#take(guard, !guarded, mayShare));
     if (held === undefined) return undefined;
     if (held.running === 1) held.shareable = mayShare;
     this.#calls++;
@@ -301,12 +302,8 @@ export class MainThreadLane {
   #take(guard: CallGuard, mayGoBehind: boolean, othersMayFollow = false): Promise<LaneConnection | undefined> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
     if (guard.signal?.aborted) return Promise.reject(new QueryAbortedError('the query was aborted before it started'));
-    // Behind calls already waiting for this turn's write, the call costs the main thread no write
-    // and no read of its own: a one-row query's largest cost here (bench/PROFILES.md §14).
-    const joined = mayGoBehind ? this.#share(othersMayFollow, true) : undefined;
-    if (joined !== undefined) return Promise.resolve(joined);
-    const idle = this.#idle.pop();
-    if (idle !== undefined) return Promise.resolve(this.#hold(idle, othersMayFollow));
+    const now = this.#takeAtOnce(guard, mayGoBehind, othersMayFollow);
+    if (now !== undefined) return Promise.resolve(now);
     if (this.#room() > 0) return this.#open(false);
     const shared = mayGoBehind ? this.#share(othersMayFollow) : undefined;
     if (shared !== undefined) return Promise.resolve(shared);
@@ -314,6 +311,17 @@ export class MainThreadLane {
     const waiting = waitInLine<Granted, Waiter>(this.#waiters, (turn) => turn, connectionWaitLimits(call, this.settings.acquireTimeout, 'raise mainThreadConnections'));
     this.#watchForStall(STALL_MS);
     return waiting.then((granted) => (granted === 'elsewhere' ? undefined : granted === 'open' ? this.#open(true) : granted));
+  }
+
+  /** A connection free now (or whose write this turn the call may join); undefined when none is, or the lane is closed. */
+  #takeAtOnce(guard: CallGuard, mayGoBehind: boolean, othersMayFollow: boolean): LaneConnection | undefined {
+    if (this.#closedWith !== undefined || guard.signal?.aborted) return undefined;
+    // Behind calls already waiting for this turn's write, the call costs the main thread no write
+    // and no read of its own: a one-row query's largest cost here (bench/PROFILES.md §14).
+    const joined = mayGoBehind ? this.#share(othersMayFollow, true) : undefined;
+    if (joined !== undefined) return joined;
+    const idle = this.#idle.pop();
+    return idle === undefined ? undefined : this.#hold(idle, othersMayFollow);
   }
 
   #watchForStall(delayMs: number): void {

@@ -208,7 +208,12 @@ export class PoolCore {
     clearTimeout(timer);
   }
 
-  private callEnded(): void {
+  /** A call on the main thread's lane begins: close() waits for it until callEnded(). */
+  callStarted(): void {
+    this.running++;
+  }
+
+  callEnded(): void {
     if (--this.running > 0) return;
     for (const resolve of this.whenIdle.splice(0)) resolve();
   }
