@@ -8,7 +8,7 @@ import { propertyKey } from '../codec/rows/object-literal.js';
 import { byteaAsBuffer, byteaAsUint8Array } from '../codec/types/bytea.js';
 import type { TypeCodec } from '../codec/types/codec.js';
 import { decodeText } from '../codec/types/text.js';
-import type { ResultMemory } from './result-memory.js';
+import { bufferOver, type ResultMemory } from './result-memory.js';
 
 export type RowShape = 'object' | 'array';
 
@@ -17,16 +17,11 @@ export type CompiledRowDecoder = (bytes: Uint8Array, view: DataView, start: numb
 /** Wider rows keep the generic loop: V8 does not optimise a function that large, and it is compiled for nothing. */
 export const MAX_COMPILED_COLUMNS = 64;
 
-/** A bytea value as a Buffer over its copy in the result's memory (as the generic loop makes it). */
-function bufferOf(copy: Uint8Array): Buffer {
-  return Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength);
-}
-
 /** The expression that decodes field `i`, whose bytes are bytes[pos .. pos + n). */
 function valueExpression(codec: TypeCodec | undefined, i: number): string {
   if (codec === undefined) return 'text(bytes, pos, n)';
   if (codec === byteaAsUint8Array) return 'memory.copy(bytes, pos, n)';
-  if (codec === byteaAsBuffer) return 'bufferOf(memory.copy(bytes, pos, n))';
+  if (codec === byteaAsBuffer) return 'bufferOver(memory.copy(bytes, pos, n))';
   return `d${i}.decode(bytes, view, pos, n)`;
 }
 
@@ -64,14 +59,14 @@ export function compileRowDecoder(names: readonly string[], codecs: readonly (Ty
     if (pos !== end) throw trailing(end - pos);
     return ${row};
   };`;
-  const factory = new Function('codecs', 'overrun', 'fieldCount', 'badLength', 'trailing', 'text', 'bufferOf', source) as (
+  const factory = new Function('codecs', 'overrun', 'fieldCount', 'badLength', 'trailing', 'text', 'bufferOver', source) as (
     codecs: readonly (TypeCodec | undefined)[],
     overrun: typeof dataRowOverrun,
     fieldCount: typeof dataRowFieldCount,
     badLength: typeof dataRowBadLength,
     trailing: typeof dataRowTrailingBytes,
     text: typeof decodeText,
-    buffer: typeof bufferOf,
+    buffer: typeof bufferOver,
   ) => CompiledRowDecoder;
-  return factory(codecs, dataRowOverrun, dataRowFieldCount, dataRowBadLength, dataRowTrailingBytes, decodeText, bufferOf);
+  return factory(codecs, dataRowOverrun, dataRowFieldCount, dataRowBadLength, dataRowTrailingBytes, decodeText, bufferOver);
 }

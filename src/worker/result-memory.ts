@@ -70,3 +70,8 @@ export class ResultMemory {
 function uninitialized(bytes: number): ArrayBuffer {
   return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
 }
+
+/** A bytea value as a Buffer over its copy in the result's memory (no second copy). */
+export function bufferOver(copy: Uint8Array): Buffer {
+  return Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength);
+}

@@ -5,7 +5,7 @@ import { dataRowBadLength, dataRowFieldCount, dataRowOverrun, dataRowTrailingByt
 import { byteaAsBuffer, byteaAsUint8Array } from '../codec/types/bytea.js';
 import { decodeText } from '../codec/types/text.js';
 import { compileRowDecoder, MAX_COMPILED_COLUMNS, type CompiledRowDecoder, type RowShape } from './compiled-row-decoder.js';
-import type { ResultMemory } from './result-memory.js';
+import { bufferOver, type ResultMemory } from './result-memory.js';
 import type { StatementDescription } from './statement.js';
 
 /**
@@ -62,10 +62,8 @@ function decodeFieldsInto(row: unknown[], statement: StatementDescription, memor
     const codec = codecs[i];
     // bytea is copied into the result's own memory (see ResultMemory), not a buffer per value.
     if (codec === byteaAsUint8Array) row[i] = memory.copy(bytes, pos, length);
-    else if (codec === byteaAsBuffer) {
-      const copy = memory.copy(bytes, pos, length);
-      row[i] = Buffer.from(copy.buffer, copy.byteOffset, length);
-    } else row[i] = codec ? codec.decode(bytes, view, pos, length) : decodeText(bytes, pos, length);
+    else if (codec === byteaAsBuffer) row[i] = bufferOver(memory.copy(bytes, pos, length));
+    else row[i] = codec ? codec.decode(bytes, view, pos, length) : decodeText(bytes, pos, length);
     pos += length;
   }
   if (pos !== end) throw dataRowTrailingBytes(end - pos);
