@@ -41,6 +41,7 @@ describe('the pool behind a faulty network', () => {
   beforeEach(() => {
     proxy.connectDelay = 0;
     proxy.dropCancelRequests = false;
+    proxy.releaseCancelRequests();
     proxy.resume();
   });
   afterAll(async () => {
@@ -117,6 +118,50 @@ describe('the pool behind a faulty network', () => {
       await terminateBackends(marker);
     }
   });
+
+  it('a reply held back until its cancel lands does not put the result shapes the worker and this thread know out of step', async () => {
+    const marker = `${markerPrefix}_held_reply`;
+    // One worker, two connections, a statement cache larger than the 600 statements below.
+    const pool = proxiedPool({ workers: 1, connectionsPerWorker: 2, mainThreadConnections: 0, statementCacheSize: 1000, cancelGracePeriod: 20_000 });
+    try {
+      const opened = await within(Promise.all([pool.acquire(), pool.acquire()]), 5000, 'opening two connections');
+      for (const session of opened) await within(session.release(), 3000, 'release()');
+      // The CancelRequest travels on a new connection: the proxy holds it until released below.
+      proxy.holdCancelRequests = true;
+      const held = pool.fetchval(`select 1 as a, pg_sleep(0.3) /* ${marker} */`, [], 0, { timeout: 50 });
+      expect(await rejectionOf(within(held, 3000, 'the timed-out call'))).toBeInstanceOf(QueryTimeoutError);
+      // The statement ends on the server before the cancel lands; the worker's reply to it (the
+      // first to carry its shape) waits for the cancel, since the call counts as ended only then.
+      await waitFor(async () => ((await backendsRunning(marker)).length === 0 ? true : undefined), 3000, 'the statement given up to end on the server');
+      // Meanwhile 600 new statements on the other connection: more shapes than both sides remember.
+      const statements = Array.from({ length: 600 }, (_, i) => `select ${i}::int4 as n, pg_backend_pid() as pid /* ${marker} ${i} */`);
+      const pids = new Set<number>();
+      for (const [i, sql] of statements.entries()) {
+        const row = await within(pool.fetchrow<{ n: number; pid: number }>(sql), 5000, `statement ${i}`);
+        expect(row?.n).toBe(i);
+        pids.add(row!.pid);
+      }
+      expect(pids.size, 'the 600 statements ran on one connection').toBe(1);
+      expect(proxy.cancelRequestsHeld, 'the cancel was held all along').toBe(1);
+      proxy.releaseCancelRequests();
+      // Both connections pinned at once: the held reply has left. The one the statements ran on
+      // now runs them again, newest first, each known to both sides by its shape's number alone.
+      const sessions = await within(Promise.all([pool.acquire(), pool.acquire()]), 10_000, 'pinning both connections');
+      try {
+        const [other] = [...pids];
+        const backends = await Promise.all(sessions.map((session) => session.fetchval<number>('select pg_backend_pid()')));
+        const session = sessions[backends.indexOf(other!)]!;
+        for (let i = statements.length - 1; i >= 0; i--) {
+          expect(await within(session.fetchrow(statements[i]!), 5000, `statement ${i} again`)).toEqual({ n: i, pid: other });
+        }
+      } finally {
+        for (const session of sessions) await within(session.release(), 3000, 'release()');
+      }
+    } finally {
+      proxy.releaseCancelRequests();
+      await shutDown(pool);
+    }
+  }, 60_000);
 
   it('a connection whose server bytes stall is destroyed after cancelGracePeriod and replaced', async () => {
     const marker = `${markerPrefix}_stall`;

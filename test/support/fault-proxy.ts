@@ -5,6 +5,8 @@
 //   (they are held; resume() lets them through); connections accepted later forward normally;
 // - dropCancelRequests: a new connection whose first message is a CancelRequest is closed
 //   without reaching the server, as if the server ignored the cancel;
+// - holdCancelRequests: such a connection is kept open, its request unsent, until
+//   releaseCancelRequests() (a cancel slow to arrive: its sender waits for the server to close);
 // - cutAfterBytes: a new connection is closed once that many server→client bytes have been forwarded;
 // - rewriteOnce(): corrupt one server message (its type byte, its length word or a body byte) or cut
 //   the connection part-way through it (test/support/server-stream-rewriter.ts).
@@ -30,6 +32,12 @@ export interface FaultProxy {
   connectDelay: number;
   /** Close new connections that start with a CancelRequest instead of forwarding them. */
   dropCancelRequests: boolean;
+  /** Keep new connections that start with a CancelRequest open and unforwarded until releaseCancelRequests(). */
+  holdCancelRequests: boolean;
+  /** CancelRequests held so far (released ones included). */
+  readonly cancelRequestsHeld: number;
+  /** Forward the held CancelRequests, and hold no more. */
+  releaseCancelRequests(): void;
   /** Close each connection accepted from now on once it has forwarded this many server→client bytes (undefined: never). */
   cutAfterBytes: number | undefined;
   /** Corrupt the first server message `rewrite` targets, on whichever connection reaches it first. */
@@ -72,7 +80,10 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   let open = 0;
   const waiters: { count: number; resolve: () => void }[] = [];
 
-  const settings: { connectDelay: number; dropCancelRequests: boolean; cutAfterBytes: number | undefined } = { connectDelay: 0, dropCancelRequests: false, cutAfterBytes: undefined };
+  const settings: { connectDelay: number; dropCancelRequests: boolean; holdCancelRequests: boolean; cutAfterBytes: number | undefined } = { connectDelay: 0, dropCancelRequests: false, holdCancelRequests: false, cutAfterBytes: undefined };
+  /** Held CancelRequests, each forwarded when called. */
+  const heldCancels: (() => void)[] = [];
+  let held = 0;
   const armed: ArmedRewrite[] = [];
   let fired = 0;
   let cuts = 0;
@@ -87,7 +98,9 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     }
   };
 
-  const server: Server = createServer((client) => {
+  // Half-open allowed, so that a held CancelRequest's sender (which ends its side at once) does not
+  // see the connection close; every other connection is ended back as Node would by default.
+  const server: Server = createServer({ allowHalfOpen: true }, (client) => {
     onAccepted();
     client.setNoDelay(true);
     sockets.add(client);
@@ -98,6 +111,10 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     let earlyBytes = 0;
     let delayOver = settings.connectDelay <= 0;
     let decided = false;
+    let holding = false;
+    client.on('end', () => {
+      if (!holding) client.end();
+    });
 
     const end = () => {
       // A cut client socket is ended (its last bytes still flushing), not destroyed.
@@ -155,6 +172,17 @@ export async function startFaultProxy(target: { host: string; port: number }): P
         end();
         return;
       }
+      if (isCancel && settings.holdCancelRequests) {
+        holding = true;
+        held++;
+        heldCancels.push(() => {
+          if (client.destroyed) return;
+          forward(false);
+          // The server closes after reading the request; its close ends the client's side too.
+          link.upstream!.end();
+        });
+        return;
+      }
       forward(asksForEncryption(head));
     };
 
@@ -206,6 +234,19 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     },
     set dropCancelRequests(on: boolean) {
       settings.dropCancelRequests = on;
+    },
+    get holdCancelRequests() {
+      return settings.holdCancelRequests;
+    },
+    set holdCancelRequests(on: boolean) {
+      settings.holdCancelRequests = on;
+    },
+    get cancelRequestsHeld() {
+      return held;
+    },
+    releaseCancelRequests() {
+      settings.holdCancelRequests = false;
+      for (const release of heldCancels.splice(0)) release();
     },
     get cutAfterBytes() {
       return settings.cutAfterBytes;

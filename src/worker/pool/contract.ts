@@ -104,9 +104,9 @@ export interface WireRowBytes {
 
 /**
  * A result's columns, by shape: each worker numbers the shapes of its statements' results and
- * sends a shape's columns only the first time, then its number alone. Both sides forget the
- * oldest shape past SHAPES_REMEMBERED, in the order the worker announced them, so they always
- * agree on what is known.
+ * sends a shape's columns with the first event to leave that carries it, then its number alone.
+ * Both sides forget the oldest shape past SHAPES_REMEMBERED, in the order the announcements left
+ * (the order the main thread reads them), so they always agree on what is known.
  */
 export interface Shaped {
   shape?: number;

@@ -57,6 +57,8 @@ export class WorkerServer implements CallEnv {
   }
 
   emit(event: DataEvent, transfer?: readonly ArrayBuffer[]): void {
+    // Here, in the order events leave, a result shape's columns go with its first event.
+    this.shapes.announce(event);
     this.outbox.push(event);
     if (transfer !== undefined) for (const buffer of transfer) this.transfer.push(buffer);
     this.scheduleFlush();
