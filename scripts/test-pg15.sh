@@ -9,7 +9,7 @@ if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   echo "SKIPPED the PostgreSQL 15 pass: Debian's server is not installed (apt-get install postgresql)."
   exit 0
 fi
-SERVER_INDEPENDENT=(hostile-wire fault-proxy-rewrite cancel-race pool-thread-layer pool-stream pool-faults pool-main-thread packaging readme server-binaries arrow-esm cli-export cli-import cli-commands soak)
+SERVER_INDEPENDENT=(hostile-wire fault-proxy-rewrite cancel-race pool-thread-layer pool-chaos pool-stream pool-faults pool-main-thread packaging readme server-binaries arrow-esm cli-export cli-import cli-commands soak)
 echo "PostgreSQL 15 pass: leaving out the server-independent files ${SERVER_INDEPENDENT[*]} (they ran against PostgreSQL 18)."
 EXCLUDES=()
 for name in "${SERVER_INDEPENDENT[@]}"; do EXCLUDES+=(--exclude "test/integration/${name}.test.ts"); done
