@@ -335,15 +335,15 @@ export class Connection extends Session {
 
   // COPY (docs/copy.md; the logic is in ./copy)
   /** Binary COPY of records (arrays or objects) into `table`; resolves with the command tag ('COPY 1000'). */
-  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, inlineCopyTarget(this.#engine), table, options); } // COPY
+  copyRecordsToTable(table: string, options: CopyRecordsOptions): Promise<string> { return copy.copyRecordsToTable(this, inlineCopyTarget(this.#engine, this.#settings.cancelGracePeriod), table, options); } // COPY
   /** Binary COPY of columns (typed arrays or value arrays, a RecordBatch or Result, an Arrow table) into `table`, without building rows. */
-  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, inlineCopyTarget(this.#engine), table, options); } // COPY
+  copyColumnsToTable(table: string, options: CopyColumnsOptions): Promise<string> { return copy.copyColumnsToTable(this, inlineCopyTarget(this.#engine, this.#settings.cancelGracePeriod), table, options); } // COPY
   /** COPY FROM STDIN of text, CSV or binary bytes from a Readable, a file path, bytes or an iterable. */
-  copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(inlineCopyTarget(this.#engine), table, options); } // COPY
+  copyToTable(table: string, options: CopyToTableOptions): Promise<string> { return copy.copyToTable(inlineCopyTarget(this.#engine, this.#settings.cancelGracePeriod), table, options); } // COPY
   /** COPY `table` TO STDOUT into a Writable, a file path or a function. */
-  copyFromTable(table: string, options: CopyFromTableOptions): Promise<string> { return copy.copyFromTable(inlineCopyTarget(this.#engine), table, options); } // COPY
+  copyFromTable(table: string, options: CopyFromTableOptions): Promise<string> { return copy.copyFromTable(inlineCopyTarget(this.#engine, this.#settings.cancelGracePeriod), table, options); } // COPY
   /** COPY (`sql`) TO STDOUT into a Writable, a file path or a function. */
-  copyFromQuery(sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string> { return copy.copyFromQuery(inlineCopyTarget(this.#engine), sql, params, options); } // COPY
+  copyFromQuery(sql: string, params: readonly unknown[] | undefined, options: CopyFromQueryOptions): Promise<string> { return copy.copyFromQuery(inlineCopyTarget(this.#engine, this.#settings.cancelGracePeriod), sql, params, options); } // COPY
 }
 
 /** EXPLAIN (FORMAT JSON) of `sql`; with `analyze` the statement runs in a transaction rolled back. */

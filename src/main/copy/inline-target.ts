@@ -8,7 +8,7 @@ import { fileChunks, fileConsumer } from '../../worker/operations/copy-files.js'
 import { runQuery, runSimpleQuery } from '../../worker/requests.js';
 import { CallGuard, checkGuardOptions, type GuardOptions } from '../threads/call-guard.js';
 import type { CopyInput, CopySink, CopyTarget } from './copy-target.js';
-import { copyGivenUp } from './give-up.js';
+import { copyGivenUp } from '../../worker/pool/contract.js';
 
 function startGuard(options: GuardOptions): CallGuard {
   checkGuardOptions(options);
@@ -17,7 +17,8 @@ function startGuard(options: GuardOptions): CallGuard {
   return guard;
 }
 
-export function inlineCopyTarget(engine: PgConnection): CopyTarget {
+/** `cancelGracePeriod`: how long a COPY given up too late to stop may take before its connection is closed. */
+export function inlineCopyTarget(engine: PgConnection, cancelGracePeriod: number): CopyTarget {
   const query: CopyTarget['query'] = async (sql, params) => {
     const outcome = await runQuery(engine, { sql, paramSets: [params], rowMode: 'array' });
     return { rows: outcome.rows as unknown[][], columns: outcome.statement.columns.map((c) => ({ name: c.name, typeOid: c.typeOid })) };
@@ -30,7 +31,7 @@ export function inlineCopyTarget(engine: PgConnection): CopyTarget {
       const guard = startGuard(options);
       const chunks = input.kind === 'file' ? fileChunks(input.path) : input.chunks;
       const { done, operation } = runCopyIn(engine, sql, chunks);
-      guard.watch((reason) => operation.giveUp(copyGivenUp(reason, 'in', guard.timeout)));
+      guard.watch((reason) => operation.giveUp(copyGivenUp(reason, 'in', guard.timeout), cancelGracePeriod));
       try {
         return await done;
       } finally {

@@ -4,12 +4,12 @@
 // written to the server; a file path is read by the worker itself. COPY TO: the worker's chunks
 // arrive transferred and are consumed here in order, each one consumed granting the next.
 
-import { deserializeError, type CopyInCall, type CopyOutCall, type DataEvent } from '../../worker/pool/contract.js';
+import { QueryAbortedError } from '../../codec/errors/client-errors.js';
+import { copyGivenUp, deserializeError, type CopyInCall, type CopyOutCall, type DataEvent, type GiveUpReason } from '../../worker/pool/contract.js';
 import type { TypeCatalog } from '../../codec/types/introspected/catalog.js';
 import type { CallGuard, GuardOptions } from '../threads/call-guard.js';
 import type { WorkerLink } from '../threads/worker-link.js';
 import type { ColumnType, CopyInput, CopySession, CopySink, CopyTarget } from './copy-target.js';
-import { copyGivenUp } from './give-up.js';
 
 const CHUNKS_IN_FLIGHT = 4;
 const CHUNKS_AHEAD = 2;
@@ -91,6 +91,8 @@ async function run(
     let wake: (() => void) | undefined;
     /** Why this side ended the COPY (its source or output failed): reported instead of the server's answer. */
     let ownError: unknown;
+    /** A COPY FROM the caller gave up on: its reply says whether that stopped it. */
+    let givenUp: GiveUpReason | undefined;
     let consumed: Promise<void> = Promise.resolve();
     const stop = () => {
       stopped = true;
@@ -105,10 +107,14 @@ async function run(
       guard.dispose();
       finish();
     };
-    guard.watch((reason) => settle(() => {
+    guard.watch((reason) => {
       link.send({ type: 'cancel', id, reason });
-      reject(copyGivenUp(reason, direction, guard.timeout));
-    }));
+      if (direction === 'out') return settle(() => reject(copyGivenUp(reason, 'out', guard.timeout)));
+      // A COPY FROM stops with CopyFail unless all its data has gone (then it ends as the server
+      // ends it): only the worker's reply tells which, so the caller hears it, within the grace period.
+      givenUp = reason;
+      stop();
+    });
     link.send(call, {
       event: (event) => {
         if (event.type === 'copy-credit') {
@@ -140,9 +146,11 @@ async function run(
         host.onReply?.(reply);
         stop();
         void consumed.then(() => settle(() => {
-          if (ownError !== undefined) reject(ownError);
-          else if (!reply.ok) reject(deserializeError((reply as Extract<Reply, { ok: false }>).error));
-          else resolve(reply.command!);
+          if (ownError !== undefined) return reject(ownError);
+          if (reply.ok) return resolve(reply.command!);
+          const error = deserializeError((reply as Extract<Reply, { ok: false }>).error);
+          // The worker's QueryAbortedError confirms the CopyFail: said here with the caller's timeout.
+          reject(givenUp !== undefined && error instanceof QueryAbortedError ? copyGivenUp(givenUp, 'in', guard.timeout) : error);
         }));
       },
       lost: (error) => {

@@ -1,6 +1,8 @@
 // COPY … FROM STDIN: the Query, then — once the server answers CopyInResponse — the source's
 // chunks as CopyData messages, then CopyDone. A source that fails and a caller that gives up
 // send CopyFail instead, so the server keeps nothing of the COPY and the connection stays usable.
+// A caller that gives up once CopyDone has gone out is too late to stop it: the COPY ends as the
+// server ends it (its rows kept on success), bounded by the grace period.
 // The socket is read all along (the server may send notices, or an error that ends the COPY
 // early); only the writing waits for the socket to drain.
 
@@ -8,7 +10,7 @@ import { BackendMessage } from '../../codec/protocol/message-types.js';
 import { BufferWriter } from '../../codec/buffer/writer.js';
 import { parseCommandComplete, parseErrorFields, writeCopyDone, writeCopyFail, writeQuery } from '../../codec/protocol/index.js';
 import { postgresErrorFrom } from '../../codec/errors/index.js';
-import { ProtocolError } from '../../codec/errors/client-errors.js';
+import { ConnectionError, ProtocolError } from '../../codec/errors/client-errors.js';
 import type { PgConnection } from '../connection.js';
 import { Operation, Progress } from './operation.js';
 
@@ -32,6 +34,8 @@ export class CopyIn extends Operation {
   private settled = false;
   /** The source ended, failed, or was told to stop: never call it again. */
   private sourceClosed = false;
+  /** Armed by a give-up that came after CopyDone: closes a connection whose server does not end the COPY. */
+  private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly sql: string,
@@ -51,12 +55,26 @@ export class CopyIn extends Operation {
     return true;
   }
 
-  /** The caller gave up (abort, timeout): stop the source and end the COPY with CopyFail. */
-  giveUp(reason: Error): void {
-    if (this.settled || this.givenUp !== undefined) return;
-    this.givenUp = reason;
-    if (this.state === State.Copying) this.sendFail(`the client gave up: ${reason.message}`);
-    this.closeSource();
+  /**
+   * The caller gave up (abort, timeout): stop the source and end the COPY with CopyFail, so that
+   * the call rejects with `reason` and the table keeps nothing. Too late once CopyDone (or another
+   * CopyFail) went out: the COPY then ends as the server ends it, and if the server has not
+   * within `gracePeriodMs`, the connection is closed (whether the rows were kept is unknown).
+   * Returns whether the give-up stopped the COPY.
+   */
+  giveUp(reason: Error, gracePeriodMs: number): boolean {
+    if (this.settled || this.givenUp !== undefined || this.graceTimer !== undefined) return false;
+    if (this.state === State.Waiting || this.state === State.Copying) {
+      this.givenUp = reason;
+      if (this.state === State.Copying) this.sendFail(`the client gave up: ${reason.message}`);
+      this.closeSource();
+      return true;
+    }
+    const connection = this.connection!;
+    this.graceTimer = setTimeout(() => {
+      connection.destroy(new ConnectionError(`the COPY had sent all its data when it was given up, and the server did not end it within cancelGracePeriod (${gracePeriodMs} ms): the connection was closed, and whether the table kept the rows is unknown`));
+    }, gracePeriodMs);
+    return false;
   }
 
   onMessage(type: number, bytes: Uint8Array, _view: DataView, start: number, end: number): void {
@@ -89,6 +107,7 @@ export class CopyIn extends Operation {
   fail(error: Error): void {
     this.state = State.Ended;
     this.closeSource();
+    clearTimeout(this.graceTimer);
     this.settled = true;
     this.reject(this.givenUp ?? error);
   }
@@ -96,6 +115,7 @@ export class CopyIn extends Operation {
   private settle(): void {
     if (this.settled) return;
     this.settled = true;
+    clearTimeout(this.graceTimer);
     if (this.givenUp !== undefined) this.reject(this.givenUp);
     else if (this.sourceError !== undefined) this.reject(this.sourceError);
     else if (this.error !== undefined) this.reject(this.error);

@@ -353,6 +353,17 @@ export function cancelledError(reason: GiveUpReason, timeoutMs?: number): QueryA
   return new QueryAbortedError(reason === 'cancel' ? 'the query was cancelled by cancel()' : 'the query was aborted by its AbortSignal and cancelled on the server');
 }
 
+/**
+ * What the caller of a COPY sees when it gave up and the COPY stopped: a COPY FROM ended with
+ * CopyFail (the table keeps nothing), a COPY TO cancelled on the server.
+ */
+export function copyGivenUp(reason: GiveUpReason, direction: 'in' | 'out', timeoutMs?: number): QueryAbortedError {
+  const outcome = direction === 'in' ? 'the COPY was ended with CopyFail and the table keeps nothing of it' : 'the COPY was cancelled on the server';
+  return reason === 'timeout'
+    ? new QueryTimeoutError(`the COPY ran past its timeout${timeoutMs === undefined ? '' : ` of ${timeoutMs} ms`}: ${outcome}`)
+    : new QueryAbortedError(`the COPY was aborted by its AbortSignal: ${outcome}`);
+}
+
 /** The error of a call whose worker thread died under it. */
 export function workerCrashed(cause: unknown): WorkerCrashedError {
   const why = cause instanceof Error ? cause.message : String(cause);

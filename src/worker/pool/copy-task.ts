@@ -11,7 +11,7 @@ import { runCopyOut, type CopyConsumer } from '../operations/copy-out.js';
 import { fileChunks, fileConsumer } from '../operations/copy-files.js';
 import type { CallEnv } from './call-env.js';
 import type { Lease } from './connection-slots.js';
-import { cancelledError, giveUpError, serializeError, type CopyInCall, type CopyOutCall, type DataEvent, type GiveUpReason, type QueryReply } from './contract.js';
+import { cancelledError, copyGivenUp, giveUpError, serializeError, type CopyInCall, type CopyOutCall, type DataEvent, type GiveUpReason, type QueryReply } from './contract.js';
 import type { RunningCall } from './running-call.js';
 
 /** The chunks of one COPY FROM, as the main thread sends them. */
@@ -117,7 +117,7 @@ export function copyRowCount(tag: string): number | null {
 export async function copyInOn(connection: PgConnection, call: CopyInCall, feed: CopyInFeed, env: CallEnv): Promise<string> {
   const source = call.file !== undefined ? fileChunks(call.file) : feed;
   const { done, operation } = runCopyIn(connection, call.sql, source, call.file === undefined ? () => env.emit({ type: 'copy-credit', id: call.id, chunks: 1 }) : undefined);
-  feed.onGiveUp = (reason) => operation.giveUp(cancelledError(reason));
+  feed.onGiveUp = (reason) => operation.giveUp(copyGivenUp(reason, 'in'), env.config.cancelGracePeriod);
   return done;
 }
 
@@ -154,7 +154,8 @@ export async function runCopyCall(call: CopyInCall | CopyOutCall, running: Runni
     const reply: QueryReply = { ok: true, command, rowCount: copyRowCount(command), columns: [], batches: [], notices: lease.notices };
     return { type: 'reply', id: call.id, reply };
   } catch (error) {
-    return failed(call.id, running.givenUp !== undefined ? cancelledError(running.givenUp) : error);
+    // A COPY FROM's own error says how it ended (CopyFail, the server's error, a closed connection).
+    return failed(call.id, running.givenUp !== undefined && call.type === 'copy-out' ? cancelledError(running.givenUp) : error);
   } finally {
     const cancelLanding = running.finish();
     if (cancelLanding !== undefined) await cancelLanding;

@@ -5,7 +5,7 @@
 // call it is for, never one made before or after it.
 
 import type { BatchData } from '../../codec/batch/index.js';
-import { InterfaceError } from '../../codec/errors/client-errors.js';
+import { ConnectionError, InterfaceError } from '../../codec/errors/client-errors.js';
 import type { QueryOutcome } from '../operations/extended-query.js';
 import { closeOnServer, fetchFromPortal, runQuery, runSimpleQuery } from '../requests.js';
 import type { StatementDescription } from '../statement.js';
@@ -189,8 +189,10 @@ export class PinnedSession {
         return await body(connection);
       } catch (error) {
         // cancel() wants the server's own error (57014); a timeout or an abort, the caller's reason.
+        // A closed connection stays itself: after a give-up it means the outcome is unknown (a COPY's).
         const givenUp = running.givenUp;
-        return { ok: false, error: serializeError(givenUp !== undefined && givenUp !== 'cancel' ? cancelledError(givenUp) : error), session: this.state() };
+        const caller = givenUp !== undefined && givenUp !== 'cancel' && !(error instanceof ConnectionError);
+        return { ok: false, error: serializeError(caller ? cancelledError(givenUp) : error), session: this.state() };
       } finally {
         await running.finish();
         this.calls.delete(callId);

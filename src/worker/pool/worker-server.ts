@@ -68,7 +68,8 @@ export class WorkerServer implements CallEnv {
     switch (request.type) {
       case 'cancel':
         this.running.get(request.id)?.giveUp(request.reason);
-        this.sessionCalls.get(request.id)?.cancel(request.id, request.reason);
+        // A COPY FROM ends itself (CopyFail, or as the server ends it once all was sent): no CancelRequest.
+        if (!this.copyFeeds.has(request.id)) this.sessionCalls.get(request.id)?.cancel(request.id, request.reason);
         this.copyFeeds.get(request.id)?.giveUp(request.reason);
         this.copyFlows.get(request.id)?.giveUp();
         return;
