@@ -13,9 +13,9 @@ import { checkGuardOptions } from './threads/call-guard.js';
 export type Row = Record<string, unknown>;
 
 export interface CallOptions {
-  /** Abort the call: a running statement is cancelled on the server (CancelRequest); the connection stays usable. */
+  /** Abort the call: a running statement is sent a CancelRequest (one that already finished keeps its effects); the connection stays usable. */
   signal?: AbortSignal;
-  /** Give up after this many ms (default: the connection's or pool's commandTimeout); the statement is cancelled on the server. */
+  /** Give up after this many ms (default: the connection's or pool's commandTimeout); a running statement is sent a CancelRequest. */
   timeout?: number;
   /** 'object' (default) or 'array' rows. */
   rowMode?: 'object' | 'array';

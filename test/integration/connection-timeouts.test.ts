@@ -40,7 +40,7 @@ describe('timeouts and aborts on connect() connections', () => {
       const started = Date.now();
       const error = await within(rejectionOf(db.fetch(`select pg_sleep(30), '${tag}'`)), 10_000, 'the timed-out call');
       expect(error).toBeInstanceOf(QueryTimeoutError);
-      expect((error as Error).message).toMatch(/timeout of 150 ms.*cancelled on the server/);
+      expect((error as Error).message).toMatch(/timeout of 150 ms; a cancel was sent to the server/);
       expect(Date.now() - started).toBeLessThan(5000);
       await waitUntilNotRunning(db.processId, tag);
       // The call's own timeout wins over the default.

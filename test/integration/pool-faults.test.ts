@@ -4,7 +4,7 @@
 // cancelGracePeriod and replaced.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPool, QueryAbortedError, QueryCanceledError, QueryTimeoutError, type Connection, type Pool, type PoolOptions } from '../../src/main/index.js';
+import { connect, createPool, QueryAbortedError, QueryCanceledError, QueryTimeoutError, type Connection, type Pool, type PoolOptions } from '../../src/main/index.js';
 import { dsnTarget, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { rejectionOf, shutDown, waitFor, within } from '../support/deadlines.js';
 import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
@@ -127,6 +127,7 @@ describe('the pool behind a faulty network', () => {
       const opened = await within(Promise.all([pool.acquire(), pool.acquire()]), 5000, 'opening two connections');
       for (const session of opened) await within(session.release(), 3000, 'release()');
       // The CancelRequest travels on a new connection: the proxy holds it until released below.
+      const heldBefore = proxy.cancelRequestsHeld;
       proxy.holdCancelRequests = true;
       const held = pool.fetchval(`select 1 as a, pg_sleep(0.3) /* ${marker} */`, [], 0, { timeout: 50 });
       expect(await rejectionOf(within(held, 3000, 'the timed-out call'))).toBeInstanceOf(QueryTimeoutError);
@@ -142,7 +143,7 @@ describe('the pool behind a faulty network', () => {
         pids.add(row!.pid);
       }
       expect(pids.size, 'the 600 statements ran on one connection').toBe(1);
-      expect(proxy.cancelRequestsHeld, 'the cancel was held all along').toBe(1);
+      expect(proxy.cancelRequestsHeld, 'the cancel was held all along').toBe(heldBefore + 1);
       proxy.releaseCancelRequests();
       // Both connections pinned at once: the held reply has left. The one the statements ran on
       // now runs them again, newest first, each known to both sides by its shape's number alone.
@@ -162,6 +163,39 @@ describe('the pool behind a faulty network', () => {
       await shutDown(pool);
     }
   }, 60_000);
+
+  // The caller hears of a timeout at once, before the cancel's fate is known: a write that finished
+  // before its cancel arrived is kept, so the error must not say that it was cancelled.
+  for (const via of ['a pool worker', 'connect()'] as const) {
+    it(`a timed-out insert that finishes before its cancel lands (${via}): the error does not claim it was cancelled, and the row is kept`, async () => {
+      const marker = `${markerPrefix}_finished_first`;
+      const table = uniqueTable('finished_first');
+      await direct.execute(`create table ${table} (id int4)`);
+      const target = { host: '127.0.0.1', port: proxy.port, user: decodeURIComponent(dsn.username), database: decodeURIComponent(dsn.pathname.slice(1)), password: decodeURIComponent(dsn.password), sslmode: 'disable' as const };
+      const pool = via === 'a pool worker' ? proxiedPool({ workers: 1, connectionsPerWorker: 1, mainThreadConnections: 0, cancelGracePeriod: 10_000 }) : undefined;
+      const db = via === 'connect()' ? await connect({ ...target, cancelGracePeriod: 10_000 }) : undefined;
+      const on = (pool ?? db)!;
+      try {
+        expect(await within(on.fetchval('select 1'), 5000, 'opening the connection')).toBe(1);
+        const heldBefore = proxy.cancelRequestsHeld;
+        proxy.holdCancelRequests = true;
+        const insert = on.execute(`insert into ${table} select 1 from pg_sleep(0.3) /* ${marker} */`, [], { timeout: 50 });
+        const error = await rejectionOf(within(insert, 3000, 'the timed-out insert'));
+        expect(error).toBeInstanceOf(QueryTimeoutError);
+        expect((error as Error).message).toMatch(/a cancel was sent to the server.*one that finished first keeps its effects/);
+        expect((error as Error).message).not.toMatch(/was cancelled/);
+        await waitFor(async () => ((await direct.fetchval(`select count(*)::int4 from ${table}`)) === 1 ? true : undefined), 5000, 'the insert committed');
+        expect(proxy.cancelRequestsHeld, 'the cancel was held all along').toBe(heldBefore + 1);
+        proxy.releaseCancelRequests();
+        expect(await within(on.fetchval('select 42'), 10_000, 'the next call')).toBe(42);
+      } finally {
+        proxy.releaseCancelRequests();
+        await shutDown(pool);
+        await db?.close();
+        await direct.execute(`drop table if exists ${table}`);
+      }
+    });
+  }
 
   it('a connection whose server bytes stall is destroyed after cancelGracePeriod and replaced', async () => {
     const marker = `${markerPrefix}_stall`;

@@ -74,12 +74,12 @@ export class InterfaceError extends PgloomError {
   override name = 'InterfaceError';
 }
 
-/** The caller gave up on a query (AbortSignal): it was cancelled on the server; the connection stays usable. */
+/** The caller gave up on a query (AbortSignal): it never ran, or a cancel was sent (the message says which); the connection stays usable. */
 export class QueryAbortedError extends PgloomError {
   override name = 'QueryAbortedError';
 }
 
-/** A query ran past its `timeout`: it was cancelled on the server; the connection stays usable. */
+/** A query ran past its `timeout`: it never ran, or a cancel was sent (the message says which); the connection stays usable. */
 export class QueryTimeoutError extends QueryAbortedError {
   override name = 'QueryTimeoutError';
 }

@@ -347,10 +347,15 @@ export function giveUpError(reason: GiveUpReason, detail: string): QueryAbortedE
   return reason === 'timeout' ? new QueryTimeoutError(`the query ${detail}`) : new QueryAbortedError(`the query ${detail}`);
 }
 
-/** What the caller sees when it gives up on a call that a worker already runs. */
+/**
+ * What the caller sees, at once, when it gives up on a call already sent to the server. The cancel
+ * races the statement's end: one that finished first (its reply already on its way) keeps its
+ * effects, and the caller must not be told otherwise (a retried write would run twice).
+ */
 export function cancelledError(reason: GiveUpReason, timeoutMs?: number): QueryAbortedError {
-  if (reason === 'timeout') return new QueryTimeoutError(`the query ran past its timeout${timeoutMs === undefined ? '' : ` of ${timeoutMs} ms`} and was cancelled on the server`);
-  return new QueryAbortedError(reason === 'cancel' ? 'the query was cancelled by cancel()' : 'the query was aborted by its AbortSignal and cancelled on the server');
+  const outcome = 'a cancel was sent to the server, which stops the statement unless it had already finished: one that finished first keeps its effects (a write outside a transaction is committed)';
+  if (reason === 'timeout') return new QueryTimeoutError(`the query ran past its timeout${timeoutMs === undefined ? '' : ` of ${timeoutMs} ms`}; ${outcome}`);
+  return new QueryAbortedError(reason === 'cancel' ? 'the query was cancelled by cancel()' : `the query was aborted by its AbortSignal; ${outcome}`);
 }
 
 /**
