@@ -426,6 +426,10 @@ export class Pool extends Queryable {
     this.#closing ??= (async () => {
       const core = this.#core;
       core.refuseCalls(new InterfaceError('the pool is closing'));
+      // The listening connection is the pool's own: released now, not waited for as a caller's session.
+      const listener = this.#listener;
+      this.#listener = undefined;
+      await listener?.then((connection) => connection.release()).catch(() => undefined);
       await core.drained(timeout);
       await Promise.all([core.lane.close(), core.threads.closeConnections(Math.min(5_000, timeout))]);
       await core.threads.stop(new InterfaceError('the pool was closed while this call ran'));

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createPool, InterfaceError, PoolTimeoutError, type Connection } from '../../src/main/index.js';
 import { connectToTestServer, testDsn } from '../support/server.js';
+import { within } from '../support/deadlines.js';
 
 async function backendsNamed(watcher: Connection, appName: string): Promise<number> {
   return Number(await watcher.fetchval<bigint>('select count(*) from pg_stat_activity where application_name = $1', [appName]));
@@ -99,4 +100,18 @@ describe('pool lifecycle', () => {
     expect(await cut).toBeInstanceOf(Error);
     expect(Date.now() - started).toBeLessThan(5000);
   });
+
+  for (const mainThreadConnections of [0, 1]) {
+    it(`close() releases the pool's own listening connection rather than waiting out its timeout (mainThreadConnections: ${mainThreadConnections})`, async () => {
+      const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 2, mainThreadConnections });
+      const heard: string[] = [];
+      await pool.listen('pgloom_close_listening', (notification) => void heard.push(notification.payload));
+      await pool.execute("select pg_notify('pgloom_close_listening', 'before close')");
+      await eventually(async () => heard.length === 1);
+      // Its timeout (30 s by default) is this test's bound: a close that waited for the listener hangs here.
+      await within(pool.close(), 10_000, 'pool.close() with a listener');
+      expect(heard).toEqual(['before close']);
+      expect(pool.isClosing()).toBe(true);
+    });
+  }
 });
