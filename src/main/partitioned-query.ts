@@ -5,6 +5,7 @@
 // exported by the first connection (pg_export_snapshot); a standby cannot export one.
 
 import { InterfaceError } from '../codec/errors/client-errors.js';
+import { PostgresError } from '../codec/errors/postgres-error.js';
 import type { WorkerPooledConnection } from './threads/worker-pooled-connection.js';
 import type { CallOptions } from './queryable.js';
 import type { RecordBatch } from './record-batch.js';
@@ -33,7 +34,9 @@ export interface PartitionOptions {
 /** What the pool lends a partitioned query. */
 export interface PartitionHost {
   acquire(options: CallOptions): Promise<WorkerPooledConnection>;
-  /** The pool's connections in all: more partitions than this would wait on each other forever. */
+  /** A connection only if one is free now (undefined otherwise): never waits while holding others. */
+  acquireIfFree(options: CallOptions): Promise<WorkerPooledConnection | undefined>;
+  /** The pool's connections in all: more partitions than this could never all run at once. */
   capacity: number;
   defaultPartitions: number;
 }
@@ -47,7 +50,7 @@ function checkPartitions(options: PartitionOptions, host: PartitionHost): number
   if (options.cuts !== undefined && (!Array.isArray(options.cuts) || options.cuts.length === 0)) throw new InterfaceError('cuts must be a non-empty array of the values between partitions');
   const k = options.cuts !== undefined ? options.cuts.length + 1 : options.partitions ?? host.defaultPartitions;
   if (!Number.isInteger(k) || k < 1) throw new InterfaceError(`partitions must be a positive integer, got ${String(k)}`);
-  if (k > host.capacity) throw new InterfaceError(`partitions (${k}) exceeds the pool's connections (${host.capacity}): each partition needs a connection of its own at once`);
+  if (k > host.capacity) throw new InterfaceError(`partitions (${k}) exceeds the pool's connections (${host.capacity}): they could never all run at once; ask for at most ${host.capacity}`);
   if (options.consistent !== undefined && options.consistent !== 'snapshot' && options.consistent !== 'none') {
     throw new InterfaceError(`consistent must be 'snapshot' or 'none', got ${String(options.consistent)}`);
   }
@@ -69,22 +72,34 @@ function boundsSql(type: string, k: number): string {
 
 /** The partitions of one query, each with its pinned connection, inside one snapshot. */
 interface OpenPartitions {
-  /** One statement per connection (fewer when the column holds no value: then one). */
+  /** One statement per partition (one in all when the column holds no value), spread over the connections. */
   parts: { connection: WorkerPooledConnection; sql: string; params: readonly unknown[] }[];
   connections: WorkerPooledConnection[];
 }
 
-/** Pin k connections, begin (sharing one snapshot), and write each partition's statement. */
+/**
+ * Pin up to k connections, begin (sharing one snapshot), and write each partition's statement.
+ * Only the first connection is waited for; the others are taken if free now, and partitions
+ * share connections when fewer were free. Waiting for more while holding some let concurrent
+ * partitioned queries each hold part of the pool and wait for the rest forever.
+ */
 async function openPartitions(host: PartitionHost, sql: string, params: readonly unknown[], options: CallOptions & PartitionOptions, connections: WorkerPooledConnection[]): Promise<OpenPartitions> {
   const k = checkPartitions(options, host);
   const column = quoteIdentifier(options.partitionOn);
   const { consistent = 'snapshot' } = options;
   const callOptions = callOptionsOf(options);
-  for (let i = 0; i < k; i++) connections.push(await host.acquire(callOptions));
+  connections.push(await host.acquire(callOptions));
+  while (connections.length < k) {
+    const more = await host.acquireIfFree(callOptions);
+    if (more === undefined) break;
+    connections.push(more);
+  }
   const [first, ...others] = connections;
   await first.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions);
   if (consistent === 'snapshot') {
     const snapshot = await first.fetchval<string>('select pg_export_snapshot()', [], 0, callOptions).catch((error: unknown) => {
+      // The server's refusal (a standby) is explained; a timeout, an abort or a lost connection is itself.
+      if (!(error instanceof PostgresError)) throw error;
       throw new InterfaceError(`a partitioned query could not share one snapshot (${(error as Error).message}): on a standby, pass consistent: 'none'`, { cause: error });
     });
     await Promise.all(others.map(async (connection) => {
@@ -94,7 +109,7 @@ async function openPartitions(host: PartitionHost, sql: string, params: readonly
   } else {
     await Promise.all(others.map((connection) => connection.execute('BEGIN ISOLATION LEVEL REPEATABLE READ', [], callOptions)));
   }
-  if (options.cuts !== undefined) return { parts: await cutPartitions(first, connections, sql, params, column, options.cuts, callOptions), connections };
+  if (options.cuts !== undefined) return { parts: await cutPartitions(first, connections, k, sql, params, column, options.cuts, callOptions), connections };
   // The range, then its k + 1 bounds, computed by the server in the column's own type and
   // handed back as text, so that no value passes through a JS number or Date on the way.
   const n = params.length;
@@ -108,7 +123,8 @@ async function openPartitions(host: PartitionHost, sql: string, params: readonly
   const edges = type === null || low === null || high === null ? undefined : await first.fetchval<string[]>(boundsSql(type, k), [low, high], 0, callOptions);
   // No row has a value in the column: one query returns every row (the NULLs, or none).
   if (type === null || edges === undefined || edges === null) return { parts: [{ connection: first, sql, params }], connections };
-  const parts = connections.map((connection, i) => {
+  const parts = Array.from({ length: k }, (_, i) => {
+    const connection = connections[i % connections.length];
     const lower = `q.${column} >= $${n + 1}::text::${type}`;
     const upper = i === k - 1 ? `q.${column} <= $${n + 2}::text::${type}` : `q.${column} < $${n + 2}::text::${type}`;
     // Rows whose column is NULL belong to the first partition.
@@ -119,21 +135,22 @@ async function openPartitions(host: PartitionHost, sql: string, params: readonly
 }
 
 /** Partitions between given cut points: open-ended at both ends, so every row has one. */
-async function cutPartitions(first: WorkerPooledConnection, connections: WorkerPooledConnection[], sql: string, params: readonly unknown[], column: string, cuts: readonly (number | bigint | string | Date)[], callOptions: CallOptions): Promise<OpenPartitions['parts']> {
+async function cutPartitions(first: WorkerPooledConnection, connections: WorkerPooledConnection[], k: number, sql: string, params: readonly unknown[], column: string, cuts: readonly (number | bigint | string | Date)[], callOptions: CallOptions): Promise<OpenPartitions['parts']> {
   // The column's type, from the statement's description (no row is read).
   const described = await first.query(`select q.${column} from (${sql}) as q limit 0`, params, callOptions);
   const type = described.columns[0].typeName;
   if (type === undefined) throw new InterfaceError(`partitionOn: the column's type (oid ${described.columns[0].typeOid}) has no name pgloom knows`);
   const texts = cuts.map((cut) => (cut instanceof Date ? cut.toISOString() : String(cut)));
   const n = params.length;
-  return connections.map((connection, i) => {
+  return Array.from({ length: k }, (_, i) => {
+    const connection = connections[i % connections.length];
     const conditions: string[] = [];
     const extra: string[] = [];
     if (i > 0) {
       extra.push(texts[i - 1]);
       conditions.push(`q.${column} >= $${n + extra.length}::text::${type}`);
     }
-    if (i < connections.length - 1) {
+    if (i < k - 1) {
       extra.push(texts[i]);
       conditions.push(`q.${column} < $${n + extra.length}::text::${type}`);
     }

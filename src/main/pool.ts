@@ -24,7 +24,7 @@ import type { Result } from './result.js';
 export type { PartitionOptions } from './partitioned-query.js';
 import { RowCollector } from './row-collector.js';
 import { checkGuardOptions, timeLeft } from './threads/call-guard.js';
-import { PoolCore } from './threads/pool-core.js';
+import { PoolCore, type SessionLease } from './threads/pool-core.js';
 import { rowsOfReply } from './threads/main-thread-lane.js';
 import { checkParamSets } from './threads/sendable.js';
 import { beginStatement, type TransactionOptions } from './transaction-options.js';
@@ -191,7 +191,15 @@ export class Pool extends Queryable {
   #partitionHost(): PartitionHost {
     const { workers, worker } = this.#core.options;
     const capacity = workers * worker.connectionsPerWorker;
-    return { acquire: (callOptions) => this.#acquireOnWorker(callOptions), capacity, defaultPartitions: Math.min(capacity, workers * 2) };
+    return {
+      acquire: (callOptions) => this.#acquireOnWorker(callOptions),
+      acquireIfFree: async (callOptions) => {
+        const lease = await this.#core.openSessionIfFree(callOptions);
+        return lease === undefined ? undefined : this.#workerSession(lease);
+      },
+      capacity,
+      defaultPartitions: Math.min(capacity, workers * 2),
+    };
   }
 
   #partitionedStream<R>(sql: string, params: readonly unknown[], options: StreamOptions & PartitionOptions): AsyncIterable<RecordBatch<R>> {
@@ -229,8 +237,12 @@ export class Pool extends Queryable {
 
   async #acquireOnWorker(options: Pick<CallOptions, 'signal' | 'timeout'>, begin?: string): Promise<WorkerPooledConnection> {
     checkGuardOptions(options);
+    return this.#workerSession(await this.#core.openSession(options, begin));
+  }
+
+  /** A worker's session as a PooledConnection, set up by the pool's setup hook. */
+  #workerSession(lease: SessionLease): Promise<WorkerPooledConnection> {
     const core = this.#core;
-    const lease = await core.openSession(options, begin);
     return this.#setUp(new WorkerPooledConnection({
       lease,
       toResult: (reply, rowMode) => core.schemas.resultOf(reply, rowMode),

@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, InterfaceError, type Pool } from '../../src/main/index.js';
-import { rejectionOf, shutDown, waitFor } from '../support/deadlines.js';
+import { rejectionOf, shutDown, waitFor, within } from '../support/deadlines.js';
 import { testDsn, uniqueTable } from '../support/server.js';
 
 describe('partitioned parallel fetch', () => {
@@ -112,6 +112,34 @@ describe('partitioned parallel fetch', () => {
     expect(none.numRows).toBe(0);
     const onlyNulls = await pool.query(`select id from ${table} where id is null and label <> $1`, [''], { partitionOn: 'id', partitions: 3 });
     expect(onlyNulls.numRows).toBe(Math.floor(6000 / 97));
+  });
+
+  it('on a busy pool, partitions share the connections that are free, and concurrent partitioned calls never wait on each other', async () => {
+    const small = createPool(testDsn(), { workers: 2, connectionsPerWorker: 2, mainThreadConnections: 0 });
+    try {
+      const whole = canonical((await small.query(sql, [-1])).rows);
+      // Three of the four connections pinned: four partitions run on the one left.
+      const pinned = await within(Promise.all([0, 1, 2].map(() => small.acquire())), 5000, 'pinning three connections');
+      try {
+        expect(canonical((await within(small.query(sql, [-1], { partitionOn: 'id', partitions: 4 }), 10_000, 'four partitions on one connection')).rows)).toEqual(whole);
+        const streamed: Record<string, unknown>[] = [];
+        for await (const batch of small.stream(sql, [-1], { partitionOn: 'ts', partitions: 3 })) streamed.push(...batch.toRows());
+        expect(canonical(streamed)).toEqual(whole);
+      } finally {
+        for (const connection of pinned) await connection.release();
+      }
+      // Five at once, four partitions each, on four connections: each once held part of the pool
+      // and waited for the rest, forever.
+      const together = await within(Promise.all([0, 1, 2, 3, 4].map(async (i) => {
+        if (i % 2 === 0) return canonical((await small.query(sql, [-1], { partitionOn: 'id', partitions: 4 })).rows);
+        const rows: Record<string, unknown>[] = [];
+        for await (const batch of small.stream(sql, [-1], { partitionOn: 'id', partitions: 4 })) rows.push(...batch.toRows());
+        return canonical(rows);
+      })), 30_000, 'five partitioned calls at once');
+      for (const rows of together) expect(rows).toEqual(whole);
+    } finally {
+      await shutDown(small);
+    }
   });
 
   it('refuses what cannot be split, with errors that say why', async () => {

@@ -346,7 +346,25 @@ export class PoolCore {
    */
   async openSession(options: GuardOptions, begin?: string): Promise<SessionLease> {
     const guard = this.startGuard(options);
-    const placement = await this.place('pinned', guard);
+    return this.openSessionOn(await this.place('pinned', guard), guard, begin);
+  }
+
+  /**
+   * A session only if a worker has room for it now (nobody waiting first); undefined otherwise. For
+   * a caller that already holds sessions: waiting for one more while holding some is how two such
+   * callers end up waiting on each other forever.
+   */
+  async openSessionIfFree(options: GuardOptions): Promise<SessionLease | undefined> {
+    const guard = this.startGuard(options);
+    const placement = this.queue.takeNow('pinned');
+    if (placement === undefined) {
+      guard.dispose();
+      return undefined;
+    }
+    return this.openSessionOn(placement, guard);
+  }
+
+  private async openSessionOn(placement: Placement, guard: CallGuard, begin?: string): Promise<SessionLease> {
     const id = this.nextId();
     const { link } = placement;
     let ended!: () => void;
