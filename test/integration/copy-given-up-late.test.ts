@@ -1,3 +1,5 @@
+// When a COPY FROM is given up decides what its call may say. Given up before it started (while it
+// waited behind a pinned connection's earlier call), it is never sent: QueryAbortedError.
 // A COPY FROM given up after all its data has gone to the server (CopyDone sent) can no longer be
 // ended with CopyFail: the server goes on and commits it. The call must then say so — end with the
 // COPY's command tag, the rows being in the table — and never claim that the table keeps nothing,
@@ -6,7 +8,7 @@
 // pg_stat_activity shows it sleeping there.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionError, createPool, type Connection, type Pool } from '../../src/main/index.js';
+import { ConnectionError, createPool, QueryAbortedError, type Connection, type Pool } from '../../src/main/index.js';
 import { rejectionOf, shutDown, waitFor, within } from '../support/deadlines.js';
 import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
 
@@ -92,6 +94,36 @@ describe('a COPY FROM given up once all its data was sent', () => {
       }
     } finally {
       await shutDown(pool);
+    }
+  });
+
+  it('on a pinned connection in a worker, given up while it waits behind an earlier call: QueryAbortedError, never sent', async () => {
+    const table = uniqueTable('copy_early');
+    await direct.execute(`create table ${table} (id int4)`);
+    const pool: Pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, mainThreadConnections: 0 });
+    try {
+      const pinned = await within(pool.acquire(), 5000, 'acquire()');
+      try {
+        const earlier = pinned.fetchval("select 'slept' from pg_sleep(0.3)");
+        const controller = new AbortController();
+        const copying = pinned.copyToTable(table, { source: [Buffer.from('1\n2\n')], signal: controller.signal });
+        copying.catch(() => undefined);
+        // One turn: the COPY's call has left for the worker (calls leave at setImmediate), so the
+        // abort reaches the worker after it, while the call waits behind the sleep.
+        await new Promise((resolve) => setImmediate(resolve));
+        controller.abort();
+        const error = await rejectionOf(within(copying, 5000, 'the COPY given up early'));
+        expect(error).toBeInstanceOf(QueryAbortedError);
+        expect((error as Error).message).toMatch(/did not run/);
+        expect(await earlier).toBe('slept');
+        expect(await pinned.fetchval('select 42')).toBe(42);
+      } finally {
+        await pinned.release();
+      }
+      expect(await direct.fetchval(`select count(*)::int4 from ${table}`)).toBe(0);
+    } finally {
+      await shutDown(pool);
+      await direct.execute(`drop table if exists ${table}`);
     }
   });
 

@@ -4,8 +4,7 @@
 // written to the server; a file path is read by the worker itself. COPY TO: the worker's chunks
 // arrive transferred and are consumed here in order, each one consumed granting the next.
 
-import { QueryAbortedError } from '../../codec/errors/client-errors.js';
-import { copyGivenUp, deserializeError, type CopyInCall, type CopyOutCall, type DataEvent, type GiveUpReason } from '../../worker/pool/contract.js';
+import { copyGivenUp, deserializeError, type CopyInCall, type CopyOutCall, type DataEvent } from '../../worker/pool/contract.js';
 import type { TypeCatalog } from '../../codec/types/introspected/catalog.js';
 import type { CallGuard, GuardOptions } from '../threads/call-guard.js';
 import type { WorkerLink } from '../threads/worker-link.js';
@@ -91,8 +90,6 @@ async function run(
     let wake: (() => void) | undefined;
     /** Why this side ended the COPY (its source or output failed): reported instead of the server's answer. */
     let ownError: unknown;
-    /** A COPY FROM the caller gave up on: its reply says whether that stopped it. */
-    let givenUp: GiveUpReason | undefined;
     let consumed: Promise<void> = Promise.resolve();
     const stop = () => {
       stopped = true;
@@ -112,7 +109,6 @@ async function run(
       if (direction === 'out') return settle(() => reject(copyGivenUp(reason, 'out', guard.timeout)));
       // A COPY FROM stops with CopyFail unless all its data has gone (then it ends as the server
       // ends it): only the worker's reply tells which, so the caller hears it, within the grace period.
-      givenUp = reason;
       stop();
     });
     link.send(call, {
@@ -148,9 +144,8 @@ async function run(
         void consumed.then(() => settle(() => {
           if (ownError !== undefined) return reject(ownError);
           if (reply.ok) return resolve(reply.command!);
-          const error = deserializeError((reply as Extract<Reply, { ok: false }>).error);
-          // The worker's QueryAbortedError confirms the CopyFail: said here with the caller's timeout.
-          reject(givenUp !== undefined && error instanceof QueryAbortedError ? copyGivenUp(givenUp, 'in', guard.timeout) : error);
+          // After a give-up the worker's error says how the COPY ended: CopyFail, never sent, or unknown.
+          reject(deserializeError((reply as Extract<Reply, { ok: false }>).error));
         }));
       },
       lost: (error) => {

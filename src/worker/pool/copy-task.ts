@@ -22,6 +22,8 @@ export class CopyInFeed implements AsyncIterator<Uint8Array> {
   private wake: (() => void) | undefined;
   /** Set while the COPY runs: ends it with CopyFail. */
   onGiveUp: ((reason: GiveUpReason) => void) | undefined;
+  /** Why the caller gave up, if it did: a COPY given up before it started is never sent. */
+  givenUp: GiveUpReason | undefined;
 
   push(chunk: Uint8Array): void {
     if (this.ended) return;
@@ -41,6 +43,7 @@ export class CopyInFeed implements AsyncIterator<Uint8Array> {
   }
 
   giveUp(reason: GiveUpReason): void {
+    this.givenUp ??= reason;
     this.fail(reason === 'timeout' ? 'the COPY ran past its timeout' : 'the COPY was aborted');
     this.onGiveUp?.(reason);
   }
@@ -115,6 +118,8 @@ export function copyRowCount(tag: string): number | null {
 
 /** Run a COPY FROM on `connection`; resolves with the command tag. */
 export async function copyInOn(connection: PgConnection, call: CopyInCall, feed: CopyInFeed, env: CallEnv): Promise<string> {
+  // Given up while it waited for its connection (or for the session's call before it).
+  if (feed.givenUp !== undefined) throw giveUpError(feed.givenUp, 'was given up before it was sent to the server; it did not run');
   const source = call.file !== undefined ? fileChunks(call.file) : feed;
   const { done, operation } = runCopyIn(connection, call.sql, source, call.file === undefined ? () => env.emit({ type: 'copy-credit', id: call.id, chunks: 1 }) : undefined);
   feed.onGiveUp = (reason) => operation.giveUp(copyGivenUp(reason, 'in'), env.config.cancelGracePeriod);
