@@ -8,18 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, QueryAbortedError, type Connection, type Pool, type PoolOptions } from '../../src/main/index.js';
 import { shutDown, within } from '../support/deadlines.js';
+import { seededPicker } from '../support/seeded.js';
 import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
 
 const SECONDS = 4;
 const CALLERS = 6;
-
-function generator(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return Math.floor((state / 0x80000000) * n);
-  };
-}
 
 const ROLLED_BACK = new Error('roll this transaction back');
 
@@ -41,7 +34,7 @@ describe(`${CALLERS} callers loading and reading with COPY for ${SECONDS} s, giv
       const table = uniqueTable('copy_chaos');
       await direct.execute(`create unlogged table ${table} (batch int4, k int4, label text)`);
       const pool: Pool = createPool(testDsn(), { ...options, cancelGracePeriod: 2000 });
-      const pick = generator(seed);
+      const pick = seededPicker(seed);
       /** Rows each batch's call said are in the table: n when it resolved, 0 when given up or rolled back. */
       const said = new Map<number, number>();
       const wrong: string[] = [];

@@ -10,19 +10,11 @@ import {
   createPool, DivisionByZeroError, ParameterError, QueryAbortedError, QueryTimeoutError, type Pool, type PoolOptions, type Queryable,
 } from '../../src/main/index.js';
 import { shutDown, waitFor, within } from '../support/deadlines.js';
+import { seededPicker } from '../support/seeded.js';
 import { testDsn } from '../support/server.js';
 
 const SECONDS = 4;
 const CALLERS = 12;
-
-/** A small linear congruential generator: the same seed gives the same choices. */
-function generator(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return Math.floor((state / 0x80000000) * n);
-  };
-}
 
 class Chaos {
   readonly wrong: string[] = [];
@@ -211,7 +203,7 @@ describe(`${CALLERS} callers mixing every kind of call for ${SECONDS} s`, () => 
     it(`on a pool of ${name} (seed ${seed}): every call settles with its own answer, nothing stays held`, async () => {
       const pool = createPool(testDsn(), { ...options, cancelGracePeriod: 500 });
       try {
-        const chaos = new Chaos(pool, generator(seed));
+        const chaos = new Chaos(pool, seededPicker(seed));
         const deadline = Date.now() + SECONDS * 1000;
         const callers = Array.from({ length: CALLERS }, async (_, caller) => {
           while (Date.now() < deadline) {
