@@ -97,14 +97,15 @@ describe('a COPY FROM given up once all its data was sent', () => {
     }
   });
 
-  it('on a pinned connection in a worker, given up while it waits behind an earlier call: QueryAbortedError, never sent', async () => {
+  it('on a pinned connection in a worker, given up while it waits behind an earlier call: QueryAbortedError at once, never sent', async () => {
     const table = uniqueTable('copy_early');
     await direct.execute(`create table ${table} (id int4)`);
     const pool: Pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, mainThreadConnections: 0 });
     try {
       const pinned = await within(pool.acquire(), 5000, 'acquire()');
       try {
-        const earlier = pinned.fetchval("select 'slept' from pg_sleep(0.3)");
+        let earlierEnded = false;
+        const earlier = pinned.fetchval("select 'slept' from pg_sleep(1.5)").finally(() => (earlierEnded = true));
         const controller = new AbortController();
         const copying = pinned.copyToTable(table, { source: [Buffer.from('1\n2\n')], signal: controller.signal });
         copying.catch(() => undefined);
@@ -115,6 +116,8 @@ describe('a COPY FROM given up once all its data was sent', () => {
         const error = await rejectionOf(within(copying, 5000, 'the COPY given up early'));
         expect(error).toBeInstanceOf(QueryAbortedError);
         expect((error as Error).message).toMatch(/did not run/);
+        // Heard at once, not when the COPY would have had its turn.
+        expect(earlierEnded, 'the earlier call had ended before the COPY was refused').toBe(false);
         expect(await earlier).toBe('slept');
         expect(await pinned.fetchval('select 42')).toBe(42);
       } finally {

@@ -359,11 +359,11 @@ export function cancelledError(reason: GiveUpReason, timeoutMs?: number): QueryA
 }
 
 /**
- * What the caller of a COPY sees when it gave up and the COPY stopped: a COPY FROM ended with
- * CopyFail (the table keeps nothing), a COPY TO cancelled on the server.
+ * What the caller of a COPY sees when it gave up: a COPY FROM ended with CopyFail (the table keeps
+ * nothing); a COPY TO sent a cancel, and the output has what arrived before the give-up.
  */
 export function copyGivenUp(reason: GiveUpReason, direction: 'in' | 'out', timeoutMs?: number): QueryAbortedError {
-  const outcome = direction === 'in' ? 'the COPY was ended with CopyFail and the table keeps nothing of it' : 'the COPY was cancelled on the server';
+  const outcome = direction === 'in' ? 'the COPY was ended with CopyFail and the table keeps nothing of it' : 'a cancel was sent to the server; the output keeps the rows delivered before the give-up';
   return reason === 'timeout'
     ? new QueryTimeoutError(`the COPY ran past its timeout${timeoutMs === undefined ? '' : ` of ${timeoutMs} ms`}: ${outcome}`)
     : new QueryAbortedError(`the COPY was aborted by its AbortSignal: ${outcome}`);

@@ -24,6 +24,8 @@ export class CopyInFeed implements AsyncIterator<Uint8Array> {
   onGiveUp: ((reason: GiveUpReason) => void) | undefined;
   /** Why the caller gave up, if it did: a COPY given up before it started is never sent. */
   givenUp: GiveUpReason | undefined;
+  /** Its reply already went (given up before it started): the one its run ends with is dropped. */
+  answered = false;
 
   push(chunk: Uint8Array): void {
     if (this.ended) return;
@@ -42,10 +44,12 @@ export class CopyInFeed implements AsyncIterator<Uint8Array> {
     this.wakeUp();
   }
 
-  giveUp(reason: GiveUpReason): void {
+  /** Returns whether the COPY had started (a COPY not started yet never will be). */
+  giveUp(reason: GiveUpReason): boolean {
     this.givenUp ??= reason;
     this.fail(reason === 'timeout' ? 'the COPY ran past its timeout' : 'the COPY was aborted');
     this.onGiveUp?.(reason);
+    return this.onGiveUp !== undefined;
   }
 
   async next(): Promise<IteratorResult<Uint8Array>> {

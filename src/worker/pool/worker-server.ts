@@ -9,7 +9,7 @@ import type { CallEnv } from './call-env.js';
 import { ConnectionSlots } from './connection-slots.js';
 import { buffersOf } from '../../codec/batch/index.js';
 import type { Call, ConnectionCounts, CopyInCall, CopyOutCall, DataEvent, DataMessage, DataRequest, ServeTask, SessionCall, SessionOperation, SessionReply, WorkerConfig, WorkerControl } from './contract.js';
-import { serializeError } from './contract.js';
+import { giveUpError, serializeError } from './contract.js';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
 import { PinnedSession } from './pinned-session.js';
 import { ResultShapes } from './result-shapes.js';
@@ -66,13 +66,20 @@ export class WorkerServer implements CallEnv {
 
   private handle(request: DataRequest): void {
     switch (request.type) {
-      case 'cancel':
+      case 'cancel': {
         this.running.get(request.id)?.giveUp(request.reason);
+        const feed = this.copyFeeds.get(request.id);
         // A COPY FROM ends itself (CopyFail, or as the server ends it once all was sent): no CancelRequest.
-        if (!this.copyFeeds.has(request.id)) this.sessionCalls.get(request.id)?.cancel(request.id, request.reason);
-        this.copyFeeds.get(request.id)?.giveUp(request.reason);
+        if (feed === undefined) this.sessionCalls.get(request.id)?.cancel(request.id, request.reason);
+        else if (!feed.giveUp(request.reason) && !feed.answered) {
+          // Not started (waiting for a connection, or behind a session's running call): it never
+          // will be, and the caller hears so now rather than when it would have had its turn.
+          feed.answered = true;
+          this.emit({ type: 'reply', id: request.id, reply: { ok: false, error: serializeError(giveUpError(request.reason, 'was given up before it was sent to the server; it did not run')) } });
+        }
         this.copyFlows.get(request.id)?.giveUp();
         return;
+      }
       case 'copy-data':
         this.copyFeeds.get(request.id)?.push(request.chunk);
         return;
@@ -143,12 +150,16 @@ export class WorkerServer implements CallEnv {
     const flow = call.type === 'copy-out' ? new CopyOutFlow(call.id, call.highWaterMark, this) : undefined;
     if (feed !== undefined) this.copyFeeds.set(call.id, feed);
     if (flow !== undefined) this.copyFlows.set(call.id, flow);
+    // A COPY FROM answered when it was given up before it started ends with no reply of its own.
+    const reply = (event: DataEvent) => {
+      if (feed?.answered !== true) this.emit(event);
+    };
     try {
       if (call.session === undefined) {
         const running = new RunningCall(this.config.cancelGracePeriod);
         this.running.set(call.id, running);
         try {
-          return this.emit(await runCopyCall(call, running, this, feed, flow));
+          return reply(await runCopyCall(call, running, this, feed, flow));
         } finally {
           this.running.delete(call.id);
         }
@@ -156,15 +167,15 @@ export class WorkerServer implements CallEnv {
       const session = this.sessions.get(call.session);
       if (session === undefined) {
         const error = new InterfaceError('this pinned connection was released: acquire another');
-        return this.emit({ type: 'reply', id: call.id, reply: { ok: false, error: serializeError(error) } });
+        return reply({ type: 'reply', id: call.id, reply: { ok: false, error: serializeError(error) } });
       }
       this.sessionCalls.set(call.id, session);
-      const reply = await session.copy(call.id, async (connection) => {
+      const ended = await session.copy(call.id, async (connection) => {
         const command = call.type === 'copy-in' ? await copyInOn(connection, call, feed!, this) : await copyOutOn(connection, call, flow!);
         return { command, rowCount: copyRowCount(command) };
       });
       this.sessionCalls.delete(call.id);
-      this.emit({ type: 'reply', id: call.id, reply });
+      reply({ type: 'reply', id: call.id, reply: ended });
     } finally {
       this.copyFeeds.delete(call.id);
       this.copyFlows.delete(call.id);
