@@ -16,7 +16,7 @@ import { cancelRunningQuery } from '../worker/cancel.js';
 import { giveUpInline } from '../worker/give-up-inline.js';
 import { lookupType } from '../worker/type-lookup.js';
 import { BatchSink } from '../worker/pool/batch-sink.js';
-import { cancelledError, giveUpError, type SessionNotification } from '../worker/pool/contract.js';
+import { cancelledError, giveUpError, notSentError, type SessionNotification } from '../worker/pool/contract.js';
 import { columnsOf, type Column } from './columns.js';
 import { CursorFactory, type CursorOptions, type PortalDriver, type PortalPage } from './cursor.js';
 import { PreparedStatement, type PreparedHost, type PreparedStatementOptions } from './prepared-statement.js';
@@ -326,7 +326,7 @@ export class Connection extends Session {
     submitted.done.catch(() => undefined);
     const givenUp = new Promise<never>((_, reject) => guard.watch((reason) => {
       const outcome = giveUpInline(this.#engine, submitted as Submitted<unknown>, this.#settings.cancelGracePeriod);
-      if (outcome === 'withdrawn') reject(giveUpError(reason, 'was given up before it was sent to the server; it did not run'));
+      if (outcome === 'withdrawn') reject(notSentError(reason));
       else if (outcome === 'draining') reject(giveUpError(reason, `${reason === 'timeout' ? `ran past its timeout of ${guard.timeout} ms` : 'was aborted'}; it was not cancelled on the server because later calls were already pipelined behind it, so it runs to its end (or the connection is closed after the grace period)`));
       else reject(cancelledError(reason, guard.timeout));
     }));

@@ -347,6 +347,11 @@ export function giveUpError(reason: GiveUpReason, detail: string): QueryAbortedE
   return reason === 'timeout' ? new QueryTimeoutError(`the query ${detail}`) : new QueryAbortedError(`the query ${detail}`);
 }
 
+/** The error of a call given up before it was sent to the server: it did not run. */
+export function notSentError(reason: GiveUpReason): QueryAbortedError {
+  return giveUpError(reason, 'was given up before it was sent to the server; it did not run');
+}
+
 /**
  * What the caller sees, at once, when it gives up on a call already sent to the server. The cancel
  * races the statement's end: one that finished first (its reply already on its way) keeps its

@@ -11,7 +11,7 @@ import { runCopyOut, type CopyConsumer } from '../operations/copy-out.js';
 import { fileChunks, fileConsumer } from '../operations/copy-files.js';
 import type { CallEnv } from './call-env.js';
 import type { Lease } from './connection-slots.js';
-import { cancelledError, copyGivenUp, giveUpError, serializeError, type CopyInCall, type CopyOutCall, type DataEvent, type GiveUpReason, type QueryReply } from './contract.js';
+import { cancelledError, copyGivenUp, notSentError, serializeError, type CopyInCall, type CopyOutCall, type DataEvent, type GiveUpReason, type QueryReply } from './contract.js';
 import type { RunningCall } from './running-call.js';
 
 /** The chunks of one COPY FROM, as the main thread sends them. */
@@ -123,7 +123,7 @@ export function copyRowCount(tag: string): number | null {
 /** Run a COPY FROM on `connection`; resolves with the command tag. */
 export async function copyInOn(connection: PgConnection, call: CopyInCall, feed: CopyInFeed, env: CallEnv): Promise<string> {
   // Given up while it waited for its connection (or for the session's call before it).
-  if (feed.givenUp !== undefined) throw giveUpError(feed.givenUp, 'was given up before it was sent to the server; it did not run');
+  if (feed.givenUp !== undefined) throw notSentError(feed.givenUp);
   const source = call.file !== undefined ? fileChunks(call.file) : feed;
   const { done, operation } = runCopyIn(connection, call.sql, source, call.file === undefined ? () => env.emit({ type: 'copy-credit', id: call.id, chunks: 1 }) : undefined);
   feed.onGiveUp = (reason) => operation.giveUp(copyGivenUp(reason, 'in'), env.config.cancelGracePeriod);
@@ -157,7 +157,7 @@ export async function runCopyCall(call: CopyInCall | CopyOutCall, running: Runni
     lease = env.slots.takeIdle() ?? (await env.slots.acquire());
     // COPY FROM ends itself with CopyFail when given up; a COPY TO needs the RunningCall's CancelRequest.
     if (call.type === 'copy-out' ? !running.runOn(lease.connection) : running.givenUp !== undefined) {
-      return failed(call.id, giveUpError(running.givenUp!, 'was given up before it was sent to the server; it did not run'));
+      return failed(call.id, notSentError(running.givenUp!));
     }
     const command = call.type === 'copy-in' ? await copyInOn(lease.connection, call, feed!, env) : await copyOutOn(lease.connection, call, flow!);
     const reply: QueryReply = { ok: true, command, rowCount: copyRowCount(command), columns: [], batches: [], notices: lease.notices };

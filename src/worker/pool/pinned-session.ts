@@ -14,7 +14,7 @@ import { ReplySink } from './reply-sink.js';
 import type { CallEnv } from './call-env.js';
 import type { Lease } from './connection-slots.js';
 import {
-  cancelledError, giveUpError, serializeError, unpackParams,
+  cancelledError, giveUpError, notSentError, serializeError, unpackParams,
   type GiveUpReason, type WireRowBytes, type SessionNotification, type SessionQuery, type SessionReply, type SessionState,
 } from './contract.js';
 import { RunningCall } from './running-call.js';
@@ -185,7 +185,7 @@ export class PinnedSession {
       try {
         await previous;
         const connection = this.connection();
-        if (!running.runOn(connection)) throw giveUpError(running.givenUp!, 'was given up before it was sent to the server; it did not run');
+        if (!running.runOn(connection)) throw notSentError(running.givenUp!);
         return await body(connection);
       } catch (error) {
         // cancel() wants the server's own error (57014); a timeout or an abort, the caller's reason.

@@ -6,7 +6,7 @@ import { runQuery, runSimpleQuery } from '../requests.js';
 import { ReplySink } from './reply-sink.js';
 import type { CallEnv } from './call-env.js';
 import type { Lease } from './connection-slots.js';
-import { cancelledError, giveUpError, serializeError, unpackParams, type QueryCall, type QueryReply } from './contract.js';
+import { cancelledError, notSentError, serializeError, unpackParams, type QueryCall, type QueryReply } from './contract.js';
 import type { RunningCall } from './running-call.js';
 
 export interface ReplyWithBuffers {
@@ -19,7 +19,7 @@ export async function runQueryCall(call: QueryCall, running: RunningCall, env: C
   let lease: Lease | undefined;
   try {
     lease = slots.takeIdle() ?? (await slots.acquire());
-    if (!running.runOn(lease.connection)) return failure(giveUpError(running.givenUp!, 'was given up before it was sent to the server; it did not run'));
+    if (!running.runOn(lease.connection)) return failure(notSentError(running.givenUp!));
     if (call.types !== undefined) slots.catalog.applyWireSettings(call.types);
     if (call.simple) {
       const command = await runSimpleQuery(lease.connection, call.sql);

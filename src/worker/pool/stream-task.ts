@@ -8,7 +8,7 @@ import type { StatementDescription } from '../statement.js';
 import { BatchSink } from './batch-sink.js';
 import type { CallEnv } from './call-env.js';
 import type { Lease } from './connection-slots.js';
-import { cancelledError, giveUpError, serializeError, unpackParams, type DataEvent, type StreamCall } from './contract.js';
+import { cancelledError, notSentError, serializeError, unpackParams, type DataEvent, type StreamCall } from './contract.js';
 import type { RunningCall } from './running-call.js';
 
 /** The main thread's controls of one running stream. */
@@ -60,7 +60,7 @@ export async function runStreamCall(call: StreamCall, running: RunningCall, flow
   try {
     lease = await slots.acquire();
     flow.attach(lease);
-    if (!running.runOn(lease.connection)) return ended(call, giveUpError(running.givenUp!, 'was given up before it was sent to the server; it did not run'));
+    if (!running.runOn(lease.connection)) return ended(call, notSentError(running.givenUp!));
     if (call.types !== undefined) slots.catalog.applyWireSettings(call.types);
     let statement: StatementDescription | undefined;
     const batches = new BatchSink({ maxRows: config.batchRows, maxBytes: config.batchBytes }, (batch) => {

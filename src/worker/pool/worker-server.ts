@@ -9,7 +9,7 @@ import type { CallEnv } from './call-env.js';
 import { ConnectionSlots } from './connection-slots.js';
 import { buffersOf } from '../../codec/batch/index.js';
 import type { Call, ConnectionCounts, CopyInCall, CopyOutCall, DataEvent, DataMessage, DataRequest, ServeTask, SessionCall, SessionOperation, SessionReply, WorkerConfig, WorkerControl } from './contract.js';
-import { giveUpError, serializeError } from './contract.js';
+import { notSentError, serializeError } from './contract.js';
 import { InterfaceError } from '../../codec/errors/client-errors.js';
 import { PinnedSession } from './pinned-session.js';
 import { ResultShapes } from './result-shapes.js';
@@ -75,7 +75,7 @@ export class WorkerServer implements CallEnv {
           // Not started (waiting for a connection, or behind a session's running call): it never
           // will be, and the caller hears so now rather than when it would have had its turn.
           feed.answered = true;
-          this.emit({ type: 'reply', id: request.id, reply: { ok: false, error: serializeError(giveUpError(request.reason, 'was given up before it was sent to the server; it did not run')) } });
+          this.emit({ type: 'reply', id: request.id, reply: { ok: false, error: serializeError(notSentError(request.reason)) } });
         }
         this.copyFlows.get(request.id)?.giveUp();
         return;
