@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, QueryAbortedError, type Connection, type Pool, type PoolOptions } from '../../src/main/index.js';
 import { shutDown, within } from '../support/deadlines.js';
-import { seededPicker } from '../support/seeded.js';
+import { chaosSeed, seededPicker } from '../support/seeded.js';
 import { connectToTestServer, testDsn, uniqueTable } from '../support/server.js';
 
 const SECONDS = 4;
@@ -29,7 +29,8 @@ describe(`${CALLERS} callers loading and reading with COPY for ${SECONDS} s, giv
     ['1 worker × 2 connections and 1 on the main thread', { workers: 1, connectionsPerWorker: 2, mainThreadConnections: 1 }, 11],
     ['2 workers × 1 connection, none on the main thread', { workers: 2, connectionsPerWorker: 1, mainThreadConnections: 0 }, 13],
   ];
-  for (const [name, options, seed] of pools) {
+  for (const [name, options, ownSeed] of pools) {
+    const seed = chaosSeed(ownSeed);
     it(`on a pool of ${name} (seed ${seed}): every batch is in the table whole or not at all, as its call said`, async () => {
       const table = uniqueTable('copy_chaos');
       await direct.execute(`create unlogged table ${table} (batch int4, k int4, label text)`);

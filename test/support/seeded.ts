@@ -9,3 +9,12 @@ export function seededPicker(seed: number): (n: number) => number {
     return Math.floor((state / 0x80000000) * n);
   };
 }
+
+/**
+ * The seed a randomized test uses: its own, or shifted by PGLOOM_CHAOS_SEED so that repeated runs
+ * explore other choices (the test's name shows the seed it used, to replay it).
+ */
+export function chaosSeed(own: number): number {
+  const shift = Number(process.env.PGLOOM_CHAOS_SEED ?? 0);
+  return Number.isInteger(shift) ? own + shift * 1000 : own;
+}
