@@ -71,7 +71,8 @@ export async function runStreamCall(call: StreamCall, running: RunningCall, flow
     const sink = {
       row(described: StatementDescription, bytes: Uint8Array, view: DataView, start: number, end: number) {
         statement = described;
-        batches.row(described, bytes, view, start, end);
+        // Rows that arrive after the consumer left (before the cancel lands) are dropped undecoded.
+        if (!flow.consumerGone) batches.row(described, bytes, view, start, end);
       },
     };
     const outcome = await runQuery(lease.connection, { sql: call.sql, paramSets: [unpackParams(call.params)], rowMode: 'none', sink });
