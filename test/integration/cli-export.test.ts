@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { duckRows, runCli, sqlPath } from '../support/cli-runner.js';
+import { closeDuckdb, duckRows, runCli, sqlPath } from '../support/cli-runner.js';
 import { testDsn, uniqueTable, withConnection } from '../support/server.js';
 
 const table = uniqueTable('cli_export');
@@ -54,6 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await withConnection((db) => db.execute(`drop table if exists ${table}`));
   rmSync(dir, { recursive: true, force: true });
+  await closeDuckdb();
 });
 
 /** Compare rows read back (already in the canonical shape) to the server's. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvSource } from '../../src/cli/import/csv-source.js';
 import type { CopySession } from '../../src/cli/import/file-source.js';
-import { duckRows, runCli, sqlPath } from '../support/cli-runner.js';
+import { closeDuckdb, duckRows, runCli, sqlPath } from '../support/cli-runner.js';
 import { testDsn, uniqueTable, withConnection } from '../support/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pgloom-cli-import-'));
@@ -48,6 +48,7 @@ afterAll(async () => {
     for (const { name } of tables) await db.execute(`drop table "${name}"`);
   });
   rmSync(dir, { recursive: true, force: true });
+  await closeDuckdb();
 });
 
 async function tableRows(table: string): Promise<Record<string, unknown>[]> {

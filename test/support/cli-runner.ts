@@ -35,12 +35,20 @@ export function runCli(args: readonly string[], env: Record<string, string | und
   });
 }
 
-let duck: Promise<DuckDBConnection> | undefined;
+let duck: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
 
 /** One in-memory DuckDB per test file. */
-export function duckdb(): Promise<DuckDBConnection> {
-  duck ??= DuckDBInstance.create(':memory:').then((instance) => instance.connect());
-  return duck;
+export async function duckdb(): Promise<DuckDBConnection> {
+  duck ??= DuckDBInstance.create(':memory:').then(async (instance) => ({ instance, connection: await instance.connect() }));
+  return (await duck).connection;
+}
+
+/** Close the file's DuckDB (if it opened one) before the process exits, not at its exit. */
+export async function closeDuckdb(): Promise<void> {
+  const opened = await duck;
+  duck = undefined;
+  opened?.connection.closeSync();
+  opened?.instance.closeSync();
 }
 
 /** Rows of a DuckDB query as plain JS values. */
