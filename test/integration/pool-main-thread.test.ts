@@ -174,8 +174,9 @@ describe("the pool's main-thread connections", () => {
   it('put a call made in the turn of a call gone behind a running one into the same write, not onto the least busy connection', async () => {
     await withPool({ workers: 1, connectionsPerWorker: 1, mainThreadConnections: 2 }, async (pool) => {
       const sleep = 'select pg_backend_pid() as pid, pg_sleep($1::float8) as slept';
-      // Learned: a small result that leaves no transaction open, so calls may go behind it.
-      for (let i = 0; i < 2; i++) await pool.fetchrow(sleep, [0]);
+      // Learned: a small result that leaves no transaction open, so calls may go behind it, and
+      // slower than quick, so two calls made at once take a connection each.
+      for (let i = 0; i < 2; i++) await pool.fetchrow(sleep, [0.02]);
       // The worker's one connection is held by a stream: the calls below stay on the main thread's.
       const held = pool.stream('select i from generate_series(1, 1000000) as i', [], { highWaterMark: 1 })[Symbol.asyncIterator]();
       expect((await held.next()).done).toBe(false);
@@ -196,6 +197,31 @@ describe("the pool's main-thread connections", () => {
       } finally {
         await held.return?.();
       }
+    });
+  });
+
+  it('put a call behind a few calls of a statement seen to be quick rather than on an idle connection, never behind one seen to be slow', async () => {
+    await withPool({ workers: 1, connectionsPerWorker: 1, mainThreadConnections: 2 }, async (pool) => {
+      const sleep = 'select pg_backend_pid() as pid, pg_sleep($1::float8) as slept';
+      const quick = 'select pg_backend_pid() as pid, $1::int as n';
+      // Learned slow (20 ms a run, past quick): two calls at once open both main-thread connections.
+      for (let i = 0; i < 2; i++) await pool.fetchrow(sleep, [0.02]);
+      await Promise.all([pool.fetchrow(sleep, [0.02]), pool.fetchrow(sleep, [0.02])]);
+      expect((await pool.stats()).mainThread).toMatchObject({ open: 2, idle: 2 });
+
+      // Behind a call of a slow statement the next waits for nothing: it takes the idle connection.
+      const [slow, next] = await Promise.all([pool.fetchrow<{ pid: number }>(sleep, [0.2]), pool.fetchrow<{ pid: number }>(sleep, [0])]);
+      expect(next!.pid).not.toBe(slow!.pid);
+
+      // A quick statement's calls made at once share one connection (its write and its read). How
+      // long a run takes depends on this machine's load: learn again until a run was quick.
+      await waitFor(async () => {
+        await pool.fetchrow(quick, [0]);
+        const rows = await Promise.all([1, 2, 3].map((n) => pool.fetchrow<{ pid: number; n: number }>(quick, [n])));
+        expect(rows.map((row) => row!.n)).toEqual([1, 2, 3]);
+        return new Set(rows.map((row) => row!.pid)).size === 1 ? true : undefined;
+      }, 10_000, 'three calls of a quick statement on one connection');
+      expect((await pool.stats()).mainThread.open).toBe(2);
     });
   });
 

@@ -47,6 +47,8 @@ interface LaneConnection {
   running: number;
   /** Another call may go behind the last one it runs (see #share). */
   shareable: boolean;
+  /** Every call it runs is of a statement seen to be quick (see QUICK_MS): one may go behind them while another connection is idle. */
+  quick: boolean;
   pinned: boolean;
   /** Its pinned session is ending (see PinnedLaneConnection.releasing). */
   releasing: boolean;
@@ -101,6 +103,31 @@ const PIPELINE_MAX_ROWS = 64;
  */
 const PIPELINE_DEPTH = 8;
 
+/**
+ * A statement whose last run here (its wait behind others included) took at most this long, ms, is
+ * quick: a call may go behind up to JOIN_DEPTH - 1 calls of quick statements rather than take an
+ * idle connection, and so share their write and read, the main thread's largest cost per one-row
+ * query (bench/PROFILES.md §16). Only quick ones: a small statement can still be slow (a
+ * pg_sleep), and a call must not wait for it while a connection is idle.
+ */
+const QUICK_MS = 5;
+
+/** Calls on one connection at most that a call joins before it takes an idle connection (see QUICK_MS). */
+const JOIN_DEPTH = 4;
+
+/** How a call may share a connection with others (see #share). */
+interface Sharing {
+  /** It has no signal or timeout, so it may go behind others. */
+  mayGoBehind: boolean;
+  /** Its statement was seen to be small and to leave no transaction open: others may go behind it. */
+  othersMayFollow: boolean;
+  /** Its statement was seen to be quick too (see QUICK_MS). */
+  quick: boolean;
+}
+
+/** A session's or a COPY's connection: no one goes behind it, nor does it go behind anyone. */
+const ALONE: Sharing = { mayGoBehind: false, othersMayFollow: false, quick: false };
+
 /** Statements remembered at most; past it the memory starts again (statements are relearned at once). */
 const MAX_KNOWN_STATEMENTS = 4096;
 
@@ -108,9 +135,10 @@ export class MainThreadLane {
   readonly #known = new Map<string, boolean>();
   /**
    * Statements whose last run here returned at most PIPELINE_MAX_ROWS rows and left the
-   * connection out of any transaction: a call may go behind them (see #share).
+   * connection out of any transaction, a call may go behind them (see #share), with how long that
+   * run took, ms (see QUICK_MS).
    */
-  readonly #pipelinable = new Set<string>();
+  readonly #pipelinable = new Map<string, number>();
   readonly #idle: LaneConnection[] = [];
   readonly #inUse = new Set<LaneConnection>();
   readonly #waiters: Waiter[] = [];
@@ -181,13 +209,18 @@ export class MainThreadLane {
     // A later call may go behind this one if nothing can cut it short (a cancel would otherwise
     // have to wait for the calls behind, or hit them) and its statement leaves no transaction
     // open (the calls behind would run inside it).
-    const mayShare = !guarded && this.#pipelinable.has(request.sql);
+    const lastMs = guarded ? undefined : this.#pipelinable.get(request.sql);
+    const sharing: Sharing = { mayGoBehind: !guarded, othersMayFollow: lastMs !== undefined, quick: lastMs !== undefined && lastMs <= QUICK_MS };
     // A connection to be had at once is taken without a promise: this is every one-row call's path.
-    const held = this.#takeAtOnce(guard, !guarded, mayShare) ?? (await this.#take(guard, !guarded, mayShare));
+    const held = this.#takeAtOnce(guard, sharing) ?? (await this.#take(guard, sharing));
     if (held === undefined) return undefined;
-    if (held.running === 1) held.shareable = mayShare;
+    if (held.running === 1) {
+      held.shareable = sharing.othersMayFollow;
+      held.quick = sharing.quick;
+    }
     this.#calls++;
     const remaining = guard.remaining();
+    const started = performance.now();
     let outcome: RunOutcome<R>;
     try {
       outcome = await held.connection.runRequest<R>(request, remaining === undefined ? options : { ...options, timeout: Math.max(1, remaining) });
@@ -196,7 +229,7 @@ export class MainThreadLane {
     }
     const rows = outcome.rowCount ?? outcome.result?.numRows ?? outcome.rows?.length ?? 0;
     this.learn(request.sql, rows);
-    if (rows <= PIPELINE_MAX_ROWS && held.connection.transactionStatus === 'idle') this.#pipelinable.add(request.sql);
+    if (rows <= PIPELINE_MAX_ROWS && held.connection.transactionStatus === 'idle') this.#pipelinable.set(request.sql, performance.now() - started);
     else this.#pipelinable.delete(request.sql);
     return outcome;
   }
@@ -224,7 +257,7 @@ export class MainThreadLane {
    * the session then takes a worker's connection.
    */
   pin(guard: CallGuard): Promise<PinnedLaneConnection | undefined> | undefined {
-    const taking = this.#takeNow() ?? (this.waitsWhenBusy() ? this.#take(guard, false) : undefined);
+    const taking = this.#takeNow() ?? (this.waitsWhenBusy() ? this.#take(guard, ALONE) : undefined);
     return taking?.then((held) => {
       if (held === undefined) return undefined;
       this.#pinned++;
@@ -294,18 +327,14 @@ export class MainThreadLane {
     }
   }
 
-  /**
-   * A connection for a call; `mayGoBehind`: the call has no signal or timeout, so it may go behind
-   * others (see #share); `othersMayFollow`: others may go behind it. Undefined when the wait for
-   * one stalled (see STALL_MS).
-   */
-  #take(guard: CallGuard, mayGoBehind: boolean, othersMayFollow = false): Promise<LaneConnection | undefined> {
+  /** A connection for a call that shares as `sharing` says (see #share); undefined when the wait for one stalled (see STALL_MS). */
+  #take(guard: CallGuard, sharing: Sharing): Promise<LaneConnection | undefined> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
     if (guard.signal?.aborted) return Promise.reject(new QueryAbortedError('the query was aborted before it started'));
-    const now = this.#takeAtOnce(guard, mayGoBehind, othersMayFollow);
+    const now = this.#takeAtOnce(guard, sharing);
     if (now !== undefined) return Promise.resolve(now);
     if (this.#room() > 0) return this.#open(false);
-    const shared = mayGoBehind ? this.#share(othersMayFollow) : undefined;
+    const shared = sharing.mayGoBehind ? this.#share(sharing, PIPELINE_DEPTH) : undefined;
     if (shared !== undefined) return Promise.resolve(shared);
     const call = { signal: guard.signal, timeout: guard.timeout, remainingMs: guard.remaining() };
     const waiting = waitInLine<Granted, Waiter>(this.#waiters, (turn) => turn, connectionWaitLimits(call, this.settings.acquireTimeout, 'raise mainThreadConnections'));
@@ -313,15 +342,20 @@ export class MainThreadLane {
     return waiting.then((granted) => (granted === 'elsewhere' ? undefined : granted === 'open' ? this.#open(true) : granted));
   }
 
-  /** A connection free now (or whose write this turn the call may join); undefined when none is, or the lane is closed. */
-  #takeAtOnce(guard: CallGuard, mayGoBehind: boolean, othersMayFollow: boolean): LaneConnection | undefined {
+  /**
+   * A connection free now, or one whose write this turn the call may join, or one running a few
+   * quick calls (see QUICK_MS); undefined when none is, or the lane is closed.
+   */
+  #takeAtOnce(guard: CallGuard, sharing: Sharing): LaneConnection | undefined {
     if (this.#closedWith !== undefined || guard.signal?.aborted) return undefined;
-    // Behind calls already waiting for this turn's write, the call costs the main thread no write
-    // and no read of its own: a one-row query's largest cost here (bench/PROFILES.md §14).
-    const joined = mayGoBehind ? this.#share(othersMayFollow, true) : undefined;
-    if (joined !== undefined) return joined;
+    if (sharing.mayGoBehind) {
+      // Behind calls already waiting for this turn's write, the call costs the main thread no write
+      // and no read of its own: a one-row query's largest cost here (bench/PROFILES.md §14).
+      const joined = this.#share(sharing, PIPELINE_DEPTH, 'write-due') ?? this.#share(sharing, JOIN_DEPTH, 'quick');
+      if (joined !== undefined) return joined;
+    }
     const idle = this.#idle.pop();
-    return idle === undefined ? undefined : this.#hold(idle, othersMayFollow);
+    return idle === undefined ? undefined : this.#hold(idle, sharing);
   }
 
   #watchForStall(delayMs: number): void {
@@ -353,21 +387,23 @@ export class MainThreadLane {
    * Every connection busy: the call goes behind the shareable one that runs the fewest (pipelined,
    * as calls made at once on one connect() connection are) rather than wait for one to be free. On
    * cores shared with the server the main thread's CPU is then the limit, and one write and one
-   * read carry several calls. `othersMayFollow`: whether the connection stays shareable behind it.
+   * read carry several calls. Only a connection running fewer than `depth` calls, and, by `only`,
+   * one whose write is due this turn or whose calls are all quick (see QUICK_MS).
    */
-  #share(othersMayFollow: boolean, onlyWithWriteDue = false): LaneConnection | undefined {
+  #share(sharing: Sharing, depth: number, only?: 'write-due' | 'quick'): LaneConnection | undefined {
     const { maxQueriesPerConnection } = this.settings;
     let chosen: LaneConnection | undefined;
     for (const held of this.#inUse) {
-      if (held.running >= PIPELINE_DEPTH || !held.shareable || held.pinned || held.expired || held.connection.closed) continue;
-      if (onlyWithWriteDue && !held.connection.writeDueThisTurn) continue;
+      if (held.running >= depth || !held.shareable || held.pinned || held.expired || held.connection.closed) continue;
+      if (only === 'write-due' ? !held.connection.writeDueThisTurn : only === 'quick' && !held.quick) continue;
       // A connection about to be retired takes no more calls than it has left.
       if (maxQueriesPerConnection > 0 && held.queries + held.running >= maxQueriesPerConnection) continue;
       if (chosen === undefined || held.running < chosen.running) chosen = held;
     }
     if (chosen === undefined) return undefined;
     chosen.running++;
-    chosen.shareable = othersMayFollow;
+    chosen.shareable = sharing.othersMayFollow;
+    chosen.quick &&= sharing.quick;
     return chosen;
   }
 
@@ -375,11 +411,12 @@ export class MainThreadLane {
     return this.settings.size - this.#idle.length - this.#inUse.size - this.#opening;
   }
 
-  #hold(held: LaneConnection, shareable = false): LaneConnection {
+  #hold(held: LaneConnection, sharing: Sharing = ALONE): LaneConnection {
     clearTimeout(held.idleTimer);
     held.idleTimer = undefined;
     held.running = 1;
-    held.shareable = shareable;
+    held.shareable = sharing.othersMayFollow;
+    held.quick = sharing.quick;
     this.#inUse.add(held);
     return held;
   }
@@ -397,7 +434,7 @@ export class MainThreadLane {
     }
     this.#opening--;
     this.#lastGiveBack = performance.now();
-    return this.#hold({ connection, queries: 0, idleTimer: undefined, expired: false, running: 0, shareable: false, pinned: false, releasing: false });
+    return this.#hold({ connection, queries: 0, idleTimer: undefined, expired: false, running: 0, shareable: false, quick: false, pinned: false, releasing: false });
   }
 
   #giveBack(held: LaneConnection): void {
