@@ -334,7 +334,8 @@ export class MainThreadLane {
     const now = this.#takeAtOnce(guard, sharing);
     if (now !== undefined) return Promise.resolve(now);
     if (this.#room() > 0) return this.#open(false);
-    const shared = sharing.mayGoBehind ? this.#share(sharing, PIPELINE_DEPTH) : undefined;
+    // Every connection busy: a write due this turn first, as in #takeAtOnce, now whether quick or not.
+    const shared = sharing.mayGoBehind ? (this.#share(sharing, PIPELINE_DEPTH, { writeDue: true }) ?? this.#share(sharing, PIPELINE_DEPTH)) : undefined;
     if (shared !== undefined) return Promise.resolve(shared);
     const call = { signal: guard.signal, timeout: guard.timeout, remainingMs: guard.remaining() };
     const waiting = waitInLine<Granted, Waiter>(this.#waiters, (turn) => turn, connectionWaitLimits(call, this.settings.acquireTimeout, 'raise mainThreadConnections'));
@@ -351,7 +352,8 @@ export class MainThreadLane {
     if (sharing.mayGoBehind) {
       // Behind calls already waiting for this turn's write, the call costs the main thread no write
       // and no read of its own: a one-row query's largest cost here (bench/PROFILES.md §14).
-      const joined = this.#share(sharing, PIPELINE_DEPTH, 'write-due') ?? this.#share(sharing, JOIN_DEPTH, 'quick');
+      // Before an idle connection, only behind quick calls (see QUICK_MS).
+      const joined = this.#share(sharing, PIPELINE_DEPTH, { writeDue: true, quick: true }) ?? this.#share(sharing, JOIN_DEPTH, { quick: true });
       if (joined !== undefined) return joined;
     }
     const idle = this.#idle.pop();
@@ -387,15 +389,15 @@ export class MainThreadLane {
    * Every connection busy: the call goes behind the shareable one that runs the fewest (pipelined,
    * as calls made at once on one connect() connection are) rather than wait for one to be free. On
    * cores shared with the server the main thread's CPU is then the limit, and one write and one
-   * read carry several calls. Only a connection running fewer than `depth` calls, and, by `only`,
-   * one whose write is due this turn or whose calls are all quick (see QUICK_MS).
+   * read carry several calls. Only a connection running fewer than `depth` calls, and, as `only`
+   * says, one whose write is due this turn, or whose calls are all quick (see QUICK_MS).
    */
-  #share(sharing: Sharing, depth: number, only?: 'write-due' | 'quick'): LaneConnection | undefined {
+  #share(sharing: Sharing, depth: number, only: { writeDue?: boolean; quick?: boolean } = {}): LaneConnection | undefined {
     const { maxQueriesPerConnection } = this.settings;
     let chosen: LaneConnection | undefined;
     for (const held of this.#inUse) {
       if (held.running >= depth || !held.shareable || held.pinned || held.expired || held.connection.closed) continue;
-      if (only === 'write-due' ? !held.connection.writeDueThisTurn : only === 'quick' && !held.quick) continue;
+      if ((only.writeDue === true && !held.connection.writeDueThisTurn) || (only.quick === true && !held.quick)) continue;
       // A connection about to be retired takes no more calls than it has left.
       if (maxQueriesPerConnection > 0 && held.queries + held.running >= maxQueriesPerConnection) continue;
       if (chosen === undefined || held.running < chosen.running) chosen = held;
