@@ -139,14 +139,14 @@ describe("the pool's main-thread connections", () => {
         try {
           const first = pool.fetchrow<{ pid: number }>(sleep, [0.3]);
           await turn();
-          // Seven go behind it (eight to a connection at most); the ninth waits.
-          const behind = Array.from({ length: 7 }, () => pool.fetchrow<{ pid: number }>(sleep, [0]));
+          // Fifteen go behind it (sixteen to a connection at most); the next waits.
+          const behind = Array.from({ length: 15 }, () => pool.fetchrow<{ pid: number }>(sleep, [0]));
           await turn();
           expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 1, waiting: 0 });
-          const ninth = pool.fetchrow<{ pid: number }>(sleep, [0]);
+          const next = pool.fetchrow<{ pid: number }>(sleep, [0]);
           await turn();
           expect((await pool.stats()).mainThread).toMatchObject({ open: 1, busy: 1, waiting: 1 });
-          const [a, ...rest] = await Promise.all([first, ...behind, ninth]);
+          const [a, ...rest] = await Promise.all([first, ...behind, next]);
           for (const b of rest) expect(b!.pid).toBe(a!.pid);
 
           const timed = pool.fetchrow(sleep, [0.3], { timeout: 10_000 });

@@ -99,9 +99,10 @@ const PIPELINE_MAX_ROWS = 64;
 /**
  * One-shot calls on one connection at most, pipelined (see #share). Deeper pipelines share each
  * write and read among more calls: 20 callers of a one-row query on the default pool's 5
- * connections, main-thread CPU per query 47–54 µs at 2 deep, 40–41 µs at 8 (bench/PROFILES.md §13).
+ * connections, main-thread CPU per query 47–54 µs at 2 deep, 40–41 µs at 8 (bench/PROFILES.md §13);
+ * at 16, with calls going behind quick ones (see QUICK_MS), a quarter fewer writes than at 8 (§16).
  */
-const PIPELINE_DEPTH = 8;
+const PIPELINE_DEPTH = 16;
 
 /**
  * A statement whose last run here (its wait behind others included) took at most this long, ms, is
@@ -113,7 +114,7 @@ const PIPELINE_DEPTH = 8;
 const QUICK_MS = 5;
 
 /** Calls on one connection at most that a call joins before it takes an idle connection (see QUICK_MS). */
-const JOIN_DEPTH = 4;
+const JOIN_DEPTH = 8;
 
 /** How a call may share a connection with others (see #share). */
 interface Sharing {
