@@ -65,7 +65,7 @@ describe('the package', () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, timeout: 120_000 });
     const [pack] = JSON.parse(stdout) as { files: { path: string }[] }[];
     const files = new Set(pack.files.map((f) => f.path));
-    for (const path of ['LICENSE', 'README.md', 'package.json', 'docs/types.md', 'docs/batches.md', 'dist/src/main/index.js', 'dist/src/main/index.d.ts', 'dist/src/main/require.cjs', 'dist/cli/pgloom.js', 'dist/cli/pool-worker.js']) {
+    for (const path of ['LICENSE', 'README.md', 'package.json', 'docs/types.md', 'docs/batches.md', 'dist/src/main/index.js', 'dist/src/main/index.d.ts', 'dist/src/main/require.cjs', 'dist/cli/pgloom.js', 'dist/src/worker/pool/worker-entry.cjs', 'dist/src/worker/pool/worker-bundle.js', 'dist/cli/worker-entry.cjs', 'dist/cli/worker-bundle.js']) {
       expect(files.has(path), path).toBe(true);
     }
     expect([...files].filter((path) => /^(test|bench|demo|scripts|node_modules)\//.test(path))).toEqual([]);
