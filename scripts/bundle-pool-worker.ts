@@ -1,8 +1,8 @@
 // Bundles the pool's worker thread into one file after tsc: dist/src/worker/pool/worker-bundle.js,
 // which worker-entry.cjs import()s. Node's asynchronous ES module loader takes ~1 ms a file in a
-// new thread, and the worker's ~100 modules made a pool's first query ~225 ms after createPool()
-// (~185 ms by piscina's synchronous require(), which a termination could turn into a process
-// abort: see worker-entry.cts); from one file, ~125 ms.
+// new thread: the worker's ~100 modules, loaded that way, made a 2-worker pool's first query come
+// ~225 ms after createPool(); from one file, ~175 ms. (piscina's synchronous require() of them took
+// ~185–230 ms, and a termination could turn it into a process abort: see worker-entry.cts.)
 //
 // Not minified, with a source map: a worker's stack traces should name pgloom's files and lines.
 // Dependencies stay external, loaded from node_modules: the worker imports piscina's `workerData`

@@ -16,9 +16,11 @@ describe('terminating a pool while its worker threads start', () => {
     const child = fileURLToPath(new URL('../support/terminate-while-starting-child.mjs', import.meta.url));
     const index = pathToFileURL(fileURLToPath(new URL('../../dist/src/main/index.js', import.meta.url))).href;
     // A process that aborts rejects here with its signal and the fatal error's text on stderr.
-    const { stdout } = await run(process.execPath, [child, index, testDsn(), '60'], { encoding: 'utf8', timeout: 90_000 });
-    const report = JSON.parse(stdout) as { startMs: number; delays: number[] };
-    expect(report.delays).toHaveLength(60);
-    expect(report.delays[0]).toBeLessThan(report.startMs);
+    const { stdout } = await run(process.execPath, [child, index, testDsn(), '90'], { encoding: 'utf8', timeout: 90_000 });
+    const report = JSON.parse(stdout) as { startMs: number; delays: number[]; answered: number };
+    expect(report.delays).toHaveLength(90);
+    // The sweep spanned the start-up: some pools were cut before they could answer, some after.
+    expect(report.answered).toBeGreaterThan(0);
+    expect(report.answered).toBeLessThan(90);
   }, 100_000);
 });
