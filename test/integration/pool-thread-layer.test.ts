@@ -1,7 +1,8 @@
 // The pool's thread layer, as DESIGN.md's "Concurrency model" states it: a call made inside a
 // session never waits on that session's connection, bad parameters and options are clean errors,
-// the objects are safe to log, and failures to open a connection are the server's errors. Every
-// call that could hang is raced against a deadline (cancellation: pool-faults.test.ts).
+// the objects are safe to log, failures to open a connection are the server's errors, and fetch
+// builds its rows without holding the event loop. Every call that could hang is raced against a
+// deadline (cancellation: pool-faults.test.ts).
 
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -422,6 +423,47 @@ describe('misuse and lifecycle', () => {
       } finally {
         await within(Promise.resolve(batches.return?.()), 3000, 'leaving the stream').catch(() => undefined);
       }
+    } finally {
+      await shutDown(pool);
+    }
+  });
+});
+
+describe('rows without freezing', () => {
+  it('pool.fetch of 400K rows lets other callbacks run while it builds them: no gap near building them in one go', async () => {
+    const count = 400_000;
+    const sql = `select i as id, (i * 1.5)::float8 as x, 'name-' || i as name, timestamptz '2020-01-01' + i * interval '1 second' as ts
+      from generate_series(1, ${count}) as i`;
+    const pool = createPool(testDsn(), { workers: 1, connectionsPerWorker: 1, mainThreadConnections: 0 });
+    try {
+      // What building every row at once holds the loop for, here and now: the same rows from columns.
+      const columnar = await within(pool.query(sql), 20_000, 'pool.query of the rows as columns');
+      const started = performance.now();
+      const expectedLast = columnar.rows[count - 1];
+      const inOneGo = performance.now() - started;
+
+      // A chain of callbacks that notes the longest time between two of its turns, until the turn
+      // after the fetch settled (which also measures any work done just before it settled).
+      let longestGap = 0;
+      let last = performance.now();
+      let fetching = true;
+      const chainEnded = new Promise<void>((resolve) => {
+        const tick = () => {
+          const now = performance.now();
+          longestGap = Math.max(longestGap, now - last);
+          last = now;
+          if (fetching) setImmediate(tick);
+          else resolve();
+        };
+        setImmediate(tick);
+      });
+      const rows = await within(pool.fetch(sql), 20_000, 'pool.fetch of the rows');
+      fetching = false;
+      await chainEnded;
+
+      expect(rows).toHaveLength(count);
+      expect(rows[count - 1]).toEqual(expectedLast);
+      expect(longestGap, `the longest gap (${longestGap.toFixed(1)} ms) against ${inOneGo.toFixed(1)} ms in one go`).toBeLessThan(inOneGo / 2);
     } finally {
       await shutDown(pool);
     }
