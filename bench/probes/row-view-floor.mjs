@@ -2,16 +2,16 @@
 // row-gc-floor.mjs, but each row kept as a small object that reads its batch's columns on access
 // (a class with getters: the batch and an index), or as a Proxy over the same, instead of an
 // object holding its seven decoded values. Batches hold their columns as pool.fetch's do: typed
-// arrays for numbers and times, and the strings. Same slices (1 ms, then yield), 4,096 rows a batch.
+// arrays for numbers and times, text as bytes and offsets. Same slices (RowCollector's 1 ms, then
+// yield), 4,096 rows a batch.
 //
-// node bench/probes/row-view-floor.mjs [rows] [--proxy]
+// node bench/probes/row-view-floor.mjs [rows] [--proxy] [--slice-ms=N]
 
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { buildInSlices, sliceMsArgument } from './sliced-build.mjs';
 
 const rows = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 1_000_000);
 const proxy = process.argv.includes('--proxy');
-const BATCH = 4096;
-const SLICE_MS = 1;
+const sliceMs = sliceMsArgument();
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -62,35 +62,18 @@ const handler = {
   getOwnPropertyDescriptor: (view, key) => (keys.includes(key) ? { value: view[key], enumerable: true, configurable: true, writable: true } : undefined),
 };
 
-const delay = monitorEventLoopDelay({ resolution: 1 });
-delay.enable();
-const kept = [];
-const started = performance.now();
-let next = 0;
-await new Promise((resolve) => {
-  function slice() {
-    const until = performance.now() + SLICE_MS;
-    do {
-      const end = Math.min(rows, next + BATCH);
-      const batch = new Batch(next, end);
-      for (let i = 0; i < end - next; i++) {
-        const view = new RowView(batch, i);
-        kept.push(proxy ? new Proxy(view, handler) : view);
-      }
-      next = end;
-    } while (next < rows && performance.now() < until);
-    if (next < rows) setImmediate(slice);
-    else resolve();
+function buildBatch(from, to) {
+  const batch = new Batch(from, to);
+  const built = [];
+  for (let i = 0; i < to - from; i++) {
+    const view = new RowView(batch, i);
+    built.push(proxy ? new Proxy(view, handler) : view);
   }
-  setImmediate(slice);
-});
-delay.disable();
+  return built;
+}
+
+const { kept, ...figures } = await buildInSlices({ rows, batchRows: 4096, sliceMs, buildBatch });
 const last = kept[kept.length - 1];
-console.log(JSON.stringify({
-  rows: kept.length,
-  proxy,
-  ms: Math.round(performance.now() - started),
-  loopP99Ms: Number((delay.percentile(99) / 1e6).toFixed(1)),
-  loopMaxMs: Number((delay.max / 1e6).toFixed(1)),
-  lastRow: proxy ? JSON.stringify({ ...last }, (_k, v) => (typeof v === 'bigint' ? String(v) : v)) : last.name,
-}));
+// The last row read back whole, through the view's getters (or the Proxy's traps, by spreading it).
+const lastRow = proxy ? { ...last } : Object.fromEntries(keys.map((key) => [key, last[key]]));
+console.log(JSON.stringify({ rows: kept.length, proxy, sliceMs, ...figures, lastRow }, (_key, value) => (typeof value === 'bigint' ? String(value) : value)));
