@@ -4,14 +4,15 @@
 // texts. Run with --trace-gc-nvp to see where the rows land (new_space_survived against promoted),
 // or --trace-pretenuring to see the literal's site decided.
 //
-// node [--trace-gc-nvp] bench/probes/row-allocation.mjs literal|json [rows]
+// node [--trace-gc-nvp] bench/probes/row-allocation.mjs literal|json [rows] [--slice-ms=N]
+//   (§15's figures were taken with 4 ms slices, RowCollector's then)
 
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { buildInSlices, sliceMsArgument } from './sliced-build.mjs';
 
 const mode = process.argv[2] ?? 'literal';
-const rows = Number(process.argv[3] ?? 1_000_000);
+const rows = Number(process.argv.slice(3).find((arg) => /^\d+$/.test(arg)) ?? 1_000_000);
 const BATCH = 4096;
-const SLICE_MS = 4;
+const sliceMs = sliceMsArgument();
 
 /** The mixed workload's row without its Date and BigInt (JSON has neither). */
 const makeRow = new Function('i', "return { id: i, x: i * 1.5, name: 'name-' + i, ts: 1577836800000 + i * 1000, flag: (i & 1) === 0, big: i * 1000, amount: (i * 1.1).toFixed(2) };");
@@ -26,29 +27,12 @@ if (mode === 'json') {
   }
 }
 
-const delay = monitorEventLoopDelay({ resolution: 1 });
-delay.enable();
-const kept = [];
-const started = performance.now();
-let next = 0;
-await new Promise((resolve) => {
-  const slice = () => {
-    const end = performance.now() + SLICE_MS;
-    while (next < rows && performance.now() < end) {
-      if (mode === 'json') {
-        kept.push(JSON.parse(texts[next / BATCH]));
-      } else {
-        const batch = [];
-        for (let i = next; i < Math.min(rows, next + BATCH); i++) batch.push(makeRow(i));
-        kept.push(batch);
-      }
-      next += BATCH;
-    }
-    if (next < rows) setImmediate(slice);
-    else resolve();
-  };
-  slice();
-});
-const wallMs = performance.now() - started;
-delay.disable();
-console.log(JSON.stringify({ mode, rows, batches: kept.length, wallMs: Math.round(wallMs), loopP99Ms: delay.percentile(99) / 1e6, loopMaxMs: delay.max / 1e6 }));
+function buildBatch(from, to) {
+  if (mode === 'json') return JSON.parse(texts[from / BATCH]);
+  const batch = [];
+  for (let i = from; i < to; i++) batch.push(makeRow(i));
+  return batch;
+}
+
+const { kept, ...figures } = await buildInSlices({ rows, batchRows: BATCH, sliceMs, buildBatch });
+console.log(JSON.stringify({ mode, rows: kept.length, sliceMs, ...figures }));
